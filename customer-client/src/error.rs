@@ -1,0 +1,261 @@
+//! The one error type callers match on.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+
+use crate::hooks::{BufferedBody, DecodeFailure};
+use crate::response::{header, names};
+use crate::types::ErrorResponse;
+
+/// Everything that can go wrong with a call, with every reason kept.
+///
+/// Generated methods return progenitor's error; `?` (or `Error::from`) turns it into
+/// this type, which is the one to match on:
+///
+/// ```no_run
+/// # async fn example(client: &customer_client::Client) -> Result<(), customer_client::Error> {
+/// use customer_client::Error;
+/// match client.get_customer().customer_id("D9F340DD3DB9C276E053A2598D0A41A3").send().await.map_err(Error::from) {
+///     Ok(customer) => println!("{:?}", customer.id),
+///     Err(Error::Api { status, body, correlation_id, .. }) => {
+///         eprintln!("{status}: {body:?} (correlation id {correlation_id:?})")
+///     }
+///     Err(other) => return Err(other),
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A request value breaks a rule of the spec. Nothing was sent.
+    InvalidRequest {
+        /// The parameter or body field, e.g. `customerId` or `buyerInformation.email`.
+        parameter: String,
+        /// The rule it breaks, e.g. `must be 1 to 32 characters (got 33)`.
+        rule: String,
+    },
+    /// The client cannot be built as configured. Nothing was sent.
+    Config {
+        /// The setting at fault, e.g. `base URL`.
+        setting: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// CyberSource (or whatever answered) returned an error status.
+    Api {
+        /// The HTTP status, whatever the body.
+        status: StatusCode,
+        /// CyberSource's error body, when the body is one.
+        body: Option<ErrorResponse>,
+        /// The body exactly as received (kept whether it parsed or not).
+        raw_body: Bytes,
+        /// `v-c-correlation-id`, CyberSource's id for this exchange.
+        correlation_id: Option<String>,
+        /// `uniqueTransactionID`, when sent.
+        unique_transaction_id: Option<String>,
+    },
+    /// A success status whose body does not decode as the spec documents.
+    InvalidResponse {
+        /// The HTTP status, when one arrived.
+        status: Option<StatusCode>,
+        /// Why decoding failed.
+        reason: String,
+        /// The body exactly as received.
+        raw_body: Bytes,
+        /// `v-c-correlation-id`, when sent.
+        correlation_id: Option<String>,
+    },
+    /// No usable answer: connecting, TLS, a timeout, or reading the body failed.
+    Transport(reqwest::Error),
+}
+
+impl Error {
+    /// The HTTP status, when an answer arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api { status, .. } => Some(*status),
+            Self::InvalidResponse { status, .. } => *status,
+            Self::Transport(e) => e.status(),
+            Self::InvalidRequest { .. } | Self::Config { .. } => None,
+        }
+    }
+
+    /// `v-c-correlation-id` of the answer, when one arrived with it.
+    pub fn correlation_id(&self) -> Option<&str> {
+        match self {
+            Self::Api { correlation_id, .. } | Self::InvalidResponse { correlation_id, .. } => {
+                correlation_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// CyberSource's parsed error body, when there is one.
+    pub fn error_body(&self) -> Option<&ErrorResponse> {
+        match self {
+            Self::Api { body, .. } => body.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The raw body of the answer, when one arrived.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match self {
+            Self::Api { raw_body, .. } | Self::InvalidResponse { raw_body, .. } => Some(raw_body),
+            _ => None,
+        }
+    }
+
+    /// Builds the error for a complete answer that is not a documented success.
+    fn from_response(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let headers = response.headers();
+        let correlation_id = header(headers, names::CORRELATION_ID).map(str::to_owned);
+        let raw_body = response
+            .extensions()
+            .get::<BufferedBody>()
+            .map(|b| b.0.clone())
+            .unwrap_or_default();
+        if status.is_success() {
+            let reason = response
+                .extensions()
+                .get::<DecodeFailure>()
+                .map(|failure| failure.0.clone())
+                .unwrap_or_else(|| format!("status {status} is not documented for this operation"));
+            return Self::InvalidResponse {
+                status: Some(status),
+                reason,
+                raw_body,
+                correlation_id,
+            };
+        }
+        Self::Api {
+            status,
+            // Only a body with at least one error entry counts as CyberSource's.
+            body: serde_json::from_slice::<ErrorResponse>(&raw_body)
+                .ok()
+                .filter(|body| !body.errors.is_empty()),
+            unique_transaction_id: header(headers, names::UNIQUE_TRANSACTION_ID).map(str::to_owned),
+            raw_body,
+            correlation_id,
+        }
+    }
+}
+
+impl From<progenitor_client::Error<ErrorResponse>> for Error {
+    fn from(error: progenitor_client::Error<ErrorResponse>) -> Self {
+        use progenitor_client::Error as Generated;
+        match error {
+            // The request hook reports broken rules as "parameter: rule".
+            Generated::InvalidRequest(message) | Generated::Custom(message) => {
+                match message.split_once(": ") {
+                    Some((parameter, rule)) if !parameter.contains(' ') => Self::InvalidRequest {
+                        parameter: parameter.to_owned(),
+                        rule: rule.to_owned(),
+                    },
+                    _ => Self::InvalidRequest {
+                        parameter: "request".to_owned(),
+                        rule: message,
+                    },
+                }
+            }
+            Generated::CommunicationError(e)
+            | Generated::InvalidUpgrade(e)
+            | Generated::ResponseBodyError(e) => Self::Transport(e),
+            // The hooks route every error status here, with the body kept (hooks.rs).
+            Generated::UnexpectedResponse(response) => Self::from_response(response),
+            // Not reached through this crate's hooks, which check decoding first;
+            // mapped faithfully all the same.
+            Generated::ErrorResponse(value) => {
+                let status = value.status();
+                let correlation_id =
+                    header(value.headers(), names::CORRELATION_ID).map(str::to_owned);
+                let unique_transaction_id =
+                    header(value.headers(), names::UNIQUE_TRANSACTION_ID).map(str::to_owned);
+                let body = value.into_inner();
+                Self::Api {
+                    status,
+                    raw_body: serde_json::to_vec(&body)
+                        .map(Bytes::from)
+                        .unwrap_or_default(),
+                    body: Some(body),
+                    correlation_id,
+                    unique_transaction_id,
+                }
+            }
+            Generated::InvalidResponsePayload(raw_body, e) => Self::InvalidResponse {
+                status: None,
+                reason: e.to_string(),
+                raw_body,
+                correlation_id: None,
+            },
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidRequest { parameter, rule } => {
+                write!(f, "invalid request, nothing sent: {parameter} {rule}")
+            }
+            Self::Config { setting, message } => {
+                write!(f, "invalid configuration of {setting}: {message}")
+            }
+            Self::Api {
+                status,
+                body,
+                raw_body,
+                correlation_id,
+                ..
+            } => {
+                write!(f, "CyberSource answered {status}")?;
+                match body.as_ref().and_then(|b| b.errors.first()) {
+                    Some(entry) => write!(
+                        f,
+                        ": {} ({})",
+                        entry.message.as_deref().unwrap_or("no message"),
+                        entry.type_.as_deref().unwrap_or("no type")
+                    )?,
+                    None => write!(
+                        f,
+                        " with a body that is not a CyberSource error ({} bytes)",
+                        raw_body.len()
+                    )?,
+                }
+                if let Some(id) = correlation_id {
+                    write!(f, "; correlation id {id}")?;
+                }
+                Ok(())
+            }
+            Self::InvalidResponse {
+                status,
+                reason,
+                correlation_id,
+                ..
+            } => {
+                write!(f, "undecodable response")?;
+                if let Some(status) = status {
+                    write!(f, " with status {status}")?;
+                }
+                write!(f, ": {reason}")?;
+                if let Some(id) = correlation_id {
+                    write!(f, "; correlation id {id}")?;
+                }
+                Ok(())
+            }
+            Self::Transport(e) => write!(f, "no usable answer: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}

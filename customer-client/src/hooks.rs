@@ -1,0 +1,132 @@
+//! progenitor's `ClientHooks` for the generated [`Client`]: the cross-cutting work of
+//! every operation, so that no operation needs hand-written code.
+//!
+//! - `pre`: checks the request against the spec's rules (nothing is sent when one
+//!   is broken) and puts exactly the documented headers on it;
+//! - `exec`: sends it and reads the whole answer into memory;
+//! - `post`: hands every error status, and every success whose body does not decode,
+//!   to [`Error`](crate::Error) with status, headers and body intact, because
+//!   progenitor would otherwise drop the status of an unparseable body.
+
+use bytes::Bytes;
+use progenitor_client::{ClientHooks, ClientInfo, Error as GeneratedError, OperationInfo};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
+
+use crate::{Client, ClientContext, rules};
+
+/// The media type CustomerApi.md documents for `Accept` and `Content-Type`.
+pub(crate) const JSON_UTF8: HeaderValue = HeaderValue::from_static(crate::JSON_MEDIA_TYPE);
+
+/// progenitor adds `api-version` to every request; CyberSource does not document it.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+/// The whole body of an answer, kept on the response for [`Error`](crate::Error).
+#[derive(Clone)]
+pub(crate) struct BufferedBody(pub Bytes);
+
+/// Why a success body did not decode, kept on the response for [`Error`](crate::Error).
+#[derive(Clone)]
+pub(crate) struct DecodeFailure(pub String);
+
+impl ClientHooks<ClientContext> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), GeneratedError<E>> {
+        let operation = rules::operation(info.operation_id).ok_or_else(|| {
+            GeneratedError::Custom(format!(
+                "operation: `{}` is not in the spec",
+                info.operation_id
+            ))
+        })?;
+        rules::check_request(operation, request)
+            .map_err(|violation| GeneratedError::InvalidRequest(violation.to_string()))?;
+
+        let headers = request.headers_mut();
+        headers.remove(API_VERSION);
+        headers.insert(ACCEPT, JSON_UTF8);
+        if request.body().is_some() {
+            request.headers_mut().insert(CONTENT_TYPE, JSON_UTF8);
+        }
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        buffer(response).await
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), GeneratedError<E>> {
+        let Ok(response) = result else {
+            return Ok(());
+        };
+        let status = response.status();
+        let body = buffered_body(response);
+        if !status.is_success() {
+            return Err(GeneratedError::UnexpectedResponse(copy(
+                response, body, None,
+            )));
+        }
+        let documented = rules::operation(info.operation_id)
+            .and_then(|op| op.responses.iter().find(|r| r.status == status.as_u16()));
+        if let Some(decode) = documented.and_then(|r| r.decode)
+            && let Err(e) = decode(&body)
+        {
+            let failure = DecodeFailure(format!("the body is not the documented JSON: {e}"));
+            return Err(GeneratedError::UnexpectedResponse(copy(
+                response,
+                body,
+                Some(failure),
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Reads the whole body, and returns an equivalent response that carries it.
+async fn buffer(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut buffered = http::Response::new(reqwest::Body::from(body.clone()));
+    *buffered.status_mut() = status;
+    *buffered.version_mut() = version;
+    *buffered.headers_mut() = headers;
+    buffered.extensions_mut().insert(BufferedBody(body));
+    Ok(reqwest::Response::from(buffered))
+}
+
+fn buffered_body(response: &reqwest::Response) -> Bytes {
+    response
+        .extensions()
+        .get::<BufferedBody>()
+        .map(|b| b.0.clone())
+        .unwrap_or_default()
+}
+
+/// A fresh response with the same status, headers and (buffered) body.
+fn copy(
+    response: &reqwest::Response,
+    body: Bytes,
+    failure: Option<DecodeFailure>,
+) -> reqwest::Response {
+    let mut copy = http::Response::new(reqwest::Body::from(body.clone()));
+    *copy.status_mut() = response.status();
+    *copy.version_mut() = response.version();
+    *copy.headers_mut() = response.headers().clone();
+    copy.extensions_mut().insert(BufferedBody(body));
+    if let Some(failure) = failure {
+        copy.extensions_mut().insert(failure);
+    }
+    reqwest::Response::from(copy)
+}

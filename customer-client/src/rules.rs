@@ -1,0 +1,377 @@
+//! The request rules of the spec, checked before anything is sent.
+//!
+//! The generated types are deliberately lenient (see openapi/README.md, "Normalisations"),
+//! so the limits of the spec live in a generated table (`generated_rules.rs`) instead,
+//! and [`check_request`] applies them to the request exactly as it would go on the wire.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+use crate::generated_rules::OPERATIONS;
+
+/// One operation of the spec.
+pub(crate) struct Operation {
+    /// The spec's operationId, e.g. `getCustomer`.
+    #[allow(dead_code)]
+    pub operation_id: &'static str,
+    /// progenitor's name for it, e.g. `get_customer` (also `OperationInfo::operation_id`).
+    pub method_name: &'static str,
+    #[allow(dead_code)]
+    pub method: &'static str,
+    /// Path template, e.g. `/tms/v2/customers/{customerId}`.
+    pub path: &'static str,
+    pub params: &'static [Param],
+    /// Rules of the request body's fields, when the operation takes a body.
+    pub body: Option<&'static [Field]>,
+    /// Documented statuses and how their bodies decode.
+    pub responses: &'static [Response],
+}
+
+pub(crate) struct Param {
+    pub name: &'static str,
+    pub location: Location,
+    pub required: bool,
+    pub limits: Limits,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Header,
+    Path,
+    #[allow(dead_code)]
+    Query,
+    #[allow(dead_code)]
+    Cookie,
+}
+
+/// A body field's rules; `path` is the JSON path with `[]` for array items.
+pub(crate) struct Field {
+    pub path: &'static str,
+    pub limits: Limits,
+}
+
+/// The JSON Schema keywords the client enforces.
+pub(crate) struct Limits {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<&'static str>,
+    pub format: Option<&'static str>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub required: &'static [&'static str],
+}
+
+pub(crate) struct Response {
+    pub status: u16,
+    /// Checks that a body decodes as the documented type; `None` when there is no body.
+    pub decode: Option<fn(&[u8]) -> Result<(), serde_json::Error>>,
+}
+
+/// Used by the generated table: does `body` decode as `T`?
+pub(crate) fn decodes<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<T>(body).map(drop)
+}
+
+/// The operation progenitor calls `method_name`.
+pub(crate) fn operation(method_name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.method_name == method_name)
+}
+
+/// A broken rule: which parameter or field, and what the rule says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Violation {
+    pub parameter: String,
+    pub rule: String,
+}
+
+impl Violation {
+    fn new(parameter: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self {
+            parameter: parameter.into(),
+            rule: rule.into(),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.parameter, self.rule)
+    }
+}
+
+/// Checks a built request against its operation's rules.
+pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Result<(), Violation> {
+    for param in op.params {
+        match param.location {
+            Location::Header => match request.headers().get(param.name) {
+                Some(value) => {
+                    let text = value
+                        .to_str()
+                        .map_err(|_| Violation::new(param.name, "must be printable ASCII text"))?;
+                    check_string(param.name, text, &param.limits)?;
+                }
+                None if param.required => return Err(Violation::new(param.name, "is required")),
+                None => {}
+            },
+            Location::Path => check_path_param(op, param, request.url().path())?,
+            Location::Query | Location::Cookie => {}
+        }
+    }
+    if let Some(fields) = op.body {
+        let bytes = request
+            .body()
+            .and_then(|body| body.as_bytes())
+            .unwrap_or_default();
+        let value: Value = serde_json::from_slice(bytes)
+            .map_err(|_| Violation::new("body", "must be a JSON document"))?;
+        check_value(&value, "", "body", fields)?;
+    }
+    Ok(())
+}
+
+/// The request path must be the template with each `{name}` one segment wide, so
+/// no value can move the request to another resource (`..`, `/`, `?` and the like).
+fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(), Violation> {
+    let template: Vec<&str> = op.path.split('/').collect();
+    let actual: Vec<&str> = url_path.split('/').collect();
+    let placeholder = format!("{{{}}}", param.name);
+    let shape_error = || Violation::new(param.name, "must be a single path segment");
+    // The base URL may carry a path stem of its own, so match from the end.
+    let offset = actual
+        .len()
+        .checked_sub(template.len())
+        .ok_or_else(shape_error)?;
+    let mut value = None;
+    for (expected, got) in template.iter().zip(&actual[offset..]) {
+        if *expected == placeholder {
+            value = Some(*got);
+        } else if expected.starts_with('{') {
+            continue;
+        } else if expected != got {
+            return Err(shape_error());
+        }
+    }
+    let raw = value.ok_or_else(shape_error)?;
+    let decoded = percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| Violation::new(param.name, "must be UTF-8 text"))?;
+    check_string(param.name, &decoded, &param.limits)
+}
+
+fn check_value(
+    value: &Value,
+    rule_path: &str,
+    shown_path: &str,
+    fields: &[Field],
+) -> Result<(), Violation> {
+    if let Some(field) = fields
+        .binary_search_by(|f| f.path.cmp(rule_path))
+        .ok()
+        .map(|i| &fields[i])
+    {
+        let limits = &field.limits;
+        match value {
+            Value::String(text) => check_string(shown_path, text, limits)?,
+            Value::Array(items) => {
+                if let Some(min) = limits.min_items.filter(|min| items.len() < *min) {
+                    return Err(Violation::new(
+                        shown_path,
+                        format!("must have at least {min} items (has {})", items.len()),
+                    ));
+                }
+                if let Some(max) = limits.max_items.filter(|max| items.len() > *max) {
+                    return Err(Violation::new(
+                        shown_path,
+                        format!("must have at most {max} items (has {})", items.len()),
+                    ));
+                }
+            }
+            Value::Object(map) => {
+                if let Some(missing) = limits
+                    .required
+                    .iter()
+                    .find(|name| !map.contains_key(**name))
+                {
+                    return Err(Violation::new(join(shown_path, missing), "is required"));
+                }
+            }
+            _ => {}
+        }
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let rule_child = if rule_path.is_empty() {
+                    Cow::Borrowed(key.as_str())
+                } else {
+                    Cow::Owned(format!("{rule_path}.{key}"))
+                };
+                check_value(child, &rule_child, &join(shown_path, key), fields)?;
+            }
+        }
+        Value::Array(items) => {
+            let rule_child = format!("{rule_path}[]");
+            for (index, child) in items.iter().enumerate() {
+                check_value(
+                    child,
+                    &rule_child,
+                    &format!("{shown_path}[{index}]"),
+                    fields,
+                )?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent == "body" {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// Length limits count characters (Unicode scalar values), as JSON Schema does.
+fn check_string(name: &str, text: &str, limits: &Limits) -> Result<(), Violation> {
+    let length = text.chars().count();
+    match (limits.min_length, limits.max_length) {
+        (Some(min), Some(max)) if min == max && length != min => {
+            return Err(Violation::new(
+                name,
+                format!("must be exactly {min} characters (got {length})"),
+            ));
+        }
+        (Some(min), Some(max)) if length < min || length > max => {
+            return Err(Violation::new(
+                name,
+                format!("must be {min} to {max} characters (got {length})"),
+            ));
+        }
+        (Some(min), None) if length < min => {
+            return Err(Violation::new(
+                name,
+                format!("must be at least {min} characters (got {length})"),
+            ));
+        }
+        (None, Some(max)) if length > max => {
+            return Err(Violation::new(
+                name,
+                format!("must be at most {max} characters (got {length})"),
+            ));
+        }
+        _ => {}
+    }
+    if let Some(pattern) = limits.pattern {
+        // An invalid pattern in the spec is reported rather than ignored.
+        let matches = regex_lite::Regex::new(pattern).map(|re| re.is_match(text));
+        if matches != Ok(true) {
+            return Err(Violation::new(
+                name,
+                format!("must match the pattern {pattern}"),
+            ));
+        }
+    }
+    if limits.format == Some("date") && !is_date(text) {
+        return Err(Violation::new(name, "must be a date written YYYY-MM-DD"));
+    }
+    Ok(())
+}
+
+/// RFC 3339 full-date: YYYY-MM-DD with a real month and day.
+fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = &text[range];
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NONE: Limits = Limits {
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        format: None,
+        min_items: None,
+        max_items: None,
+        required: &[],
+    };
+
+    #[test]
+    fn dates() {
+        assert!(is_date("1960-12-30"));
+        assert!(is_date("2024-02-29"));
+        assert!(!is_date("2023-02-29"));
+        assert!(!is_date("2023-13-01"));
+        assert!(!is_date("2023-1-01"));
+        assert!(!is_date("２０２３-01-01"));
+    }
+
+    #[test]
+    fn string_rules_name_the_rule() {
+        let exact = Limits {
+            min_length: Some(36),
+            max_length: Some(36),
+            ..NONE
+        };
+        let err = check_string("profile-id", "short", &exact).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "profile-id: must be exactly 36 characters (got 5)"
+        );
+        let hex = Limits {
+            pattern: Some("^[0-9A-Fa-f]{1,10}$"),
+            ..NONE
+        };
+        assert!(check_string("tag", "9F1A", &hex).is_ok());
+        assert!(check_string("tag", "9G", &hex).is_err());
+        let date = Limits {
+            format: Some("date"),
+            ..NONE
+        };
+        assert!(check_string("dateOfBirth", "30/12/1960", &date).is_err());
+    }
+
+    #[test]
+    fn every_operation_is_in_the_table() {
+        for name in [
+            "post_customer",
+            "get_customer",
+            "patch_customer",
+            "delete_customer",
+        ] {
+            assert!(
+                operation(name).is_some(),
+                "{name} missing from generated_rules.rs"
+            );
+        }
+    }
+}

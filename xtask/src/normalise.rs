@@ -1,0 +1,309 @@
+//! Deterministic adjustments that turn the hand-written spec into what progenitor
+//! should see, plus the request rules the client enforces before sending.
+//!
+//! Why: typify turns `minLength`, `maxLength`, `pattern`, `format` and `required`
+//! into constrained types that are checked on *deserialisation* as well. CyberSource's
+//! answers do not always match its own definition (openapi/README.md lists the known
+//! discrepancies), so a strict response type would turn a harmless surprise into a
+//! failed call. We therefore generate lenient types (those keywords removed) and carry
+//! the keywords over into a rule table (`generated_rules.rs`) that the client's
+//! request hook checks before anything is sent: strict on what it sends, lenient on
+//! what it reads. Each step is listed in openapi/README.md.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+/// Schema keywords enforced by the request hook instead of by generated types.
+const VALIDATION_KEYWORDS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minItems",
+    "maxItems",
+    "required",
+];
+
+/// HTTP methods in the order OpenAPI lists them.
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The spec as progenitor should see it, and the rules taken out of it.
+pub struct Normalised {
+    pub spec: Value,
+    pub rules: Rules,
+}
+
+/// Every request rule of the spec, in spec order.
+pub struct Rules {
+    pub operations: Vec<OperationRules>,
+    /// Field rules per request-body schema name, sorted by field path.
+    pub bodies: BTreeMap<String, Vec<FieldRule>>,
+}
+
+pub struct OperationRules {
+    pub operation_id: String,
+    pub method: String,
+    pub path: String,
+    pub params: Vec<ParamRule>,
+    /// Component name of the request body schema, when the operation takes one.
+    pub body: Option<String>,
+    pub responses: Vec<ResponseRule>,
+}
+
+pub struct ParamRule {
+    pub name: String,
+    pub location: String,
+    pub required: bool,
+    pub limits: Limits,
+}
+
+/// A documented status and the component schema its body decodes into (None: no body).
+pub struct ResponseRule {
+    pub status: u16,
+    pub schema: Option<String>,
+}
+
+#[derive(Default, PartialEq)]
+pub struct Limits {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub format: Option<String>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub required: Vec<String>,
+}
+
+/// The limits of one body field, addressed by its JSON path (`a.b[].c`).
+pub struct FieldRule {
+    pub path: String,
+    pub limits: Limits,
+}
+
+pub fn normalise(spec: &Value) -> Result<Normalised, String> {
+    let rules = extract_rules(spec)?;
+    let mut spec = spec.clone();
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for schema in schemas.values_mut() {
+            strip_validation(schema);
+        }
+    }
+    if let Some(params) = spec
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        for param in params.values_mut() {
+            if let Some(schema) = param.get_mut("schema") {
+                strip_validation(schema);
+            }
+        }
+    }
+    Ok(Normalised { spec, rules })
+}
+
+/// Removes the validation keywords from a schema and every schema nested in it.
+fn strip_validation(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    for keyword in VALIDATION_KEYWORDS {
+        object.remove(*keyword);
+    }
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        properties.values_mut().for_each(strip_validation);
+    }
+    if let Some(items) = object.get_mut("items") {
+        strip_validation(items);
+    }
+    for combinator in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(parts)) = object.get_mut(combinator) {
+            parts.iter_mut().for_each(strip_validation);
+        }
+    }
+}
+
+fn extract_rules(spec: &Value) -> Result<Rules, String> {
+    let paths = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or("spec has no `paths`")?;
+    let mut operations = Vec::new();
+    let mut bodies = BTreeMap::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(operation) = item.get(*method) else {
+                continue;
+            };
+            let operation_id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("{method} {path} has no operationId"))?;
+            let mut params = Vec::new();
+            for param in operation
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let param = resolve(spec, param)?;
+                let text = |key: &str| {
+                    param
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                        .ok_or_else(|| format!("{operation_id}: a parameter has no `{key}`"))
+                };
+                let schema = resolve(spec, param.get("schema").unwrap_or(&Value::Null))?;
+                params.push(ParamRule {
+                    name: text("name")?,
+                    location: text("in")?,
+                    required: param.get("required").and_then(Value::as_bool) == Some(true),
+                    limits: limits_of(schema),
+                });
+            }
+            let body = match operation.pointer("/requestBody/content") {
+                Some(content) => {
+                    let name = json_schema_ref(content)
+                        .ok_or_else(|| format!("{operation_id}: request body is not a $ref"))?;
+                    if !bodies.contains_key(&name) {
+                        let mut fields = Vec::new();
+                        collect_fields(spec, &component(spec, &name)?, "", &mut fields, 0)?;
+                        fields.sort_by(|a, b| a.path.cmp(&b.path));
+                        bodies.insert(name.clone(), fields);
+                    }
+                    Some(name)
+                }
+                None => None,
+            };
+            let mut responses = Vec::new();
+            for (status, response) in operation
+                .get("responses")
+                .and_then(Value::as_object)
+                .ok_or_else(|| format!("{operation_id} has no responses"))?
+            {
+                let status: u16 = status
+                    .parse()
+                    .map_err(|_| format!("{operation_id}: status `{status}` is not a number"))?;
+                let response = resolve(spec, response)?;
+                let schema = response.get("content").and_then(json_schema_ref);
+                responses.push(ResponseRule { status, schema });
+            }
+            operations.push(OperationRules {
+                operation_id: operation_id.to_owned(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                params,
+                body,
+                responses,
+            });
+        }
+    }
+    Ok(Rules { operations, bodies })
+}
+
+/// Walks a body schema, recording the limits of every writable field.
+/// Read-only fields are skipped with everything under them: the server ignores them
+/// on input, and a value read from a lenient response must be sendable back.
+fn collect_fields(
+    spec: &Value,
+    schema: &Value,
+    path: &str,
+    out: &mut Vec<FieldRule>,
+    depth: usize,
+) -> Result<(), String> {
+    if depth > 64 {
+        return Err(format!("schema nesting too deep (a cycle?) at `{path}`"));
+    }
+    let schema = resolve(spec, schema)?;
+    if schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
+        return Ok(());
+    }
+    let limits = limits_of(schema);
+    if limits != Limits::default() {
+        out.push(FieldRule {
+            path: path.to_owned(),
+            limits,
+        });
+    }
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, child) in properties {
+            let child_path = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            collect_fields(spec, child, &child_path, out, depth + 1)?;
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        collect_fields(spec, items, &format!("{path}[]"), out, depth + 1)?;
+    }
+    Ok(())
+}
+
+fn limits_of(schema: &Value) -> Limits {
+    let number = |key: &str| schema.get(key).and_then(Value::as_u64);
+    let text = |key: &str| schema.get(key).and_then(Value::as_str).map(str::to_owned);
+    Limits {
+        min_length: number("minLength"),
+        max_length: number("maxLength"),
+        pattern: text("pattern"),
+        format: text("format"),
+        min_items: number("minItems"),
+        max_items: number("maxItems"),
+        required: schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The component name behind `content[*].schema.$ref` (the first JSON media type).
+fn json_schema_ref(content: &Value) -> Option<String> {
+    let content: &Map<String, Value> = content.as_object()?;
+    content
+        .iter()
+        .find(|(media, _)| media.starts_with("application/json"))
+        .and_then(|(_, media)| media.pointer("/schema/$ref"))
+        .and_then(Value::as_str)
+        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+        .map(str::to_owned)
+}
+
+fn component(spec: &Value, name: &str) -> Result<Value, String> {
+    spec.pointer(&format!("/components/schemas/{name}"))
+        .cloned()
+        .ok_or_else(|| format!("no schema component `{name}`"))
+}
+
+/// Follows a local `$ref` (one level is all this spec uses; chains are followed too).
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> Result<&'a Value, String> {
+    let mut current = value;
+    for _ in 0..8 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let pointer = reference
+                    .strip_prefix('#')
+                    .ok_or_else(|| format!("only local references are supported: {reference}"))?;
+                current = spec
+                    .pointer(pointer)
+                    .ok_or_else(|| format!("dangling reference {reference}"))?;
+            }
+            None => return Ok(current),
+        }
+    }
+    Err("reference chain too long".to_owned())
+}
