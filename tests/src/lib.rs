@@ -1,1 +1,216 @@
-//! Shared helpers for the integration tests.
+//! Shared helpers for the integration tests: the spec, read at test time, and the
+//! table of what CustomerApi.md documents. Tests take their expectations from here and
+//! never restate a path, verb or header name themselves.
+
+pub mod documentation;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// A file below `tests/fixtures/`.
+pub fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// A fixture's text.
+pub fn fixture(name: &str) -> String {
+    let path = fixture_path(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// A JSON fixture, parsed.
+pub fn json_fixture(name: &str) -> Value {
+    serde_json::from_str(&fixture(name)).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
+}
+
+/// Path of the committed spec.
+pub fn spec_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi/tms-customers.yaml")
+}
+
+/// The committed spec, as JSON.
+pub fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let text = std::fs::read_to_string(spec_path()).expect("read openapi/tms-customers.yaml");
+        serde_norway::from_str(&text).expect("openapi/tms-customers.yaml is YAML")
+    })
+}
+
+/// One parameter of an operation, as the spec defines it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SpecParam {
+    /// Wire name, e.g. `profile-id`.
+    pub name: String,
+    /// `header`, `path` or `query`.
+    pub location: String,
+    pub required: bool,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+}
+
+/// One response of an operation, as the spec defines it.
+#[derive(Debug, Clone)]
+pub struct SpecResponse {
+    pub status: u16,
+    /// Media type of the body, if it has one.
+    pub media_type: Option<String>,
+    /// Component schema name of the body.
+    pub schema: Option<String>,
+    /// Names of the documented response headers.
+    pub headers: Vec<String>,
+}
+
+/// One operation of the spec, with every `$ref` resolved.
+#[derive(Debug, Clone)]
+pub struct SpecOperation {
+    pub operation_id: String,
+    /// Upper-case verb.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    pub params: Vec<SpecParam>,
+    /// Media type of the request body, if the operation takes one.
+    pub request_media_type: Option<String>,
+    pub responses: Vec<SpecResponse>,
+}
+
+impl SpecOperation {
+    /// progenitor's (and CustomerApi.md's) snake-case method name.
+    pub fn method_name(&self) -> String {
+        let mut out = String::new();
+        for c in self.operation_id.chars() {
+            if c.is_uppercase() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
+    pub fn param(&self, name: &str) -> Option<&SpecParam> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// The documented success response (the one 2xx status).
+    pub fn success(&self) -> &SpecResponse {
+        let mut ok = self
+            .responses
+            .iter()
+            .filter(|r| (200..300).contains(&r.status));
+        let first = ok.next().expect("an operation documents a success status");
+        assert!(
+            ok.next().is_none(),
+            "{} documents several success statuses",
+            self.operation_id
+        );
+        first
+    }
+
+    /// The documented error responses.
+    pub fn errors(&self) -> impl Iterator<Item = &SpecResponse> {
+        self.responses.iter().filter(|r| r.status >= 400)
+    }
+
+    /// The request path with each `{name}` replaced by `value(name)`.
+    pub fn path_with(&self, value: impl Fn(&str) -> String) -> String {
+        self.path
+            .split('/')
+            .map(
+                |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => value(name),
+                    None => segment.to_owned(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+/// Follows a local `$ref`.
+pub fn resolve(value: &Value) -> &Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => resolve(
+            spec()
+                .pointer(reference.trim_start_matches('#'))
+                .unwrap_or_else(|| panic!("dangling {reference}")),
+        ),
+        None => value,
+    }
+}
+
+/// Every operation of the spec, in document order.
+pub fn spec_operations() -> Vec<SpecOperation> {
+    let mut operations = Vec::new();
+    for (path, item) in spec()["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let Some(operation_id) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let params = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    let p = resolve(p);
+                    let schema = resolve(&p["schema"]);
+                    SpecParam {
+                        name: p["name"].as_str().expect("name").to_owned(),
+                        location: p["in"].as_str().expect("in").to_owned(),
+                        required: p["required"].as_bool() == Some(true),
+                        min_length: schema["minLength"].as_u64(),
+                        max_length: schema["maxLength"].as_u64(),
+                    }
+                })
+                .collect();
+            let request_media_type = operation
+                .pointer("/requestBody/content")
+                .and_then(Value::as_object)
+                .and_then(|content| content.keys().next().cloned());
+            let responses = operation["responses"]
+                .as_object()
+                .expect("responses")
+                .iter()
+                .map(|(status, response)| {
+                    let response = resolve(response);
+                    let content = response["content"].as_object();
+                    let media = content.and_then(|c| c.iter().next());
+                    SpecResponse {
+                        status: status.parse().expect("numeric status"),
+                        media_type: media.map(|(name, _)| name.clone()),
+                        schema: media
+                            .and_then(|(_, m)| m.pointer("/schema/$ref"))
+                            .and_then(Value::as_str)
+                            .map(|r| r.rsplit('/').next().unwrap_or(r).to_owned()),
+                        headers: response["headers"]
+                            .as_object()
+                            .map(|h| h.keys().cloned().collect())
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect();
+            operations.push(SpecOperation {
+                operation_id: operation_id.to_owned(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                params,
+                request_media_type,
+                responses,
+            });
+        }
+    }
+    operations
+}
+
+/// The spec's operations by method name.
+pub fn spec_operations_by_method() -> BTreeMap<String, SpecOperation> {
+    spec_operations()
+        .into_iter()
+        .map(|op| (op.method_name(), op))
+        .collect()
+}
