@@ -137,8 +137,9 @@ pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Resul
 /// The request path must be the template with each `{name}` one segment wide, so
 /// no value can move the request to another resource (`..`, `/`, `?` and the like).
 fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(), Violation> {
-    let template: Vec<&str> = op.path.split('/').collect();
-    let actual: Vec<&str> = url_path.split('/').collect();
+    // Both start with `/`: compare the segments after it.
+    let template: Vec<&str> = op.path.split('/').skip(1).collect();
+    let actual: Vec<&str> = url_path.split('/').skip(1).collect();
     let placeholder = format!("{{{}}}", param.name);
     let shape_error = || Violation::new(param.name, "must be a single path segment");
     // The base URL may carry a path stem of its own, so match from the end.
