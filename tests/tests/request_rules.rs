@@ -1,0 +1,262 @@
+//! Strict on what it sends: values outside the spec's limits are refused before
+//! anything reaches the server, with an error naming the parameter and the rule.
+//! Limits are read from the spec; values at the limit are sent.
+
+use customer_client::{Error, types};
+use httpmock::MockServer;
+use tests::calls::{Call, call, client_for, sample_value};
+use tests::{SpecOperation, spec_operations};
+
+/// Runs `inputs` against a server that accepts anything; returns the result and
+/// how many requests arrived.
+async fn attempt(
+    op: &SpecOperation,
+    inputs: &Call,
+) -> (Result<tests::calls::Outcome, Error>, usize) {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(op.success().status)
+                .body(if op.success().media_type.is_some() {
+                    "{}"
+                } else {
+                    ""
+                });
+        })
+        .await;
+    let result = call(&client_for(&server.base_url()), op, inputs).await;
+    (result, any.calls_async().await)
+}
+
+fn with_param(inputs: &Call, name: &str, value: String) -> Call {
+    let mut inputs = inputs.clone();
+    match name {
+        "customerId" => inputs.customer_id = Some(value),
+        "profile-id" => inputs.profile_id = Some(value),
+        "if-match" => inputs.if_match = Some(value),
+        other => panic!("unknown parameter {other}"),
+    }
+    inputs
+}
+
+fn assert_refused(
+    result: Result<tests::calls::Outcome, Error>,
+    arrived: usize,
+    parameter: &str,
+    rule_part: &str,
+) {
+    assert_eq!(arrived, 0, "{parameter}: nothing may be sent");
+    match result {
+        Err(Error::InvalidRequest { parameter: p, rule }) => {
+            assert_eq!(p, parameter);
+            assert!(
+                rule.contains(rule_part),
+                "{parameter}: rule `{rule}` lacks `{rule_part}`"
+            );
+        }
+        other => panic!("{parameter}: expected InvalidRequest, got {other:?}"),
+    }
+}
+
+/// Every length-limited parameter of every operation: one character too many or too
+/// few is refused; the limits themselves are sent.
+#[tokio::test]
+async fn parameter_lengths_are_enforced_before_sending() {
+    let mut refused = 0;
+    for op in spec_operations() {
+        let base = Call::valid(&op, true);
+        for param in &op.params {
+            let (Some(min), Some(max)) = (param.min_length, param.max_length) else {
+                continue;
+            };
+            let (min, max) = (min as usize, max as usize);
+            for good in [min, max] {
+                let (result, arrived) =
+                    attempt(&op, &with_param(&base, &param.name, "A".repeat(good))).await;
+                assert_eq!(
+                    arrived, 1,
+                    "{} {} of length {good}",
+                    op.operation_id, param.name
+                );
+                result.unwrap();
+            }
+            let mut bad = vec![max + 1];
+            if min > 0 {
+                bad.push(min - 1);
+            }
+            for length in bad {
+                let (result, arrived) =
+                    attempt(&op, &with_param(&base, &param.name, "A".repeat(length))).await;
+                if length == 0 && param.location == "path" {
+                    // An empty path segment changes the path shape; it is refused all the same.
+                    assert_refused(result, arrived, &param.name, "");
+                } else {
+                    assert_refused(result, arrived, &param.name, &format!("got {length}"));
+                }
+                refused += 1;
+            }
+        }
+    }
+    // profile-id on 4 operations (2 each), customerId on 3 (2 each), if-match on 1 (2).
+    assert_eq!(refused, 8 + 6 + 2);
+}
+
+#[tokio::test]
+async fn a_customer_id_cannot_change_the_request_path() {
+    let op = spec_operations()
+        .into_iter()
+        .find(|op| op.method == "GET")
+        .unwrap();
+    let base = Call::valid(&op, false);
+    // `..` would climb to `/tms/v2/`; `.` would leave an empty last segment.
+    for (hostile, rule) in [("..", "single path segment"), (".", "got 0")] {
+        let (result, arrived) =
+            attempt(&op, &with_param(&base, "customerId", hostile.to_owned())).await;
+        assert_refused(result, arrived, "customerId", rule);
+    }
+}
+
+#[tokio::test]
+async fn body_fields_beyond_their_limits_are_refused() {
+    for op in spec_operations()
+        .into_iter()
+        .filter(|op| op.request_media_type.is_some())
+    {
+        let base = Call::valid(&op, true);
+        let cases: Vec<(types::Customer, &str, &str)> = vec![
+            (
+                types::Customer {
+                    buyer_information: Some(types::BuyerInformation {
+                        email: Some(format!("{}@cybs.com", "e".repeat(247))),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                "buyerInformation.email",
+                "at most 255 characters (got 256)",
+            ),
+            (
+                types::Customer {
+                    merchant_defined_information: vec![
+                        types::MerchantDefinedField {
+                            name: Some("data1".into()),
+                            value: Some("ok".into()),
+                        },
+                        types::MerchantDefinedField {
+                            name: Some("data2".into()),
+                            value: Some("v".repeat(101)),
+                        },
+                    ],
+                    ..Default::default()
+                },
+                "merchantDefinedInformation[1].value",
+                "at most 100 characters",
+            ),
+            (
+                types::Customer {
+                    id: Some("I".repeat(33)),
+                    ..Default::default()
+                },
+                "id",
+                "1 to 32 characters",
+            ),
+            (
+                types::Customer {
+                    id: Some(String::new()),
+                    ..Default::default()
+                },
+                "id",
+                "1 to 32 characters (got 0)",
+            ),
+            (
+                types::Customer {
+                    object_information: Some(types::ObjectInformation {
+                        title: Some("t".repeat(61)),
+                        comment: None,
+                    }),
+                    ..Default::default()
+                },
+                "objectInformation.title",
+                "at most 60",
+            ),
+        ];
+        for (body, field, rule) in cases {
+            let inputs = Call {
+                body: Some(body),
+                ..base.clone()
+            };
+            let (result, arrived) = attempt(&op, &inputs).await;
+            assert_refused(result, arrived, field, rule);
+        }
+    }
+}
+
+/// Limits count characters, not bytes: 255 two-byte characters is a valid email length.
+#[tokio::test]
+async fn limits_count_characters_not_bytes() {
+    let op = spec_operations()
+        .into_iter()
+        .find(|op| op.method == "POST")
+        .unwrap();
+    let body = types::Customer {
+        buyer_information: Some(types::BuyerInformation {
+            email: Some("é".repeat(255)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let (result, arrived) = attempt(
+        &op,
+        &Call {
+            body: Some(body),
+            ..Call::valid(&op, false)
+        },
+    )
+    .await;
+    assert_eq!(arrived, 1);
+    result.unwrap();
+}
+
+/// Read-only fields (returned by the server, ignored when sent) are not checked, so a
+/// customer read from a lenient response can be sent back as it is.
+#[tokio::test]
+async fn read_only_fields_are_passed_through() {
+    let op = spec_operations()
+        .into_iter()
+        .find(|op| op.method == "PATCH")
+        .unwrap();
+    let body: types::Customer = serde_json::from_value(serde_json::json!({
+        "_links": {"self": {"href": "x".repeat(500)}},
+        "metadata": {"creator": "c".repeat(500)}
+    }))
+    .unwrap();
+    let (result, arrived) = attempt(
+        &op,
+        &Call {
+            body: Some(body),
+            ..Call::valid(&op, true)
+        },
+    )
+    .await;
+    assert_eq!(arrived, 1);
+    result.unwrap();
+}
+
+#[test]
+fn sample_values_fit_the_spec() {
+    for op in spec_operations() {
+        for param in &op.params {
+            let length = sample_value(&param.name).chars().count() as u64;
+            assert!(
+                param.min_length.is_none_or(|min| length >= min),
+                "{}",
+                param.name
+            );
+            assert!(
+                param.max_length.is_none_or(|max| length <= max),
+                "{}",
+                param.name
+            );
+        }
+    }
+}
