@@ -67,8 +67,11 @@ pub(crate) struct Limits {
 pub(crate) struct Response {
     pub status: u16,
     /// Checks that a body decodes as the documented type; `None` when there is no body.
-    pub decode: Option<fn(&[u8]) -> Result<(), serde_json::Error>>,
+    pub decode: Option<DecodeCheck>,
 }
+
+/// Checks that a body decodes as a documented type.
+pub(crate) type DecodeCheck = fn(&[u8]) -> Result<(), serde_json::Error>;
 
 /// Used by the generated table: does `body` decode as `T`?
 pub(crate) fn decodes<T: serde::de::DeserializeOwned>(
