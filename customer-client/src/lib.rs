@@ -62,3 +62,8 @@ pub use response::ResponseExt;
 
 /// The exact media type sent as `Accept` (and as `Content-Type` with a body).
 pub const JSON_MEDIA_TYPE: &str = "application/json;charset=utf-8";
+
+/// The README's examples compile (they run as doctests of this crate).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
