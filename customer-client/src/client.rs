@@ -1,13 +1,23 @@
-//! Building a [`Client`]: environment, timeouts, one shared connection pool.
+//! Building a [`Client`]: environment, credentials, timeouts, one shared connection pool.
 
-use std::time::Duration;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-use crate::{Client, Environment, Error};
+use crate::{Client, Credentials, Environment, Error};
+
+/// Where signing takes the current time from.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+/// Where signing takes a fresh JWT id (`jti`) from.
+pub type IdSource = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// Settings every request of a [`Client`] shares. Immutable once the client is built.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ClientContext {
-    environment: Environment,
+    pub(crate) environment: Environment,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) clock: Clock,
+    pub(crate) ids: IdSource,
 }
 
 impl ClientContext {
@@ -15,15 +25,43 @@ impl ClientContext {
     pub fn environment(&self) -> &Environment {
         &self.environment
     }
+
+    /// The credentials requests are signed with, if any.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
 }
 
-/// Builds a [`Client`]; start from [`Client::builder`].
-#[derive(Clone, Debug)]
+impl fmt::Debug for ClientContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientContext")
+            .field("environment", &self.environment)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]; start from [`Client::builder`] or [`ClientBuilder::from_env`].
+#[derive(Clone)]
 #[must_use]
 pub struct ClientBuilder {
-    environment: Environment,
+    pub(crate) environment: Environment,
+    pub(crate) credentials: Option<Credentials>,
     timeout: Duration,
     connect_timeout: Duration,
+    clock: Clock,
+    ids: IdSource,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("environment", &self.environment)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
@@ -31,6 +69,25 @@ impl ClientBuilder {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
     /// Default for establishing a connection (TCP and TLS).
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// Signs every request with `credentials`. Without credentials nothing is signed,
+    /// which only a mock or a signing proxy accepts.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Replaces the clock used for `Date` and JWT `iat` (for tests).
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Replaces the source of JWT ids, `jti` (for tests; the default is a random UUID).
+    pub fn id_source(mut self, ids: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.ids = Arc::new(ids);
+        self
+    }
 
     /// Limits the whole exchange of one request (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -47,11 +104,7 @@ impl ClientBuilder {
     /// Builds the client: one connection pool (rustls TLS), shared by every clone.
     pub fn build(self) -> Result<Client, Error> {
         let http = reqwest::Client::builder()
-            .user_agent(concat!(
-                env!("CARGO_PKG_NAME"),
-                "/",
-                env!("CARGO_PKG_VERSION")
-            ))
+            .user_agent(crate::USER_AGENT)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .build()
@@ -65,6 +118,9 @@ impl ClientBuilder {
             http,
             ClientContext {
                 environment: self.environment,
+                credentials: self.credentials,
+                clock: self.clock,
+                ids: self.ids,
             },
         ))
     }
@@ -81,8 +137,11 @@ impl Client {
     pub fn builder(environment: Environment) -> ClientBuilder {
         ClientBuilder {
             environment,
+            credentials: None,
             timeout: ClientBuilder::DEFAULT_TIMEOUT,
             connect_timeout: ClientBuilder::DEFAULT_CONNECT_TIMEOUT,
+            clock: Arc::new(SystemTime::now),
+            ids: Arc::new(|| uuid::Uuid::new_v4().to_string()),
         }
     }
 

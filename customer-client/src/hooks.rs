@@ -2,7 +2,8 @@
 //! every operation, so that no operation needs hand-written code.
 //!
 //! - `pre`: checks the request against the spec's rules (nothing is sent when one
-//!   is broken) and puts exactly the documented headers on it;
+//!   is broken), puts exactly the documented headers on it, and signs it
+//!   (`auth/`) when the client has credentials;
 //! - `exec`: sends it and reads the whole answer into memory;
 //! - `post`: hands every error status, and every success whose body does not decode,
 //!   to [`Error`](crate::Error) with status, headers and body intact, because
@@ -16,6 +17,10 @@ use crate::{Client, ClientContext, rules};
 
 /// The media type CustomerApi.md documents for `Accept` and `Content-Type`.
 pub(crate) const JSON_UTF8: HeaderValue = HeaderValue::from_static(crate::JSON_MEDIA_TYPE);
+
+/// Identifies this crate to CyberSource, as the official SDKs do with their own name.
+const CLIENT_ID: HeaderName = HeaderName::from_static("v-c-client-id");
+const CLIENT_ID_VALUE: HeaderValue = HeaderValue::from_static(crate::USER_AGENT);
 
 /// progenitor adds `api-version` to every request; CyberSource does not document it.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
@@ -46,8 +51,16 @@ impl ClientHooks<ClientContext> for Client {
         let headers = request.headers_mut();
         headers.remove(API_VERSION);
         headers.insert(ACCEPT, JSON_UTF8);
+        headers.insert(CLIENT_ID, CLIENT_ID_VALUE);
         if request.body().is_some() {
             request.headers_mut().insert(CONTENT_TYPE, JSON_UTF8);
+        }
+        // Last, so the signature covers the request exactly as it goes out.
+        if let Some(credentials) = &self.inner.credentials {
+            let now = (self.inner.clock)();
+            let token_id = (self.inner.ids)();
+            crate::auth::authenticate(credentials, request, now, &token_id)
+                .map_err(|e| GeneratedError::Custom(format!("authentication: {e}")))?;
         }
         Ok(())
     }

@@ -47,18 +47,28 @@ mod generated;
 #[rustfmt::skip]
 mod generated_rules;
 
+pub mod auth;
 mod client;
+mod config;
+mod credentials;
 mod environment;
 mod error;
 mod hooks;
 mod response;
 mod rules;
 
-pub use client::{ClientBuilder, ClientContext};
+pub use client::{ClientBuilder, ClientContext, Clock, IdSource};
+pub use config::vars;
+#[cfg(feature = "p12")]
+pub use credentials::P12Key;
+pub use credentials::{Credentials, SharedSecret};
 pub use environment::Environment;
 pub use error::Error;
 pub use generated::{Client, ResponseValue, builder, types};
 pub use response::ResponseExt;
+
+/// `User-Agent` and `v-c-client-id` of every request: this crate and its version.
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The exact media type sent as `Accept` (and as `Content-Type` with a body).
 pub const JSON_MEDIA_TYPE: &str = "application/json;charset=utf-8";

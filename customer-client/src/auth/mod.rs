@@ -1,0 +1,152 @@
+//! Request authentication as CyberSource's official SDKs perform it.
+//!
+//! [`http_signature`] and [`jwt`] are pure functions of the request and the clock, so
+//! they are tested against the official vectors; the client applies them to a
+//! request about to be sent, and is called by the client's hook for every attempt.
+
+pub mod http_signature;
+pub mod jwt;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{AUTHORIZATION, DATE, HeaderName, HeaderValue};
+
+use crate::credentials::Credentials;
+use crate::hooks::JSON_UTF8;
+
+const MERCHANT_ID: HeaderName = HeaderName::from_static("v-c-merchant-id");
+const DIGEST: HeaderName = HeaderName::from_static("digest");
+const SIGNATURE: HeaderName = HeaderName::from_static("signature");
+
+/// The `Host` value the request goes out with: host, plus `:port` when the URL names one.
+pub fn host_of(url: &reqwest::Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+/// The path with `?query` when there is one, as signed.
+pub fn request_target_of(url: &reqwest::Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+/// Adds the authentication headers of `credentials` to `request`, for `now`, with
+/// `token_id` as the JWT id. A POST, PUT or PATCH without a body is sent as `{}`, as
+/// the official SDKs do, so that there is something to digest.
+pub(crate) fn authenticate(
+    credentials: &Credentials,
+    request: &mut reqwest::Request,
+    now: SystemTime,
+    token_id: &str,
+) -> Result<(), String> {
+    if http_signature::has_digest(request.method().as_str()) && request.body().is_none() {
+        *request.body_mut() = Some(reqwest::Body::from("{}"));
+        request
+            .headers_mut()
+            .insert(reqwest::header::CONTENT_TYPE, JSON_UTF8);
+    }
+    let host = host_of(request.url());
+    let target = request_target_of(request.url());
+    let method = request.method().as_str().to_owned();
+    let body: Vec<u8> = request
+        .body()
+        .map(|b| {
+            b.as_bytes()
+                .map(<[u8]>::to_vec)
+                .ok_or("streaming bodies cannot be signed")
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let headers = request.headers_mut();
+    match credentials {
+        Credentials::HttpSignature(key) => {
+            let date = httpdate::fmt_http_date(now);
+            let signed = http_signature::sign(
+                &http_signature::SigningInput {
+                    host: &host,
+                    date: &date,
+                    method: &method,
+                    request_target: &target,
+                    body: &body,
+                    signing_merchant_id: key.portfolio_id.as_deref().unwrap_or(&key.merchant_id),
+                    key_id: &key.key_id,
+                },
+                &key.secret,
+            );
+            headers.insert(MERCHANT_ID, value(&key.merchant_id, false)?);
+            headers.insert(DATE, value(&date, false)?);
+            if let Some(digest) = &signed.digest {
+                headers.insert(DIGEST, value(digest, true)?);
+            }
+            headers.insert(SIGNATURE, value(&signed.signature, true)?);
+        }
+        Credentials::JwtSharedSecret(key) => {
+            let claims = jwt::claims(&token_input(
+                &host,
+                &method,
+                &target,
+                &body,
+                &key.merchant_id,
+                key.portfolio_id.as_deref(),
+                now,
+                token_id,
+            ));
+            let token = key.jwt(&claims).map_err(|e| e.to_string())?;
+            headers.insert(AUTHORIZATION, value(&format!("Bearer {token}"), true)?);
+        }
+        #[cfg(feature = "p12")]
+        Credentials::JwtP12(key) => {
+            let claims = jwt::claims(&token_input(
+                &host,
+                &method,
+                &target,
+                &body,
+                &key.merchant_id,
+                key.portfolio_id.as_deref(),
+                now,
+                token_id,
+            ));
+            let token = key.jwt(&claims).map_err(|e| e.to_string())?;
+            headers.insert(AUTHORIZATION, value(&format!("Bearer {token}"), true)?);
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn token_input<'a>(
+    host: &'a str,
+    method: &'a str,
+    target: &'a str,
+    body: &'a [u8],
+    merchant_id: &'a str,
+    portfolio_id: Option<&'a str>,
+    now: SystemTime,
+    token_id: &'a str,
+) -> jwt::TokenInput<'a> {
+    jwt::TokenInput {
+        host,
+        method,
+        request_target: target,
+        body,
+        merchant_id,
+        issuer: portfolio_id.unwrap_or(merchant_id),
+        issued_at: now
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+        token_id,
+    }
+}
+
+fn value(text: &str, sensitive: bool) -> Result<HeaderValue, String> {
+    let mut value = HeaderValue::from_str(text)
+        .map_err(|_| "an authentication header is not valid header text".to_owned())?;
+    value.set_sensitive(sensitive);
+    Ok(value)
+}
