@@ -150,3 +150,59 @@ fn value(text: &str, sensitive: bool) -> Result<HeaderValue, String> {
     value.set_sensitive(sensitive);
     Ok(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=";
+
+    fn signed(
+        credentials: &Credentials,
+        method: reqwest::Method,
+        body: Option<&str>,
+    ) -> reqwest::Request {
+        let url = reqwest::Url::parse("https://apitest.cybersource.com/tms/v2/customers").unwrap();
+        let mut request = reqwest::Request::new(method, url);
+        if let Some(body) = body {
+            *request.body_mut() = Some(reqwest::Body::from(body.to_owned()));
+        }
+        authenticate(credentials, &mut request, UNIX_EPOCH, "id").unwrap();
+        request
+    }
+
+    #[test]
+    fn secret_bearing_headers_are_marked_sensitive() {
+        let http = Credentials::http_signature("m", "k", SECRET).unwrap();
+        let request = signed(&http, reqwest::Method::POST, Some("{}"));
+        for name in ["signature", "digest"] {
+            assert!(request.headers()[name].is_sensitive(), "{name}");
+        }
+        assert!(!request.headers()["v-c-merchant-id"].is_sensitive());
+        let jwt = Credentials::jwt_shared_secret("m", "k", SECRET).unwrap();
+        let request = signed(&jwt, reqwest::Method::GET, None);
+        assert!(request.headers()[AUTHORIZATION].is_sensitive());
+        // reqwest's own Debug of the headers hides sensitive values.
+        assert!(format!("{:?}", request.headers()).contains("Sensitive"));
+    }
+
+    #[test]
+    fn a_post_without_a_body_is_sent_and_digested_as_an_empty_object() {
+        let http = Credentials::http_signature("m", "k", SECRET).unwrap();
+        let request = signed(&http, reqwest::Method::POST, None);
+        assert_eq!(request.body().and_then(|b| b.as_bytes()), Some(&b"{}"[..]));
+        assert_eq!(
+            request.headers()["digest"],
+            http_signature::digest(b"{}").as_str()
+        );
+    }
+
+    #[test]
+    fn host_and_target_include_port_and_query() {
+        let url = reqwest::Url::parse("http://127.0.0.1:4010/tms/v2/customers/A?x=1").unwrap();
+        assert_eq!(host_of(&url), "127.0.0.1:4010");
+        assert_eq!(request_target_of(&url), "/tms/v2/customers/A?x=1");
+        let url = reqwest::Url::parse("https://api.cybersource.com:443/tms").unwrap();
+        assert_eq!(host_of(&url), "api.cybersource.com");
+    }
+}
