@@ -9,7 +9,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Billing name and address of the payment instrument.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct BillTo {
         ///First address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -66,7 +74,15 @@ pub mod types {
         }
     }
     ///What a BIN lookup reports about the card number.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct BinLookup {
         #[serde(
             rename = "issuerInformation",
@@ -87,7 +103,15 @@ pub mod types {
         }
     }
     ///Issuer facts from the BIN lookup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct BinLookupIssuerInformation {
         ///First digits of the account number.
         #[serde(
@@ -120,7 +144,15 @@ pub mod types {
         }
     }
     ///Card account facts from the BIN lookup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct BinLookupPaymentAccountInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub card: ::std::option::Option<BinLookupPaymentAccountInformationCard>,
@@ -135,7 +167,15 @@ pub mod types {
         }
     }
     ///Card details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct BinLookupPaymentAccountInformationCard {
         ///Card brand name.
         #[serde(
@@ -171,7 +211,15 @@ pub mod types {
         }
     }
     ///Card brands on the account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct BinLookupPaymentAccountInformationCardBrandsItem {
         ///Card brand name.
         #[serde(
@@ -189,7 +237,15 @@ pub mod types {
         }
     }
     ///Account features from the BIN lookup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct BinLookupPaymentAccountInformationFeatures {
         ///Acceptance level.
         #[serde(
@@ -368,7 +424,15 @@ pub mod types {
         }
     }
     ///Card network facts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct BinLookupPaymentAccountInformationNetwork {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -380,7 +444,15 @@ pub mod types {
         }
     }
     ///Your own identifiers for the customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct BuyerInformation {
         ///Email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -398,7 +470,15 @@ pub mod types {
         }
     }
     ///Links from a customer's sub-resource to itself and to its customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ChildResourceLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<Link>,
@@ -411,7 +491,15 @@ pub mod types {
         }
     }
     ///Your reference for tracking this request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ClientReferenceInformation {
         ///Your order or tracking reference.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -423,7 +511,15 @@ pub mod types {
         }
     }
     ///A customer token: your shopper's stored details, with a default payment instrument and shipping address. The same shape is sent on create and update and returned by every operation; read-only fields are ignored when sent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Customer {
         #[serde(
             rename = "buyerInformation",
@@ -483,7 +579,15 @@ pub mod types {
         }
     }
     ///Resources returned with the customer: its default payment instrument and shipping address.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerEmbedded {
         #[serde(
             rename = "defaultPaymentInstrument",
@@ -502,7 +606,15 @@ pub mod types {
         }
     }
     ///Links to this customer and its sub-resources.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerLinks {
         #[serde(
             rename = "paymentInstruments",
@@ -523,7 +635,15 @@ pub mod types {
         }
     }
     ///One EMV tag read from the chip.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct EmvTag {
         ///Where the card details came from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -541,7 +661,15 @@ pub mod types {
         }
     }
     ///A field that caused the error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ErrorDetail {
         ///Where the field is: body, header or path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -556,7 +684,15 @@ pub mod types {
         }
     }
     ///One problem reported by the token service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ErrorEntry {
         ///The fields at fault (400 only).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -574,7 +710,15 @@ pub mod types {
         }
     }
     ///The error body of every failed Customer operation. Only 400 answers list details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ErrorResponse {
         ///What went wrong, one entry per problem.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -586,7 +730,15 @@ pub mod types {
         }
     }
     ///The instrument identifier: the token for the card number or bank account behind a payment instrument.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifier {
         #[serde(
             rename = "bankAccount",
@@ -660,7 +812,15 @@ pub mod types {
         }
     }
     ///Bank account data of an instrument identifier.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierBankAccount {
         ///Account or card number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -678,7 +838,15 @@ pub mod types {
         }
     }
     ///Billing address sent to the issuer when enrolling a network token; not stored.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierBillTo {
         ///First address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -714,7 +882,15 @@ pub mod types {
         }
     }
     ///Card data of an instrument identifier.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierCard {
         ///Two-digit expiry month.
         #[serde(
@@ -744,7 +920,15 @@ pub mod types {
         }
     }
     ///Resources returned with the instrument identifier.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierEmbedded {
         #[serde(
             rename = "binLookup",
@@ -758,7 +942,15 @@ pub mod types {
         }
     }
     ///Links to the instrument identifier and related resources.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierLinks {
         #[serde(
             rename = "paymentInstruments",
@@ -779,7 +971,15 @@ pub mod types {
         }
     }
     ///Processing options remembered for the instrument identifier.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierProcessingInformation {
         #[serde(
             rename = "authorizationOptions",
@@ -795,7 +995,15 @@ pub mod types {
         }
     }
     ///Authorization options.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierProcessingInformationAuthorizationOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub initiator: ::std::option::Option<
@@ -808,7 +1016,15 @@ pub mod types {
         }
     }
     ///Who initiates the payments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiator {
         #[serde(
             rename = "merchantInitiatedTransaction",
@@ -824,7 +1040,15 @@ pub mod types {
         }
     }
     ///Details of merchant-initiated payments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiatorMerchantInitiatedTransaction {
         ///Amount of the original authorization.
         #[serde(
@@ -845,7 +1069,15 @@ pub mod types {
         }
     }
     ///Links the payment instrument to an instrument identifier by id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierReference {
         ///Instrument identifier token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -857,7 +1089,15 @@ pub mod types {
         }
     }
     ///Consent and authentication facts for network token provisioning.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InstrumentIdentifierTokenProvisioningInformation {
         ///Whether the cardholder agreed to tokenization.
         #[serde(
@@ -878,7 +1118,15 @@ pub mod types {
         }
     }
     ///What the card issuer reports about the account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Issuer {
         ///Payment account reference linking tokens to the same account.
         #[serde(
@@ -893,7 +1141,15 @@ pub mod types {
         }
     }
     ///A hypermedia link.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Link {
         ///URL path of the linked resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -905,7 +1161,15 @@ pub mod types {
         }
     }
     ///One merchant-defined data field, a name and its value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct MerchantDefinedField {
         ///Field name, such as data1 to data4 or sensitive1 to sensitive4.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -920,7 +1184,15 @@ pub mod types {
         }
     }
     ///Merchant details used with this instrument.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct MerchantInformation {
         #[serde(
             rename = "merchantDescriptor",
@@ -936,7 +1208,15 @@ pub mod types {
         }
     }
     ///How your business is described to the buyer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct MerchantInformationMerchantDescriptor {
         ///Alternate contact for your business.
         #[serde(
@@ -951,7 +1231,15 @@ pub mod types {
         }
     }
     ///Audit details kept by the token service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Metadata {
         ///Who created the resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -963,7 +1251,15 @@ pub mod types {
         }
     }
     ///Free-text details you keep about the customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ObjectInformation {
         ///Your notes about the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -978,7 +1274,15 @@ pub mod types {
         }
     }
     ///The customer's default payment instrument, as embedded in a customer response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PaymentInstrument {
         #[serde(
             rename = "bankAccount",
@@ -1048,7 +1352,15 @@ pub mod types {
         }
     }
     ///Bank account details of a payment instrument.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PaymentInstrumentBankAccount {
         ///Account type, such as checking or savings.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1060,7 +1372,15 @@ pub mod types {
         }
     }
     ///Details of the person or company that owns the payment instrument.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PaymentInstrumentBuyerInformation {
         ///Company tax id, for eCheck.
         #[serde(
@@ -1091,7 +1411,15 @@ pub mod types {
         }
     }
     ///Card details of a payment instrument, without the card number.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PaymentInstrumentCard {
         ///Two-digit expiry month.
         #[serde(
@@ -1147,7 +1475,15 @@ pub mod types {
         }
     }
     ///Resources returned with the payment instrument.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PaymentInstrumentEmbedded {
         #[serde(
             rename = "instrumentIdentifier",
@@ -1161,7 +1497,15 @@ pub mod types {
         }
     }
     ///Processing options for payments with this instrument.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PaymentInstrumentProcessingInformation {
         #[serde(
             rename = "bankTransferOptions",
@@ -1183,7 +1527,15 @@ pub mod types {
         }
     }
     ///Options for bank transfers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PaymentInstrumentProcessingInformationBankTransferOptions {
         ///Standard Entry Class code of the authorization method.
         #[serde(
@@ -1198,7 +1550,15 @@ pub mod types {
         }
     }
     ///Selects the customer's default payment instrument by id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PaymentInstrumentReference {
         ///Payment instrument token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1210,7 +1570,15 @@ pub mod types {
         }
     }
     ///An identity document of the buyer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PersonalIdentification {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1230,7 +1598,15 @@ pub mod types {
         }
     }
     ///Who issued the document.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PersonalIdentificationIssuedBy {
         ///State, province or region code.
         #[serde(
@@ -1245,7 +1621,15 @@ pub mod types {
         }
     }
     ///Card-present data captured at the point of sale.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PointOfSaleInformation {
         ///EMV tags read from the card.
         #[serde(
@@ -1261,7 +1645,15 @@ pub mod types {
         }
     }
     ///Recipient name, address and contact details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ShipTo {
         ///First address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1318,7 +1710,15 @@ pub mod types {
         }
     }
     ///The customer's default shipping address, as embedded in a customer response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ShippingAddress {
         ///Whether this is the customer's default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1345,7 +1745,15 @@ pub mod types {
         }
     }
     ///Selects the customer's default shipping address by id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ShippingAddressReference {
         ///Shipping address token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1357,7 +1765,15 @@ pub mod types {
         }
     }
     ///A network token provisioned by the card scheme for this card.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCard {
         ///Counter used to compute the token cryptogram.
         #[serde(
@@ -1454,7 +1870,15 @@ pub mod types {
         }
     }
     ///Card details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardCard {
         ///Date the card was activated.
         #[serde(
@@ -1515,7 +1939,15 @@ pub mod types {
         }
     }
     ///The issuer's card terms.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardCardTermsAndConditions {
         ///Address of the terms.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1527,7 +1959,15 @@ pub mod types {
         }
     }
     ///Audit details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadata {
         #[serde(
             rename = "cardArt",
@@ -1546,7 +1986,15 @@ pub mod types {
         }
     }
     ///Card artwork and colours.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataCardArt {
         ///Background colour.
         #[serde(
@@ -1599,7 +2047,15 @@ pub mod types {
         }
     }
     ///Brand logo asset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataCardArtBrandLogoAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1618,7 +2074,15 @@ pub mod types {
         }
     }
     ///Links.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataCardArtBrandLogoAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -1629,7 +2093,15 @@ pub mod types {
         }
     }
     ///Combined card art asset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataCardArtCombinedAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1646,7 +2118,15 @@ pub mod types {
         }
     }
     ///Links.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataCardArtCombinedAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -1657,7 +2137,15 @@ pub mod types {
         }
     }
     ///Icon asset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataCardArtIconAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1674,7 +2162,15 @@ pub mod types {
         }
     }
     ///Links.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataCardArtIconAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -1685,7 +2181,15 @@ pub mod types {
         }
     }
     ///Issuer logo asset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataCardArtIssuerLogoAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1704,7 +2208,15 @@ pub mod types {
         }
     }
     ///Links.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataCardArtIssuerLogoAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -1715,7 +2227,15 @@ pub mod types {
         }
     }
     ///Card issuer details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataIssuer {
         ///The issuer's banking apps.
         #[serde(
@@ -1768,7 +2288,15 @@ pub mod types {
         }
     }
     ///The issuer's banking apps.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataIssuerBankApplicationsItem {
         ///Address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1783,7 +2311,15 @@ pub mod types {
         }
     }
     ///What the issuer supports for this card.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardMetadataIssuerCapabilities {
         ///Supports cardholder verification.
         #[serde(
@@ -1834,7 +2370,15 @@ pub mod types {
         }
     }
     ///What the issuer verified during provisioning.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedCardVerificationResults {
         ///Address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1852,7 +2396,15 @@ pub mod types {
         }
     }
     ///Details for cards whose account number is itself a token.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TokenizedInformation {
         ///Token requestor id of your business.
         #[serde(

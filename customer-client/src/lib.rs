@@ -41,11 +41,35 @@
 //! ```
 #![deny(missing_docs)]
 
+/// The generated module as progenitor lays it out (its `Error` is progenitor's), for
+/// other generated code such as the `tms-customers` CLI. Use the crate root instead.
+#[doc(hidden)]
 #[rustfmt::skip]
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
-mod generated;
+pub mod generated;
 #[rustfmt::skip]
 mod generated_rules;
+/// Typed [httpmock](https://docs.rs/httpmock) extensions generated from the spec, for
+/// testing code that uses this client (feature `mock`).
+///
+/// ```no_run
+/// use customer_client::mock::MockServerExt;
+/// use customer_client::types;
+///
+/// let server = httpmock::MockServer::start();
+/// let customer = types::Customer { id: Some("F2F3ADA770102B51E053A2598D0A9078".into()), ..Default::default() };
+/// let mock = server.get_customer(|when, then| {
+///     when.customer_id("F2F3ADA770102B51E053A2598D0A9078");
+///     then.ok(&customer);
+/// });
+/// // ... exercise code that calls `client.get_customer()` against `server.base_url()` ...
+/// mock.assert();
+/// ```
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all)]
+#[path = "generated_httpmock.rs"]
+pub mod mock;
 
 pub mod auth;
 mod client;

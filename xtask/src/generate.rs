@@ -92,16 +92,35 @@ pub fn render(root: &Path) -> Result<Vec<Output>, String> {
         // documented headers and checks requests, so forgetting it must not compile.
         .with_hooks(progenitor::HooksMode::Expected)
         .with_inner_type(quote! { crate::ClientContext })
-        .with_derive("PartialEq");
-    let mut generator = Generator::new(&settings);
-    let tokens = generator
+        .with_derive("PartialEq")
+        // progenitor's CLI prints values through bounds that require JsonSchema.
+        .with_derive("schemars::JsonSchema");
+    let failed =
+        |what: &str, e: progenitor::Error| format!("progenitor failed on {SPEC} ({what}): {e}");
+    let client = Generator::new(&settings)
         .generate_tokens(&openapi)
-        .map_err(|e| format!("progenitor failed on {SPEC}: {e}"))?;
+        .map_err(|e| failed("client", e))?;
+    // Typed httpmock extensions, compiled into customer-client behind its `mock` feature.
+    let httpmock = Generator::new(&settings)
+        .httpmock(&openapi, "crate")
+        .map_err(|e| failed("httpmock", e))?;
+    // The clap command tree of the `tms-customers` binary.
+    let cli = Generator::new(&settings)
+        .cli(&openapi, "customer_client::generated")
+        .map_err(|e| failed("CLI", e))?;
 
     Ok(vec![
         Output {
             path: "customer-client/src/generated.rs",
-            contents: format_file(tokens, "the progenitor client")?,
+            contents: format_file(client, "the progenitor client")?,
+        },
+        Output {
+            path: "customer-client/src/generated_httpmock.rs",
+            contents: format_file(httpmock, "progenitor's typed httpmock extensions")?,
+        },
+        Output {
+            path: "customer-cli/src/generated_cli.rs",
+            contents: format_file(cli, "progenitor's clap command tree")?,
         },
         Output {
             path: "customer-client/src/generated_rules.rs",

@@ -1,0 +1,218 @@
+//! `tms-customers`: one subcommand per operation of openapi/tms-customers.yaml.
+//!
+//! The command tree is generated (`generated_cli.rs`, by `cargo xtask generate`); this
+//! file holds configuration (the `CYBERSOURCE_*` variables) and output: the response
+//! body as JSON on stdout, or on stderr the status, CyberSource's error type and message
+//! and the correlation id, with a non-zero exit status.
+
+#[rustfmt::skip]
+#[allow(dead_code, unused_imports, unused_variables, clippy::all)]
+mod generated_cli;
+
+use std::process::ExitCode;
+
+use customer_client::{ClientBuilder, Error, ResponseValue, types};
+use generated_cli::{Cli, CliCommand, CliConfig};
+
+/// Exit statuses: 0 success, 1 the API answered with an error, 2 bad usage or
+/// configuration, 3 no usable answer (connection, timeout, undecodable response).
+const EXIT_API_ERROR: u8 = 1;
+const EXIT_CONFIG: u8 = 2;
+const EXIT_TRANSPORT: u8 = 3;
+
+/// Prints successes as JSON on stdout; failures are reported by `main`.
+struct Output;
+
+impl CliConfig for Output {
+    fn success_item<T>(&self, value: &ResponseValue<T>)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+        match serde_json::to_string_pretty(value.as_ref()) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("cannot print the response as JSON: {e}"),
+        }
+    }
+
+    fn success_no_item(&self, _value: &ResponseValue<()>) {}
+
+    fn error<T>(&self, _value: &progenitor_client::Error<T>)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+        // Reported once, with everything kept, by `report` below.
+    }
+
+    fn list_start<T>(&self)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+    }
+
+    fn list_item<T>(&self, value: &T)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+        if let Ok(json) = serde_json::to_string(value) {
+            println!("{json}");
+        }
+    }
+
+    fn list_end_success<T>(&self)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+    }
+
+    fn list_end_error<T>(&self, _value: &progenitor_client::Error<T>)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+    }
+}
+
+/// The subcommand name of an operation: its documented method name in kebab case.
+fn subcommand_name(command: CliCommand) -> String {
+    command.operation_id().replace('_', "-")
+}
+
+fn command_tree() -> clap::Command {
+    let mut root = clap::Command::new("tms-customers")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("CyberSource TMS Customers from the command line")
+        .long_about(
+            "CyberSource TMS Customers from the command line.\n\n\
+             Configured by CYBERSOURCE_MERCHANT_ID, CYBERSOURCE_KEY_ID, CYBERSOURCE_SECRET_KEY,\n\
+             CYBERSOURCE_AUTH (jwt | http-signature), CYBERSOURCE_ENVIRONMENT (sandbox | production | india)\n\
+             or CYBERSOURCE_BASE_URL, CYBERSOURCE_P12_PATH and CYBERSOURCE_P12_PASSWORD.",
+        )
+        .subcommand_required(true);
+    for command in CliCommand::iter() {
+        root = root.subcommand(Cli::<Output>::get_command(command).name(subcommand_name(command)));
+    }
+    root
+}
+
+/// Prints a failure on stderr and returns the exit status for it.
+fn report(error: anyhow::Error) -> u8 {
+    let error = match error.downcast::<progenitor_client::Error<types::ErrorResponse>>() {
+        Ok(generated) => Error::from(generated),
+        Err(other) => {
+            // Reading or parsing `--json-body`, and the like.
+            eprintln!("error: {other:#}");
+            return EXIT_CONFIG;
+        }
+    };
+    match &error {
+        Error::Api {
+            status,
+            body,
+            correlation_id,
+            raw_body,
+            ..
+        } => {
+            eprintln!("error: CyberSource answered {status}");
+            match body.as_ref().map(|b| &b.errors[..]) {
+                Some(entries) if !entries.is_empty() => {
+                    for entry in entries {
+                        eprintln!(
+                            "  type: {}\n  message: {}",
+                            entry.type_.as_deref().unwrap_or("-"),
+                            entry.message.as_deref().unwrap_or("-")
+                        );
+                        for detail in &entry.details {
+                            eprintln!(
+                                "  field: {} ({})",
+                                detail.name.as_deref().unwrap_or("-"),
+                                detail.location.as_deref().unwrap_or("-")
+                            );
+                        }
+                    }
+                }
+                _ => eprintln!(
+                    "  body: {}",
+                    String::from_utf8_lossy(&raw_body[..raw_body.len().min(500)])
+                ),
+            }
+            eprintln!(
+                "  correlation id: {}",
+                correlation_id.as_deref().unwrap_or("-")
+            );
+            EXIT_API_ERROR
+        }
+        Error::InvalidRequest { parameter, rule } => {
+            eprintln!("error: invalid {parameter}: {rule} (nothing was sent)");
+            EXIT_CONFIG
+        }
+        Error::Config { .. } => {
+            eprintln!("error: {error}");
+            EXIT_CONFIG
+        }
+        Error::InvalidResponse { correlation_id, .. } => {
+            eprintln!("error: {error}");
+            eprintln!(
+                "  correlation id: {}",
+                correlation_id.as_deref().unwrap_or("-")
+            );
+            EXIT_TRANSPORT
+        }
+        Error::Transport(e) => {
+            eprintln!("error: cannot reach CyberSource: {e}");
+            let mut source = std::error::Error::source(e);
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            EXIT_TRANSPORT
+        }
+        _ => {
+            eprintln!("error: {error}");
+            EXIT_API_ERROR
+        }
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let matches = command_tree().get_matches();
+    let Some((name, sub_matches)) = matches.subcommand() else {
+        return ExitCode::from(EXIT_CONFIG);
+    };
+    let Some(command) = CliCommand::iter().find(|c| subcommand_name(*c) == name) else {
+        return ExitCode::from(EXIT_CONFIG);
+    };
+    if sub_matches.get_flag_if_present("json-body-template") {
+        let schema = schemars::schema_for!(types::Customer);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&schema).unwrap_or_default()
+        );
+        return ExitCode::SUCCESS;
+    }
+    let client = match ClientBuilder::from_env().and_then(ClientBuilder::build) {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("error: configuration: {e}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    match Cli::new(client, Output).execute(command, sub_matches).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => ExitCode::from(report(e)),
+    }
+}
+
+/// `ArgMatches::get_flag` panics for an argument the subcommand does not define.
+trait FlagIfPresent {
+    fn get_flag_if_present(&self, id: &str) -> bool;
+}
+
+impl FlagIfPresent for clap::ArgMatches {
+    fn get_flag_if_present(&self, id: &str) -> bool {
+        self.try_get_one::<bool>(id)
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(false)
+    }
+}
