@@ -79,7 +79,7 @@ mod environment;
 mod error;
 mod hooks;
 mod response;
-mod rules;
+pub mod rules;
 
 pub use client::{ClientBuilder, ClientContext, Clock, IdSource};
 pub use config::vars;

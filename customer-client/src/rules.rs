@@ -1,8 +1,10 @@
 //! The request rules of the spec, checked before anything is sent.
 //!
 //! The generated types are deliberately lenient (see openapi/README.md, "Normalisations"),
-//! so the limits of the spec live in a generated table (`generated_rules.rs`) instead,
-//! and [`check_request`] applies them to the request exactly as it would go on the wire.
+//! so the limits of the spec live in a generated table (`generated_rules.rs`) instead.
+//! The client applies them to each request exactly as it would go on the wire; servers
+//! (such as `customer-mock`) can apply the same rules with [`check_parameter`] and
+//! [`check_body`].
 
 use std::borrow::Cow;
 use std::fmt;
@@ -15,7 +17,6 @@ use crate::generated_rules::OPERATIONS;
 /// One operation of the spec.
 pub(crate) struct Operation {
     /// The spec's operationId, e.g. `getCustomer`.
-    #[allow(dead_code)]
     pub operation_id: &'static str,
     /// progenitor's name for it, e.g. `get_customer` (also `OperationInfo::operation_id`).
     pub method_name: &'static str,
@@ -80,16 +81,46 @@ pub(crate) fn decodes<T: serde::de::DeserializeOwned>(
     serde_json::from_slice::<T>(body).map(drop)
 }
 
-/// The operation progenitor calls `method_name`.
+/// The operation progenitor calls `method_name` (or whose operationId that is).
 pub(crate) fn operation(method_name: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|op| op.method_name == method_name)
+    OPERATIONS
+        .iter()
+        .find(|op| op.method_name == method_name || op.operation_id == method_name)
 }
 
 /// A broken rule: which parameter or field, and what the rule says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Violation {
+pub struct Violation {
+    /// The parameter (`customerId`, `profile-id`) or body field (`buyerInformation.email`).
     pub parameter: String,
+    /// What the rule says, e.g. `must be at most 255 characters (got 256)`.
     pub rule: String,
+}
+
+/// Checks one header or path parameter of `operation` (operationId or method name)
+/// against the spec; `None` means the parameter is absent.
+pub fn check_parameter(operation: &str, name: &str, value: Option<&str>) -> Result<(), Violation> {
+    let op = self::operation(operation)
+        .ok_or_else(|| Violation::new("operation", format!("`{operation}` is not in the spec")))?;
+    let Some(param) = op.params.iter().find(|p| p.name.eq_ignore_ascii_case(name)) else {
+        return Ok(());
+    };
+    match value {
+        Some(text) => check_string(param.name, text, &param.limits),
+        None if param.required => Err(Violation::new(param.name, "is required")),
+        None => Ok(()),
+    }
+}
+
+/// Checks a request body of `operation` (operationId or method name) against the
+/// spec's field rules. Read-only fields are not checked.
+pub fn check_body(operation: &str, body: &Value) -> Result<(), Violation> {
+    let op = self::operation(operation)
+        .ok_or_else(|| Violation::new("operation", format!("`{operation}` is not in the spec")))?;
+    match op.body {
+        Some(fields) => check_value(body, "", "body", fields),
+        None => Ok(()),
+    }
 }
 
 impl Violation {

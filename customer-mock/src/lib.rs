@@ -1,0 +1,558 @@
+//! `customer-mock`: a stateful local TMS Customers server, like stripe-mock but with state.
+//!
+//! - create answers 201 with a fresh 32-character id, `_links`, `metadata`, `Location`,
+//!   `ETag` and the correlation headers; get answers 200 with an `ETag`;
+//! - patch merges the given fields and answers a new `ETag`; a stale `if-match` gets 412;
+//! - delete answers 204, and the customer is gone (404) from then on;
+//! - ids, headers and bodies are checked against the spec's types and limits (the same
+//!   generated rules the client enforces); anything invalid gets 400 with CyberSource's
+//!   error body, whose `details` name the field;
+//! - with [`MockCredentials`], every request must carry a valid HTTP Signature or JWT
+//!   (HS256) for them, or it gets 401;
+//! - state is in memory and bounded ([`MockConfig::capacity`]; the oldest customer is
+//!   forgotten first).
+//!
+//! ```no_run
+//! # async fn example() -> std::io::Result<()> {
+//! let mock = customer_mock::CustomerMock::start().await?; // 127.0.0.1, ephemeral port
+//! let environment = customer_client::Environment::custom(&mock.base_url()).unwrap();
+//! let client = customer_client::Client::builder(environment).build().unwrap();
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod store;
+mod verify;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use customer_client::{rules, types};
+use serde_json::{Map, Value, json};
+use tokio::sync::oneshot;
+
+use store::Store;
+pub use verify::MockCredentials;
+
+/// The collection path, as the spec gives it.
+const CUSTOMERS: &str = "/tms/v2/customers";
+/// Fields the server owns: never taken from a request body.
+const SERVER_OWNED: &[&str] = &["id", "_links", "metadata", "_embedded"];
+
+/// How the mock behaves.
+#[derive(Clone, Debug)]
+pub struct MockConfig {
+    /// When set, every request must be signed with these credentials (else 401).
+    pub credentials: Option<MockCredentials>,
+    /// How many customers are kept; creating one more forgets the oldest.
+    pub capacity: usize,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        Self {
+            credentials: None,
+            capacity: 10_000,
+        }
+    }
+}
+
+struct Shared {
+    config: MockConfig,
+    store: Mutex<Store>,
+}
+
+type AppState = Arc<Shared>;
+
+/// A running mock; it stops when dropped or [shut down](Self::shutdown).
+pub struct CustomerMock {
+    address: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl CustomerMock {
+    /// Starts a mock without authentication on 127.0.0.1 and an ephemeral port.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(MockConfig::default()).await
+    }
+
+    /// Starts a mock with `config` on 127.0.0.1 and an ephemeral port.
+    pub async fn start_with(config: MockConfig) -> std::io::Result<Self> {
+        Self::serve(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Starts a mock with `config` on `address`.
+    pub async fn serve(address: SocketAddr, config: MockConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(address).await?;
+        let address = listener.local_addr()?;
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let app = router(config);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            address,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    /// The address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Its base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Stops accepting requests and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Runs until the server task ends (for the binary).
+    pub async fn wait(mut self) {
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for CustomerMock {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// The mock as an axum router, to embed in another server.
+pub fn router(config: MockConfig) -> Router {
+    let state = Arc::new(Shared {
+        store: Mutex::new(Store::new(config.capacity)),
+        config,
+    });
+    Router::new()
+        .route(CUSTOMERS, post(create))
+        .route(
+            &format!("{CUSTOMERS}/{{customer_id}}"),
+            get(retrieve).patch(update).delete(remove),
+        )
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "notFound", "No such resource", &[]) })
+        .method_not_allowed_fallback(|| async {
+            error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "methodNotAllowed",
+                "Method not allowed",
+                &[],
+            )
+        })
+        .with_state(state)
+}
+
+/// A JSON answer with the correlation headers every CyberSource answer carries.
+fn answer(status: StatusCode, body: Option<&Value>, extra: &[(HeaderName, String)]) -> Response {
+    let mut headers = HeaderMap::new();
+    let id = || uuid::Uuid::new_v4().to_string();
+    // Header names are case-insensitive; `uniqueTransactionID` goes out in lower case.
+    for (name, value) in [("v-c-correlation-id", id()), ("uniquetransactionid", id())] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    for (name, value) in extra {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name.clone(), value);
+        }
+    }
+    match body {
+        Some(body) => {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(customer_client::JSON_MEDIA_TYPE),
+            );
+            (status, headers, body.to_string()).into_response()
+        }
+        None => (status, headers).into_response(),
+    }
+}
+
+/// CyberSource's error body: `{"errors": [{"type", "message", "details": [{"name", "location"}]}]}`.
+fn error(status: StatusCode, kind: &str, message: &str, details: &[(&str, &str)]) -> Response {
+    let mut entry = json!({"type": kind, "message": message});
+    if !details.is_empty() {
+        entry["details"] = details
+            .iter()
+            .map(|(name, location)| json!({"name": name, "location": location}))
+            .collect();
+    }
+    answer(status, Some(&json!({ "errors": [entry] })), &[])
+}
+
+/// The request as the checks need it.
+struct Incoming<'a> {
+    operation: &'static str,
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+}
+
+impl Incoming<'_> {
+    /// Authentication, then every documented header parameter.
+    fn check(&self, state: &Shared) -> Result<(), Response> {
+        if let Some(credentials) = &state.config.credentials {
+            let target = self
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or_else(|| self.uri.path());
+            let signed = verify::Signed {
+                method: self.method,
+                target,
+                headers: self.headers,
+                body: self.body,
+            };
+            verify::verify(credentials, &signed).map_err(|why| {
+                error(StatusCode::UNAUTHORIZED, "authenticationFailed", &why, &[])
+            })?;
+        }
+        for name in ["profile-id", "if-match"] {
+            let value = match self.headers.get(name).map(|v| v.to_str()) {
+                Some(Ok(text)) => Some(text),
+                Some(Err(_)) => {
+                    return Err(error(
+                        StatusCode::BAD_REQUEST,
+                        "invalidHeaders",
+                        "Header is not text",
+                        &[(name, "header")],
+                    ));
+                }
+                None => None,
+            };
+            rules::check_parameter(self.operation, name, value).map_err(|v| {
+                error(
+                    StatusCode::BAD_REQUEST,
+                    "invalidHeaders",
+                    &format!("{} {}", v.parameter, v.rule),
+                    &[(&v.parameter, "header")],
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The body as a customer: JSON, the documented types, the spec's limits.
+    fn customer(&self) -> Result<Map<String, Value>, Response> {
+        let invalid_body = || {
+            error(
+                StatusCode::BAD_REQUEST,
+                "invalidRequest",
+                "Invalid HTTP Body",
+                &[],
+            )
+        };
+        let value: Value = serde_json::from_slice(self.body).map_err(|_| invalid_body())?;
+        let Value::Object(map) = &value else {
+            return Err(invalid_body());
+        };
+        if let Err(e) = serde_path_to_error::deserialize::<_, types::Customer>(&value) {
+            let field = e.path().to_string();
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "invalidFields",
+                &format!("{field}: {}", e.inner()),
+                &[(&field, "body")],
+            ));
+        }
+        rules::check_body(self.operation, &value).map_err(|v| {
+            error(
+                StatusCode::BAD_REQUEST,
+                "invalidFields",
+                &format!("{} {}", v.parameter, v.rule),
+                &[(&v.parameter, "body")],
+            )
+        })?;
+        let mut writable = map.clone();
+        for owned in SERVER_OWNED {
+            writable.remove(*owned);
+        }
+        Ok(writable)
+    }
+}
+
+/// The customer id from the path, checked against the spec.
+fn customer_id(
+    operation: &'static str,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<String, Response> {
+    let invalid = |message: &str| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "invalidFields",
+            message,
+            &[("customerId", "path")],
+        )
+    };
+    let Path(id) = path.map_err(|_| invalid("customerId is not a valid path segment"))?;
+    rules::check_parameter(operation, "customerId", Some(&id))
+        .map_err(|v| invalid(&format!("{} {}", v.parameter, v.rule)))?;
+    Ok(id)
+}
+
+fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "notFound", "Customer not found", &[])
+}
+
+fn links(id: &str) -> Value {
+    json!({
+        "self": {"href": format!("{CUSTOMERS}/{id}")},
+        "paymentInstruments": {"href": format!("{CUSTOMERS}/{id}/payment-instruments")},
+        "shippingAddress": {"href": format!("{CUSTOMERS}/{id}/shipping-addresses")},
+    })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let incoming = Incoming {
+        operation: "postCustomer",
+        method: &method,
+        uri: &uri,
+        headers: &headers,
+        body: &body,
+    };
+    if let Err(response) = incoming.check(&state) {
+        return response;
+    }
+    let mut customer = match incoming.customer() {
+        Ok(customer) => customer,
+        Err(response) => return response,
+    };
+    let id = uuid::Uuid::new_v4()
+        .simple()
+        .to_string()
+        .to_ascii_uppercase();
+    let creator = state
+        .config
+        .credentials
+        .as_ref()
+        .map_or("customer-mock", |c| c.merchant_id.as_str())
+        .to_owned();
+    customer.insert("_links".into(), links(&id));
+    customer.insert("id".into(), Value::String(id.clone()));
+    customer.insert("metadata".into(), json!({ "creator": creator }));
+    let body = Value::Object(customer);
+    let stored = match state.store.lock() {
+        Ok(mut store) => store.insert(id.clone(), body),
+        Err(_) => {
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "serverError",
+                "store unavailable",
+                &[],
+            );
+        }
+    };
+    answer(
+        StatusCode::CREATED,
+        Some(&stored.body),
+        &[
+            (header::LOCATION, format!("{CUSTOMERS}/{id}")),
+            (header::ETAG, stored.etag()),
+        ],
+    )
+}
+
+async fn retrieve(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let incoming = Incoming {
+        operation: "getCustomer",
+        method: &method,
+        uri: &uri,
+        headers: &headers,
+        body: &[],
+    };
+    if let Err(response) = incoming.check(&state) {
+        return response;
+    }
+    let id = match customer_id(incoming.operation, path) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let found = state
+        .store
+        .lock()
+        .ok()
+        .and_then(|store| store.get(&id).cloned());
+    match found {
+        Some(stored) => answer(
+            StatusCode::OK,
+            Some(&stored.body),
+            &[(header::ETAG, stored.etag())],
+        ),
+        None => not_found(),
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    let incoming = Incoming {
+        operation: "patchCustomer",
+        method: &method,
+        uri: &uri,
+        headers: &headers,
+        body: &body,
+    };
+    if let Err(response) = incoming.check(&state) {
+        return response;
+    }
+    let id = match customer_id(incoming.operation, path) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let changes = match incoming.customer() {
+        Ok(changes) => changes,
+        Err(response) => return response,
+    };
+    let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
+    let Ok(mut store) = state.store.lock() else {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "serverError",
+            "store unavailable",
+            &[],
+        );
+    };
+    let Some(stored) = store.get_mut(&id) else {
+        return not_found();
+    };
+    if let Some(expected) = if_match
+        && unquote(expected) != unquote(&stored.etag())
+    {
+        return error(
+            StatusCode::PRECONDITION_FAILED,
+            "conflict",
+            "Action cannot be performed as the if-match header value does not match the token etag",
+            &[],
+        );
+    }
+    merge(&mut stored.body, Value::Object(changes));
+    stored.version += 1;
+    let stored = stored.clone();
+    drop(store);
+    answer(
+        StatusCode::OK,
+        Some(&stored.body),
+        &[(header::ETAG, stored.etag())],
+    )
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let incoming = Incoming {
+        operation: "deleteCustomer",
+        method: &method,
+        uri: &uri,
+        headers: &headers,
+        body: &[],
+    };
+    if let Err(response) = incoming.check(&state) {
+        return response;
+    }
+    let id = match customer_id(incoming.operation, path) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let removed = state
+        .store
+        .lock()
+        .ok()
+        .and_then(|mut store| store.remove(&id));
+    match removed {
+        Some(_) => answer(StatusCode::NO_CONTENT, None, &[]),
+        None => not_found(),
+    }
+}
+
+/// `"3"`, `W/"3"` and `3` name the same version.
+fn unquote(etag: &str) -> &str {
+    etag.trim().trim_start_matches("W/").trim_matches('"')
+}
+
+/// JSON merge patch (RFC 7386): objects merge, `null` removes, anything else replaces.
+fn merge(target: &mut Value, patch: Value) {
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                if value.is_null() {
+                    target.remove(&key);
+                } else {
+                    merge(target.entry(key).or_insert(Value::Null), value);
+                }
+            }
+        }
+        (target, patch) => *target = patch,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_patch() {
+        let mut target = json!({"a": {"b": 1, "c": 2}, "d": [1], "e": 1});
+        merge(
+            &mut target,
+            json!({"a": {"b": 3}, "d": [2], "e": null, "f": "new"}),
+        );
+        assert_eq!(target, json!({"a": {"b": 3, "c": 2}, "d": [2], "f": "new"}));
+    }
+
+    #[test]
+    fn etags_compare_without_quotes() {
+        assert_eq!(unquote("\"3\""), "3");
+        assert_eq!(unquote("W/\"3\""), "3");
+        assert_eq!(unquote("3"), "3");
+    }
+}

@@ -1,0 +1,143 @@
+//! Checks a request's HTTP Signature or JWT against the mock's credentials.
+
+use axum::http::{HeaderMap, Method};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use customer_client::auth::http_signature;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+
+/// The shared-secret key the mock accepts, for both HTTP Signature and JWT (HS256).
+#[derive(Clone)]
+pub struct MockCredentials {
+    /// The merchant id requests must carry.
+    pub merchant_id: String,
+    /// The key id requests must name.
+    pub key_id: String,
+    /// The decoded shared secret.
+    pub secret: Vec<u8>,
+}
+
+impl MockCredentials {
+    /// From the merchant id, key id and base64 secret, as CyberSource issues them.
+    pub fn new(merchant_id: &str, key_id: &str, secret_base64: &str) -> Result<Self, String> {
+        let secret = STANDARD
+            .decode(secret_base64.trim())
+            .map_err(|_| "the secret key is not valid base64".to_owned())?;
+        Ok(Self {
+            merchant_id: merchant_id.to_owned(),
+            key_id: key_id.to_owned(),
+            secret,
+        })
+    }
+}
+
+impl std::fmt::Debug for MockCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockCredentials")
+            .field("merchant_id", &self.merchant_id)
+            .field("key_id", &"<redacted>")
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// What was sent, as the signature must cover it.
+pub(crate) struct Signed<'a> {
+    pub method: &'a Method,
+    pub target: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// `Ok` when the request is signed by `credentials`, else why not.
+pub(crate) fn verify(credentials: &MockCredentials, request: &Signed<'_>) -> Result<(), String> {
+    let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(authorization) = header("authorization") {
+        let token = authorization
+            .strip_prefix("Bearer ")
+            .ok_or("Authorization is not a bearer token")?;
+        return verify_jwt(
+            credentials,
+            request,
+            header("host").unwrap_or_default(),
+            token,
+        );
+    }
+    let signature = header("signature").ok_or("no Authorization or Signature header")?;
+    let fields: Vec<(&str, &str)> = signature
+        .split(", ")
+        .filter_map(|item| item.split_once('='))
+        .map(|(k, v)| (k, v.trim_matches('"')))
+        .collect();
+    let field = |name: &str| fields.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+    if field("keyid") != Some(credentials.key_id.as_str()) {
+        return Err("unknown keyid".to_owned());
+    }
+    if header("v-c-merchant-id") != Some(credentials.merchant_id.as_str()) {
+        return Err("v-c-merchant-id does not match the key".to_owned());
+    }
+    let digest_expected = http_signature::has_digest(request.method.as_str());
+    if digest_expected && header("digest") != Some(http_signature::digest(request.body).as_str()) {
+        return Err("Digest does not match the body".to_owned());
+    }
+    let expected = http_signature::sign(
+        &http_signature::SigningInput {
+            host: header("host").unwrap_or_default(),
+            date: header("date").ok_or("no Date header")?,
+            method: request.method.as_str(),
+            request_target: request.target,
+            body: request.body,
+            signing_merchant_id: &credentials.merchant_id,
+            key_id: &credentials.key_id,
+        },
+        &credentials.secret,
+    );
+    if Some(expected.signature.as_str()) == Some(signature) {
+        Ok(())
+    } else {
+        Err("the signature does not verify".to_owned())
+    }
+}
+
+fn verify_jwt(
+    credentials: &MockCredentials,
+    request: &Signed<'_>,
+    host: &str,
+    token: &str,
+) -> Result<(), String> {
+    let header = jsonwebtoken::decode_header(token).map_err(|_| "malformed JWT".to_owned())?;
+    if header.kid.as_deref() != Some(credentials.key_id.as_str()) {
+        return Err("unknown kid".to_owned());
+    }
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.required_spec_claims.clear();
+    validation.validate_exp = true;
+    let claims = jsonwebtoken::decode::<Value>(
+        token,
+        &DecodingKey::from_secret(&credentials.secret),
+        &validation,
+    )
+    .map_err(|e| format!("the JWT does not verify: {e}"))?
+    .claims;
+    let claim = |name: &str| claims.get(name).and_then(Value::as_str);
+    let checks = [
+        ("v-c-merchant-id", Some(credentials.merchant_id.as_str())),
+        ("request-method", Some(request.method.as_str())),
+        ("request-resource-path", Some(request.target)),
+        ("request-host", Some(host)),
+    ];
+    for (name, expected) in checks {
+        if claim(name) != expected {
+            return Err(format!("the JWT claim `{name}` does not match the request"));
+        }
+    }
+    if http_signature::has_digest(request.method.as_str()) {
+        let digest = STANDARD.encode(Sha256::digest(request.body));
+        if claim("digest") != Some(digest.as_str()) {
+            return Err("the JWT digest does not match the body".to_owned());
+        }
+    }
+    Ok(())
+}
