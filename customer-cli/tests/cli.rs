@@ -1,0 +1,296 @@
+//! `tms-customers` end to end against customer-mock (requiring signed requests),
+//! including every error path: API errors, authentication, invalid input, bad
+//! configuration, an unreadable body file and an unreachable server.
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use customer_mock::{CustomerMock, MockConfig, MockCredentials};
+use serde_json::Value;
+
+const MERCHANT: &str = "testrest";
+const KEY_ID: &str = "08c94330-f618-42a3-b09d-e1e43be5efda";
+const SECRET_B64: &str = "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=";
+
+async fn signed_mock() -> CustomerMock {
+    CustomerMock::start_with(MockConfig {
+        credentials: Some(MockCredentials::new(MERCHANT, KEY_ID, SECRET_B64).unwrap()),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// Runs `tms-customers args` with the given `CYBERSOURCE_*` variables (and no others).
+async fn run(vars: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tms-customers"));
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("CYBERSOURCE_")) {
+        command.env_remove(name);
+    }
+    command.envs(vars.iter().copied()).args(args);
+    command.output().await.expect("run tms-customers")
+}
+
+fn env(mock: &CustomerMock, auth: &'static str) -> Vec<(&'static str, String)> {
+    vec![
+        ("CYBERSOURCE_BASE_URL", mock.base_url()),
+        ("CYBERSOURCE_MERCHANT_ID", MERCHANT.to_owned()),
+        ("CYBERSOURCE_KEY_ID", KEY_ID.to_owned()),
+        ("CYBERSOURCE_SECRET_KEY", SECRET_B64.to_owned()),
+        ("CYBERSOURCE_AUTH", auth.to_owned()),
+    ]
+}
+
+fn pairs<'a>(vars: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn stdout_json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn body_file(name: &str, contents: &str) -> PathBuf {
+    let path =
+        std::env::temp_dir().join(format!("tms-customers-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lifecycle_from_the_command_line_in_both_modes() {
+    let mock = signed_mock().await;
+    let create = body_file("create", &tests_sample());
+    for auth in ["jwt", "http-signature"] {
+        let vars = env(&mock, auth);
+        let vars = pairs(&vars);
+        let created = run(
+            &vars,
+            &["post-customer", "--json-body", create.to_str().unwrap()],
+        )
+        .await;
+        assert!(created.status.success(), "{auth}: {}", stderr(&created));
+        let customer = stdout_json(&created);
+        let id = customer["id"].as_str().unwrap().to_owned();
+        assert_eq!(customer["buyerInformation"]["email"], "test@cybs.com");
+
+        let fetched = run(&vars, &["get-customer", "--customer-id", &id]).await;
+        assert!(fetched.status.success(), "{}", stderr(&fetched));
+        assert_eq!(stdout_json(&fetched), customer);
+
+        let patch = body_file("patch", r#"{"objectInformation": {"title": "Gold"}}"#);
+        let patched = run(
+            &vars,
+            &[
+                "patch-customer",
+                "--customer-id",
+                &id,
+                "--if-match",
+                "\"1\"",
+                "--json-body",
+                patch.to_str().unwrap(),
+            ],
+        )
+        .await;
+        assert!(patched.status.success(), "{}", stderr(&patched));
+        assert_eq!(stdout_json(&patched)["objectInformation"]["title"], "Gold");
+
+        let stale = run(
+            &vars,
+            &[
+                "patch-customer",
+                "--customer-id",
+                &id,
+                "--if-match",
+                "\"1\"",
+                "--json-body",
+                patch.to_str().unwrap(),
+            ],
+        )
+        .await;
+        assert_eq!(stale.status.code(), Some(1));
+        let message = stderr(&stale);
+        for part in [
+            "412",
+            "type: conflict",
+            "message: Action cannot be performed",
+            "correlation id: ",
+        ] {
+            assert!(message.contains(part), "`{part}` missing from: {message}");
+        }
+        assert!(!message.contains("correlation id: -"), "{message}");
+        assert!(stale.stdout.is_empty());
+
+        let deleted = run(&vars, &["delete-customer", "--customer-id", &id]).await;
+        assert!(deleted.status.success(), "{}", stderr(&deleted));
+        assert!(deleted.stdout.is_empty());
+
+        let gone = run(&vars, &["get-customer", "--customer-id", &id]).await;
+        assert_eq!(gone.status.code(), Some(1));
+        assert!(
+            stderr(&gone).contains("404") && stderr(&gone).contains("type: notFound"),
+            "{}",
+            stderr(&gone)
+        );
+    }
+}
+
+fn tests_sample() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/samples/create-customer.request.json"
+    ))
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_secret_is_reported_with_status_and_correlation_id() {
+    let mock = signed_mock().await;
+    let mut vars = env(&mock, "jwt");
+    vars[3].1 = "c2VjcmV0LXRoYXQtaXMtbm90LXRoZS1vbmU=".to_owned();
+    let output = run(&pairs(&vars), &["get-customer", "--customer-id", "ABC"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("401") && message.contains("authenticationFailed"),
+        "{message}"
+    );
+    assert!(
+        message.contains("correlation id: ") && !message.contains("correlation id: -"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_input_is_refused_before_sending() {
+    let mock = signed_mock().await;
+    let vars = env(&mock, "jwt");
+    let long_id = "A".repeat(33);
+    let output = run(&pairs(&vars), &["get-customer", "--customer-id", &long_id]).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("customerId") && stderr(&output).contains("32"),
+        "{}",
+        stderr(&output)
+    );
+
+    let bad_type = body_file("bad-type", r#"{"buyerInformation": {"email": 5}}"#);
+    let output = run(
+        &pairs(&vars),
+        &["post-customer", "--json-body", bad_type.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("failed to parse"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = run(
+        &pairs(&vars),
+        &["post-customer", "--json-body", "/nonexistent/body.json"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("failed to read"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = run(&pairs(&vars), &["get-customer"]).await;
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "clap refuses a missing --customer-id"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configuration_and_connection_errors_have_their_own_messages() {
+    let output = run(
+        &[("CYBERSOURCE_BASE_URL", "http://127.0.0.1:1")],
+        &["get-customer", "--customer-id", "ABC"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("configuration")
+            && stderr(&output).contains("CYBERSOURCE_MERCHANT_ID")
+    );
+
+    let output = run(
+        &[
+            ("CYBERSOURCE_MERCHANT_ID", MERCHANT),
+            ("CYBERSOURCE_KEY_ID", KEY_ID),
+            ("CYBERSOURCE_SECRET_KEY", "not base64!"),
+        ],
+        &["get-customer", "--customer-id", "ABC"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("CYBERSOURCE_SECRET_KEY"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !stderr(&output).contains("not base64!"),
+        "the secret is not echoed"
+    );
+
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let output = run(
+        &[
+            ("CYBERSOURCE_BASE_URL", url.as_str()),
+            ("CYBERSOURCE_MERCHANT_ID", MERCHANT),
+            ("CYBERSOURCE_KEY_ID", KEY_ID),
+            ("CYBERSOURCE_SECRET_KEY", SECRET_B64),
+        ],
+        &["get-customer", "--customer-id", "ABC"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).contains("cannot reach CyberSource"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_documented_operation_is_a_subcommand() {
+    let output = run(&[], &["--help"]).await;
+    let help = String::from_utf8_lossy(&output.stdout);
+    for name in [
+        "post-customer",
+        "get-customer",
+        "patch-customer",
+        "delete-customer",
+    ] {
+        assert!(help.contains(name), "{name} missing from --help");
+    }
+    let output = run(&[], &["patch-customer", "--help"]).await;
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in ["--customer-id", "--profile-id", "--if-match", "--json-body"] {
+        assert!(
+            help.contains(flag),
+            "{flag} missing from patch-customer --help"
+        );
+    }
+}

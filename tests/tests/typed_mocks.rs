@@ -1,0 +1,110 @@
+//! The typed httpmock extensions (`customer_client::mock::MockServerExt`, feature
+//! `mock`), used as a user would in their own tests: one test per operation. Copy
+//! any of these as a starting point.
+
+use customer_client::mock::MockServerExt;
+use customer_client::{Client, Environment, Error, ResponseExt, types};
+use httpmock::MockServer;
+
+const ID: &str = "F2F3ADA770102B51E053A2598D0A9078";
+const PROFILE: &str = "93B32398-AD51-4CC2-A682-EA3E93614EB1";
+
+fn client(server: &MockServer) -> Client {
+    Client::builder(Environment::custom(&server.base_url()).unwrap())
+        .build()
+        .unwrap()
+}
+
+fn stored() -> types::Customer {
+    serde_json::from_value(tests::json_fixture(
+        "samples/retrieve-customer.response.devguide.json",
+    ))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn post_customer_with_a_typed_mock() {
+    let server = MockServer::start_async().await;
+    let request: types::Customer =
+        serde_json::from_value(tests::json_fixture("samples/create-customer.request.json"))
+            .unwrap();
+    let mock = server.post_customer(|when, then| {
+        when.profile_id(PROFILE).body(&request);
+        then.created(&stored());
+    });
+    let created = client(&server)
+        .post_customer()
+        .profile_id(PROFILE)
+        .body(request.clone())
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(created.id.as_deref(), Some(ID));
+}
+
+#[tokio::test]
+async fn get_customer_with_a_typed_mock() {
+    let server = MockServer::start_async().await;
+    let mock = server.get_customer(|when, then| {
+        when.customer_id(ID).profile_id(None);
+        then.ok(&stored());
+    });
+    let customer = client(&server)
+        .get_customer()
+        .customer_id(ID)
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(customer.into_inner(), stored());
+}
+
+#[tokio::test]
+async fn patch_customer_with_a_typed_mock_answering_412() {
+    let server = MockServer::start_async().await;
+    let conflict = types::ErrorResponse {
+        errors: vec![types::ErrorEntry {
+            type_: Some("conflict".into()),
+            message: Some("stale etag".into()),
+            details: vec![],
+        }],
+    };
+    let mock = server.patch_customer(|when, then| {
+        when.customer_id(ID).if_match("1");
+        then.precondition_failed(&conflict);
+    });
+    let error = client(&server)
+        .patch_customer()
+        .customer_id(ID)
+        .if_match("1")
+        .body(types::Customer::default())
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    mock.assert_async().await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(412));
+    assert_eq!(error.error_body(), Some(&conflict));
+}
+
+#[tokio::test]
+async fn delete_customer_with_a_typed_mock() {
+    let server = MockServer::start_async().await;
+    let mock = server.delete_customer(|when, then| {
+        when.customer_id(ID);
+        then.no_content();
+    });
+    let deleted = client(&server)
+        .delete_customer()
+        .customer_id(ID)
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(deleted.status().as_u16(), 204);
+    assert!(
+        deleted.correlation_id().is_none(),
+        "the typed mock sends no correlation id"
+    );
+}
