@@ -208,6 +208,9 @@ fn error(status: StatusCode, kind: &str, message: &str, details: &[(&str, &str)]
     answer(status, Some(&json!({ "errors": [entry] })), &[])
 }
 
+/// An answer that ends a request early (boxed: responses are large).
+type Refusal = Box<Response>;
+
 /// The request as the checks need it.
 struct Incoming<'a> {
     operation: &'static str,
@@ -219,7 +222,7 @@ struct Incoming<'a> {
 
 impl Incoming<'_> {
     /// Authentication, then every documented header parameter.
-    fn check(&self, state: &Shared) -> Result<(), Response> {
+    fn check(&self, state: &Shared) -> Result<(), Refusal> {
         if let Some(credentials) = &state.config.credentials {
             let target = self
                 .uri
@@ -240,36 +243,36 @@ impl Incoming<'_> {
             let value = match self.headers.get(name).map(|v| v.to_str()) {
                 Some(Ok(text)) => Some(text),
                 Some(Err(_)) => {
-                    return Err(error(
+                    return Err(Box::new(error(
                         StatusCode::BAD_REQUEST,
                         "invalidHeaders",
                         "Header is not text",
                         &[(name, "header")],
-                    ));
+                    )));
                 }
                 None => None,
             };
             rules::check_parameter(self.operation, name, value).map_err(|v| {
-                error(
+                Box::new(error(
                     StatusCode::BAD_REQUEST,
                     "invalidHeaders",
                     &format!("{} {}", v.parameter, v.rule),
                     &[(&v.parameter, "header")],
-                )
+                ))
             })?;
         }
         Ok(())
     }
 
     /// The body as a customer: JSON, the documented types, the spec's limits.
-    fn customer(&self) -> Result<Map<String, Value>, Response> {
+    fn customer(&self) -> Result<Map<String, Value>, Refusal> {
         let invalid_body = || {
-            error(
+            Box::new(error(
                 StatusCode::BAD_REQUEST,
                 "invalidRequest",
                 "Invalid HTTP Body",
                 &[],
-            )
+            ))
         };
         let value: Value = serde_json::from_slice(self.body).map_err(|_| invalid_body())?;
         let Value::Object(map) = &value else {
@@ -277,20 +280,20 @@ impl Incoming<'_> {
         };
         if let Err(e) = serde_path_to_error::deserialize::<_, types::Customer>(&value) {
             let field = e.path().to_string();
-            return Err(error(
+            return Err(Box::new(error(
                 StatusCode::BAD_REQUEST,
                 "invalidFields",
                 &format!("{field}: {}", e.inner()),
                 &[(&field, "body")],
-            ));
+            )));
         }
         rules::check_body(self.operation, &value).map_err(|v| {
-            error(
+            Box::new(error(
                 StatusCode::BAD_REQUEST,
                 "invalidFields",
                 &format!("{} {}", v.parameter, v.rule),
                 &[(&v.parameter, "body")],
-            )
+            ))
         })?;
         let mut writable = map.clone();
         for owned in SERVER_OWNED {
@@ -304,7 +307,7 @@ impl Incoming<'_> {
 fn customer_id(
     operation: &'static str,
     path: Result<Path<String>, PathRejection>,
-) -> Result<String, Response> {
+) -> Result<String, Refusal> {
     let invalid = |message: &str| {
         error(
             StatusCode::BAD_REQUEST,
@@ -346,11 +349,11 @@ async fn create(
         body: &body,
     };
     if let Err(response) = incoming.check(&state) {
-        return response;
+        return *response;
     }
     let mut customer = match incoming.customer() {
         Ok(customer) => customer,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let id = uuid::Uuid::new_v4()
         .simple()
@@ -402,11 +405,11 @@ async fn retrieve(
         body: &[],
     };
     if let Err(response) = incoming.check(&state) {
-        return response;
+        return *response;
     }
     let id = match customer_id(incoming.operation, path) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let found = state
         .store
@@ -439,15 +442,15 @@ async fn update(
         body: &body,
     };
     if let Err(response) = incoming.check(&state) {
-        return response;
+        return *response;
     }
     let id = match customer_id(incoming.operation, path) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let changes = match incoming.customer() {
         Ok(changes) => changes,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
     let Ok(mut store) = state.store.lock() else {
@@ -497,11 +500,11 @@ async fn remove(
         body: &[],
     };
     if let Err(response) = incoming.check(&state) {
-        return response;
+        return *response;
     }
     let id = match customer_id(incoming.operation, path) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let removed = state
         .store
