@@ -278,12 +278,22 @@ impl Incoming<'_> {
         let Value::Object(map) = &value else {
             return Err(invalid_body());
         };
-        if let Err(e) = serde_path_to_error::deserialize::<_, types::Customer>(&value) {
+        // The spec types no field as nullable, but the generated types read `null` as
+        // absent. Decoding a copy with every `null` replaced by `0` (a type no field has)
+        // makes a `null` in a known field fail, while unknown fields stay free.
+        let mut probe = value.clone();
+        replace_nulls(&mut probe);
+        if let Err(e) = serde_path_to_error::deserialize::<_, types::Customer>(&probe) {
             let field = e.path().to_string();
+            let message = if at_path(&value, e.path()).is_some_and(Value::is_null) {
+                format!("{field} must not be null")
+            } else {
+                format!("{field}: {}", e.inner())
+            };
             return Err(Box::new(error(
                 StatusCode::BAD_REQUEST,
                 "invalidFields",
-                &format!("{field}: {}", e.inner()),
+                &message,
                 &[(&field, "body")],
             )));
         }
@@ -517,21 +527,38 @@ async fn remove(
     }
 }
 
+fn replace_nulls(value: &mut Value) {
+    match value {
+        Value::Null => *value = Value::from(0),
+        Value::Object(map) => map.values_mut().for_each(replace_nulls),
+        Value::Array(items) => items.iter_mut().for_each(replace_nulls),
+        _ => {}
+    }
+}
+
+/// The value a deserialisation error points at.
+fn at_path<'a>(value: &'a Value, path: &serde_path_to_error::Path) -> Option<&'a Value> {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .try_fold(value, |current, segment| match segment {
+            Segment::Map { key } => current.get(key.as_str()),
+            Segment::Seq { index } => current.get(*index),
+            _ => None,
+        })
+}
+
 /// `"3"`, `W/"3"` and `3` name the same version.
 fn unquote(etag: &str) -> &str {
     etag.trim().trim_start_matches("W/").trim_matches('"')
 }
 
-/// JSON merge patch (RFC 7386): objects merge, `null` removes, anything else replaces.
+/// Merges a patch: objects merge field by field, anything else replaces. (Bodies with
+/// `null` are refused earlier, so nothing is removed.)
 fn merge(target: &mut Value, patch: Value) {
     match (target, patch) {
         (Value::Object(target), Value::Object(patch)) => {
             for (key, value) in patch {
-                if value.is_null() {
-                    target.remove(&key);
-                } else {
-                    merge(target.entry(key).or_insert(Value::Null), value);
-                }
+                merge(target.entry(key).or_insert(Value::Null), value);
             }
         }
         (target, patch) => *target = patch,

@@ -1,0 +1,271 @@
+//! `cargo run --example quickstart`: a customer's whole life, printed step by step.
+//!
+//! 1. create  2. get  3. patch with if-match  4. patch with a stale if-match (412)
+//! 5. delete  6. get (404)
+//!
+//! With no `CYBERSOURCE_*` variables set it starts customer-mock in-process (requiring
+//! signed requests, with throwaway credentials); with them set (see the README) it runs
+//! the same steps against that environment, normally the sandbox.
+
+use std::process::ExitCode;
+
+use customer_client::{
+    Client, ClientBuilder, Credentials, Environment, Error, ResponseExt, ResponseValue, types,
+};
+use customer_mock::{CustomerMock, MockConfig, MockCredentials};
+
+/// Throwaway credentials for the local mock only (the test vectors' key).
+const LOCAL_MERCHANT: &str = "quickstart";
+const LOCAL_KEY_ID: &str = "08c94330-f618-42a3-b09d-e1e43be5efda";
+const LOCAL_SECRET: &str = "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=";
+
+fn pretty<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("<not printable: {e}>"))
+}
+
+fn request(step: u32, title: &str, line: &str, body: Option<&types::Customer>) {
+    println!("\n── {step}. {title}");
+    println!("→ {line}");
+    if let Some(body) = body {
+        println!("{}", indent(&pretty(body)));
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn response<T: serde::Serialize>(value: &ResponseValue<T>, show_body: bool) {
+    println!(
+        "← {} (ETag {}, v-c-correlation-id {})",
+        value.status(),
+        value.etag().unwrap_or("-"),
+        value.correlation_id().unwrap_or("-")
+    );
+    if show_body {
+        println!("{}", indent(&pretty(value.as_ref())));
+    }
+}
+
+fn failure(error: &Error) {
+    println!(
+        "← {} (v-c-correlation-id {})",
+        error
+            .status()
+            .map_or_else(|| "no answer".to_owned(), |s| s.to_string()),
+        error.correlation_id().unwrap_or("-")
+    );
+    match error.error_body() {
+        Some(body) => println!("{}", indent(&pretty(body))),
+        None => println!("  {error}"),
+    }
+}
+
+/// Fails the run when a step does not end as the walkthrough expects.
+fn expect(condition: bool, what: &str) -> Result<(), String> {
+    if condition {
+        Ok(())
+    } else {
+        Err(format!("unexpected: {what}"))
+    }
+}
+
+async fn walkthrough(client: &Client) -> Result<(), String> {
+    let new_customer = types::Customer {
+        buyer_information: Some(types::BuyerInformation {
+            merchant_customer_id: Some("Your customer identifier".into()),
+            email: Some("test@cybs.com".into()),
+        }),
+        client_reference_information: Some(types::ClientReferenceInformation {
+            code: Some("TC50171_3".into()),
+        }),
+        merchant_defined_information: vec![types::MerchantDefinedField {
+            name: Some("data1".into()),
+            value: Some("Your customer data".into()),
+        }],
+        ..Default::default()
+    };
+    let fail = |e: Error| {
+        failure(&e);
+        e.to_string()
+    };
+
+    request(
+        1,
+        "Create a customer",
+        "POST /tms/v2/customers",
+        Some(&new_customer),
+    );
+    let created = client
+        .post_customer()
+        .body(new_customer)
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&created, true);
+    let id = created.id.clone().ok_or("the new customer has no id")?;
+
+    request(
+        2,
+        "Retrieve it",
+        &format!("GET /tms/v2/customers/{id}"),
+        None,
+    );
+    let fetched = client
+        .get_customer()
+        .customer_id(&id)
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&fetched, true);
+    let etag = fetched.etag().ok_or("no ETag on the customer")?.to_owned();
+
+    let change = types::Customer {
+        object_information: Some(types::ObjectInformation {
+            title: Some("Gold member".into()),
+            comment: Some("Updated by the quickstart".into()),
+        }),
+        ..Default::default()
+    };
+    request(
+        3,
+        "Update it, only if unchanged since step 2",
+        &format!("PATCH /tms/v2/customers/{id}  if-match: {etag}"),
+        Some(&change),
+    );
+    let patched = client
+        .patch_customer()
+        .customer_id(&id)
+        .if_match(&etag)
+        .body(change.clone())
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&patched, true);
+
+    request(
+        4,
+        "Update again with the now stale ETag",
+        &format!("PATCH /tms/v2/customers/{id}  if-match: {etag}"),
+        Some(&change),
+    );
+    match client
+        .patch_customer()
+        .customer_id(&id)
+        .if_match(&etag)
+        .body(change)
+        .send()
+        .await
+    {
+        Ok(unexpected) => {
+            response(&unexpected, false);
+            return Err("a stale if-match was accepted".into());
+        }
+        Err(e) => {
+            let e = Error::from(e);
+            failure(&e);
+            expect(
+                e.status().map(|s| s.as_u16()) == Some(412),
+                "expected 412 Precondition Failed",
+            )?;
+        }
+    }
+
+    request(
+        5,
+        "Delete it",
+        &format!("DELETE /tms/v2/customers/{id}"),
+        None,
+    );
+    let deleted = client
+        .delete_customer()
+        .customer_id(&id)
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&deleted, false);
+
+    request(
+        6,
+        "Retrieve it again",
+        &format!("GET /tms/v2/customers/{id}"),
+        None,
+    );
+    match client.get_customer().customer_id(&id).send().await {
+        Ok(unexpected) => {
+            response(&unexpected, true);
+            Err("the deleted customer is still there".into())
+        }
+        Err(e) => {
+            let e = Error::from(e);
+            failure(&e);
+            expect(
+                e.status().map(|s| s.as_u16()) == Some(404),
+                "expected 404 Not Found",
+            )
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let configured = std::env::vars().any(|(name, _)| name.starts_with("CYBERSOURCE_"));
+    // Keeps the in-process mock alive for the whole walkthrough.
+    let mut local_mock = None;
+    let built = if configured {
+        println!("Using the CYBERSOURCE_* configuration from the environment.");
+        ClientBuilder::from_env().and_then(ClientBuilder::build)
+    } else {
+        let config = MockConfig {
+            credentials: MockCredentials::new(LOCAL_MERCHANT, LOCAL_KEY_ID, LOCAL_SECRET).ok(),
+            ..MockConfig::default()
+        };
+        match CustomerMock::start_with(config).await {
+            Ok(mock) => {
+                println!(
+                    "No CYBERSOURCE_* configuration: started customer-mock at {}.",
+                    mock.base_url()
+                );
+                let environment = Environment::custom(&mock.base_url());
+                local_mock = Some(mock);
+                environment.and_then(|environment| {
+                    Client::builder(environment)
+                        .credentials(Credentials::jwt_shared_secret(
+                            LOCAL_MERCHANT,
+                            LOCAL_KEY_ID,
+                            LOCAL_SECRET,
+                        )?)
+                        .build()
+                })
+            }
+            Err(e) => {
+                eprintln!("cannot start customer-mock: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
+    let client = match built {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("configuration: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = walkthrough(&client).await;
+    if let Some(mock) = local_mock {
+        mock.shutdown().await;
+    }
+    match outcome {
+        Ok(()) => {
+            println!("\nAll six steps behaved as documented.");
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("\n{why}");
+            ExitCode::FAILURE
+        }
+    }
+}
