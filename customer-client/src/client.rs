@@ -18,6 +18,7 @@ pub struct ClientContext {
     pub(crate) credentials: Option<Credentials>,
     pub(crate) clock: Clock,
     pub(crate) ids: IdSource,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl ClientContext {
@@ -51,6 +52,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     clock: Clock,
     ids: IdSource,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -69,6 +71,15 @@ impl ClientBuilder {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
     /// Default for establishing a connection (TCP and TLS).
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Default limit on an answer's body: far above the largest customer (a few KiB).
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+    /// Reads at most `bytes` of an answer's body; a longer one is
+    /// [`Error::ResponseTooLarge`] (default 1 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
 
     /// Signs every request with `credentials`. Without credentials nothing is signed,
     /// which only a mock or a signing proxy accepts.
@@ -89,13 +100,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Limits the whole exchange of one request (default 30 s).
+    /// Limits the whole exchange of one request, from connecting to the last byte of
+    /// the answer (default 30 s); exceeding it is [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Limits connecting (default 10 s).
+    /// Limits connecting, TCP and TLS (default 10 s); exceeding it is [`Error::Timeout`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -121,6 +133,7 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 clock: self.clock,
                 ids: self.ids,
+                max_response_bytes: self.max_response_bytes,
             },
         ))
     }
@@ -142,6 +155,7 @@ impl Client {
             connect_timeout: ClientBuilder::DEFAULT_CONNECT_TIMEOUT,
             clock: Arc::new(SystemTime::now),
             ids: Arc::new(|| uuid::Uuid::new_v4().to_string()),
+            max_response_bytes: ClientBuilder::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::hooks::{BufferedBody, DecodeFailure};
+use crate::hooks::{BodyFailure, BufferedBody, DecodeFailure, error_chain};
 use crate::response::{header, names};
 use crate::types::ErrorResponse;
 
@@ -67,7 +67,36 @@ pub enum Error {
         /// `v-c-correlation-id`, when sent.
         correlation_id: Option<String>,
     },
-    /// No usable answer: connecting, TLS, a timeout, or reading the body failed.
+    /// The connect timeout or the overall timeout struck (see
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). Safe to retry for
+    /// idempotent operations.
+    Timeout {
+        /// The status, when the answer had begun to arrive.
+        status: Option<StatusCode>,
+        /// `v-c-correlation-id`, when the headers had arrived.
+        correlation_id: Option<String>,
+    },
+    /// The answer's body is longer than
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes);
+    /// reading stopped at the limit.
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+        /// `v-c-correlation-id`, when sent.
+        correlation_id: Option<String>,
+    },
+    /// The connection failed while the answer's body was arriving.
+    Interrupted {
+        /// The HTTP status that had arrived.
+        status: StatusCode,
+        /// `v-c-correlation-id`, when sent.
+        correlation_id: Option<String>,
+        /// What failed.
+        reason: String,
+    },
+    /// No answer: connecting, TLS, or sending failed.
     Transport(reqwest::Error),
 }
 
@@ -75,8 +104,10 @@ impl Error {
     /// The HTTP status, when an answer arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api { status, .. } => Some(*status),
-            Self::InvalidResponse { status, .. } => *status,
+            Self::Api { status, .. }
+            | Self::ResponseTooLarge { status, .. }
+            | Self::Interrupted { status, .. } => Some(*status),
+            Self::InvalidResponse { status, .. } | Self::Timeout { status, .. } => *status,
             Self::Transport(e) => e.status(),
             Self::InvalidRequest { .. } | Self::Config { .. } => None,
         }
@@ -85,10 +116,24 @@ impl Error {
     /// `v-c-correlation-id` of the answer, when one arrived with it.
     pub fn correlation_id(&self) -> Option<&str> {
         match self {
-            Self::Api { correlation_id, .. } | Self::InvalidResponse { correlation_id, .. } => {
-                correlation_id.as_deref()
-            }
+            Self::Api { correlation_id, .. }
+            | Self::InvalidResponse { correlation_id, .. }
+            | Self::Timeout { correlation_id, .. }
+            | Self::ResponseTooLarge { correlation_id, .. }
+            | Self::Interrupted { correlation_id, .. } => correlation_id.as_deref(),
             _ => None,
+        }
+    }
+
+    /// Whether repeating the same request may succeed: timeouts, connection failures,
+    /// and the statuses 429, 502, 503 and 504. (Whether it is *safe* to repeat depends
+    /// on the operation: a POST may have reached the server.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Timeout { .. } | Self::Interrupted { .. } => true,
+            Self::Transport(e) => e.is_connect() || e.is_timeout(),
+            Self::Api { status, .. } => matches!(status.as_u16(), 429 | 502 | 503 | 504),
+            _ => false,
         }
     }
 
@@ -113,6 +158,29 @@ impl Error {
         let status = response.status();
         let headers = response.headers();
         let correlation_id = header(headers, names::CORRELATION_ID).map(str::to_owned);
+        match response.extensions().get::<BodyFailure>() {
+            Some(BodyFailure::TooLarge { limit }) => {
+                return Self::ResponseTooLarge {
+                    status,
+                    limit: *limit,
+                    correlation_id,
+                };
+            }
+            Some(BodyFailure::TimedOut) => {
+                return Self::Timeout {
+                    status: Some(status),
+                    correlation_id,
+                };
+            }
+            Some(BodyFailure::Interrupted(reason)) => {
+                return Self::Interrupted {
+                    status,
+                    correlation_id,
+                    reason: reason.clone(),
+                };
+            }
+            None => {}
+        }
         let raw_body = response
             .extensions()
             .get::<BufferedBody>()
@@ -163,7 +231,16 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             }
             Generated::CommunicationError(e)
             | Generated::InvalidUpgrade(e)
-            | Generated::ResponseBodyError(e) => Self::Transport(e),
+            | Generated::ResponseBodyError(e) => {
+                if e.is_timeout() {
+                    Self::Timeout {
+                        status: e.status(),
+                        correlation_id: None,
+                    }
+                } else {
+                    Self::Transport(e)
+                }
+            }
             // The hooks route every error status here, with the body kept (hooks.rs).
             Generated::UnexpectedResponse(response) => Self::from_response(response),
             // Not reached through this crate's hooks, which check decoding first;
@@ -246,7 +323,48 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Self::Transport(e) => write!(f, "no usable answer: {e}"),
+            Self::Timeout {
+                status,
+                correlation_id,
+            } => {
+                write!(f, "timed out")?;
+                if let Some(status) = status {
+                    write!(f, " reading the answer (status {status})")?;
+                }
+                if let Some(id) = correlation_id {
+                    write!(f, "; correlation id {id}")?;
+                }
+                Ok(())
+            }
+            Self::ResponseTooLarge {
+                status,
+                limit,
+                correlation_id,
+            } => {
+                write!(
+                    f,
+                    "the answer (status {status}) is longer than the limit of {limit} bytes"
+                )?;
+                if let Some(id) = correlation_id {
+                    write!(f, "; correlation id {id}")?;
+                }
+                Ok(())
+            }
+            Self::Interrupted {
+                status,
+                correlation_id,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "the connection failed while the answer (status {status}) arrived: {reason}"
+                )?;
+                if let Some(id) = correlation_id {
+                    write!(f, "; correlation id {id}")?;
+                }
+                Ok(())
+            }
+            Self::Transport(e) => write!(f, "no answer: {}", error_chain(e)),
         }
     }
 }

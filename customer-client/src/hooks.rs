@@ -33,6 +33,17 @@ pub(crate) struct BufferedBody(pub Bytes);
 #[derive(Clone)]
 pub(crate) struct DecodeFailure(pub String);
 
+/// Why the body of an answer could not be read whole, kept on the response.
+#[derive(Clone, Debug)]
+pub(crate) enum BodyFailure {
+    /// Longer than the client's limit; reading stopped there.
+    TooLarge { limit: usize },
+    /// The configured timeout struck while the body was arriving.
+    TimedOut,
+    /// The connection failed while the body was arriving.
+    Interrupted(String),
+}
+
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
         &self,
@@ -71,7 +82,7 @@ impl ClientHooks<ClientContext> for Client {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
-        buffer(response).await
+        Ok(buffer(response, self.inner.max_response_bytes).await)
     }
 
     async fn post<E>(
@@ -84,7 +95,7 @@ impl ClientHooks<ClientContext> for Client {
         };
         let status = response.status();
         let body = buffered_body(response);
-        if !status.is_success() {
+        if !status.is_success() || response.extensions().get::<BodyFailure>().is_some() {
             return Err(GeneratedError::UnexpectedResponse(copy(
                 response, body, None,
             )));
@@ -105,18 +116,62 @@ impl ClientHooks<ClientContext> for Client {
     }
 }
 
-/// Reads the whole body, and returns an equivalent response that carries it.
-async fn buffer(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+/// Reads the body (up to `limit` bytes) and returns an equivalent response that carries
+/// it. A body that cannot be read whole is marked with a [`BodyFailure`], keeping the
+/// status and headers that did arrive.
+async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Response {
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
+    let mut body = bytes::BytesMut::new();
+    let mut failure = None;
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        failure = Some(BodyFailure::TooLarge { limit });
+    } else {
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) if body.len() + chunk.len() > limit => {
+                    failure = Some(BodyFailure::TooLarge { limit });
+                    break;
+                }
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(e) if e.is_timeout() => {
+                    failure = Some(BodyFailure::TimedOut);
+                    break;
+                }
+                Err(e) => {
+                    failure = Some(BodyFailure::Interrupted(error_chain(&e)));
+                    break;
+                }
+            }
+        }
+    }
+    let body = body.freeze();
     let mut buffered = http::Response::new(reqwest::Body::from(body.clone()));
     *buffered.status_mut() = status;
     *buffered.version_mut() = version;
     *buffered.headers_mut() = headers;
     buffered.extensions_mut().insert(BufferedBody(body));
-    Ok(reqwest::Response::from(buffered))
+    if let Some(failure) = failure {
+        buffered.extensions_mut().insert(failure);
+    }
+    reqwest::Response::from(buffered)
+}
+
+/// An error with its causes, on one line.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 fn buffered_body(response: &reqwest::Response) -> Bytes {
@@ -140,6 +195,9 @@ fn copy(
     copy.extensions_mut().insert(BufferedBody(body));
     if let Some(failure) = failure {
         copy.extensions_mut().insert(failure);
+    }
+    if let Some(failure) = response.extensions().get::<BodyFailure>() {
+        copy.extensions_mut().insert(failure.clone());
     }
     reqwest::Response::from(copy)
 }

@@ -572,11 +572,14 @@ mod tests {
     #[test]
     fn merge_patch() {
         let mut target = json!({"a": {"b": 1, "c": 2}, "d": [1], "e": 1});
-        merge(
-            &mut target,
-            json!({"a": {"b": 3}, "d": [2], "e": null, "f": "new"}),
+        merge(&mut target, json!({"a": {"b": 3}, "d": [2], "f": "new"}));
+        assert_eq!(
+            target,
+            json!({"a": {"b": 3, "c": 2}, "d": [2], "e": 1, "f": "new"})
         );
-        assert_eq!(target, json!({"a": {"b": 3, "c": 2}, "d": [2], "f": "new"}));
+        let mut nulls = json!({"a": [null, {"b": null}]});
+        replace_nulls(&mut nulls);
+        assert_eq!(nulls, json!({"a": [0, {"b": 0}]}));
     }
 
     #[test]
