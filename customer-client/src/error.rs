@@ -212,10 +212,20 @@ impl Error {
     }
 }
 
+/// How `http` words a header value it refuses (progenitor passes it on as text).
+const INVALID_HEADER_VALUE: &str = "failed to parse header value";
+
 impl From<progenitor_client::Error<ErrorResponse>> for Error {
     fn from(error: progenitor_client::Error<ErrorResponse>) -> Self {
         use progenitor_client::Error as Generated;
         match error {
+            // A header value progenitor could not turn into a header (CR, LF, ...).
+            Generated::InvalidRequest(message) if message == INVALID_HEADER_VALUE => {
+                Self::InvalidRequest {
+                    parameter: "header".to_owned(),
+                    rule: "header values must be visible ASCII text, without CR or LF".to_owned(),
+                }
+            }
             // The request hook reports broken rules as "parameter: rule".
             Generated::InvalidRequest(message) | Generated::Custom(message) => {
                 match message.split_once(": ") {
