@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::{Client, Credentials, Environment, Error};
+use crate::{Client, Credentials, Environment, Error, RetryPolicy};
 
 /// Where signing takes the current time from.
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -19,6 +19,7 @@ pub struct ClientContext {
     pub(crate) clock: Clock,
     pub(crate) ids: IdSource,
     pub(crate) max_response_bytes: usize,
+    pub(crate) retry: Option<RetryPolicy>,
 }
 
 impl ClientContext {
@@ -53,6 +54,7 @@ pub struct ClientBuilder {
     clock: Clock,
     ids: IdSource,
     max_response_bytes: usize,
+    retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -62,6 +64,7 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -73,6 +76,13 @@ impl ClientBuilder {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
     /// Default limit on an answer's body: far above the largest customer (a few KiB).
     pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+    /// Repeats failed requests that are safe to repeat, as `policy` says (off by
+    /// default). See [`RetryPolicy`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
 
     /// Reads at most `bytes` of an answer's body; a longer one is
     /// [`Error::ResponseTooLarge`] (default 1 MiB).
@@ -134,6 +144,7 @@ impl ClientBuilder {
                 clock: self.clock,
                 ids: self.ids,
                 max_response_bytes: self.max_response_bytes,
+                retry: self.retry,
             },
         ))
     }
@@ -156,6 +167,7 @@ impl Client {
             clock: Arc::new(SystemTime::now),
             ids: Arc::new(|| uuid::Uuid::new_v4().to_string()),
             max_response_bytes: ClientBuilder::DEFAULT_MAX_RESPONSE_BYTES,
+            retry: None,
         }
     }
 

@@ -13,6 +13,8 @@ use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, Error as GeneratedError, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 
+use tracing::Instrument as _;
+
 use crate::{Client, ClientContext, rules};
 
 /// The media type CustomerApi.md documents for `Accept` and `Content-Type`.
@@ -67,22 +69,26 @@ impl ClientHooks<ClientContext> for Client {
             request.headers_mut().insert(CONTENT_TYPE, JSON_UTF8);
         }
         // Last, so the signature covers the request exactly as it goes out.
-        if let Some(credentials) = &self.inner.credentials {
-            let now = (self.inner.clock)();
-            let token_id = (self.inner.ids)();
-            crate::auth::authenticate(credentials, request, now, &token_id)
-                .map_err(|e| GeneratedError::Custom(format!("authentication: {e}")))?;
-        }
-        Ok(())
+        self.sign(request)
+            .map_err(|e| GeneratedError::Custom(format!("authentication: {e}")))
     }
 
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
-        Ok(buffer(response, self.inner.max_response_bytes).await)
+        let span = tracing::info_span!(
+            "tms_customers",
+            operation_id = info.operation_id,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            correlation_id = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+        );
+        self.attempts(request).instrument(span).await
     }
 
     async fn post<E>(
@@ -113,6 +119,83 @@ impl ClientHooks<ClientContext> for Client {
             )));
         }
         Ok(())
+    }
+}
+
+impl Client {
+    /// Adds the authentication headers for now, when the client has credentials.
+    fn sign(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        match &self.inner.credentials {
+            Some(credentials) => {
+                let now = (self.inner.clock)();
+                let token_id = (self.inner.ids)();
+                crate::auth::authenticate(credentials, request, now, &token_id)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Sends `request`, and repeats it as the retry policy allows; inside the
+    /// operation's span, which records the outcome.
+    async fn attempts(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::Span::current();
+        let started = std::time::Instant::now();
+        if tracing::enabled!(tracing::Level::TRACE)
+            && let Some(bytes) = request.body().and_then(|b| b.as_bytes())
+        {
+            tracing::trace!(body = %crate::mask::body(bytes), "request body");
+        }
+        let policy = self
+            .inner
+            .retry
+            .as_ref()
+            .filter(|_| crate::retry::is_safe_to_repeat(&request));
+        let mut delays = policy.map(|p| p.delays());
+        let mut attempt = 1usize;
+        let mut next = request;
+        loop {
+            span.record("attempt", attempt);
+            let spare = delays.as_ref().and_then(|_| next.try_clone());
+            let result = match self.client().execute(next).await {
+                Ok(response) => Ok(buffer(response, self.inner.max_response_bytes).await),
+                Err(e) => Err(e),
+            };
+            if let (Some(delays), Some(policy), Some(mut spare)) = (delays.as_mut(), policy, spare)
+                && crate::retry::should_retry(&result)
+                && let Some(mut delay) = delays.next()
+            {
+                let asked = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|r| crate::retry::retry_after(r, (self.inner.clock)()));
+                // A server asking for more than the whole budget gets its answer back.
+                if asked.is_none_or(|asked| asked <= policy.max_total_delay) {
+                    delay = delay.max(asked.unwrap_or_default());
+                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                    // A fresh signature: new date, new token id.
+                    if self.sign(&mut spare).is_ok() {
+                        next = spare;
+                        attempt += 1;
+                        continue;
+                    }
+                }
+            }
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            if let Ok(response) = &result {
+                span.record("status", response.status().as_u16());
+                if let Some(id) = crate::response::header(
+                    response.headers(),
+                    crate::response::names::CORRELATION_ID,
+                ) {
+                    span.record("correlation_id", id);
+                }
+                if tracing::enabled!(tracing::Level::TRACE) {
+                    tracing::trace!(body = %crate::mask::body(&buffered_body(response)), "response body");
+                }
+            }
+            return result;
+        }
     }
 }
 

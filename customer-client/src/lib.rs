@@ -78,7 +78,9 @@ mod credentials;
 mod environment;
 mod error;
 mod hooks;
+mod mask;
 mod response;
+mod retry;
 pub mod rules;
 
 pub use client::{ClientBuilder, ClientContext, Clock, IdSource};
@@ -90,6 +92,7 @@ pub use environment::Environment;
 pub use error::Error;
 pub use generated::{Client, ResponseValue, builder, types};
 pub use response::ResponseExt;
+pub use retry::RetryPolicy;
 
 /// `User-Agent` and `v-c-client-id` of every request: this crate and its version.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));

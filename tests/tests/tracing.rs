@@ -1,0 +1,201 @@
+//! The tracing span of every operation, and bodies at TRACE with sensitive values
+//! masked. (Its own test binary: tracing caches per-callsite interest process-wide,
+//! so a scoped subscriber must not race other tests.)
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use customer_client::{Client, Credentials, Environment, types};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// A server that answers each request with the next scripted answer (the last one
+/// repeats) and records the request heads it saw.
+struct Scripted {
+    url: String,
+}
+
+fn answer(status: &str, extra: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nv-c-correlation-id: corr-{}\r\nconnection: close\r\n{extra}content-length: {}\r\n\r\n{body}",
+        status.split(' ').next().unwrap_or_default(),
+        body.len()
+    )
+}
+
+async fn scripted(answers: Vec<String>) -> Scripted {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let queue = Arc::new(Mutex::new(VecDeque::from(answers)));
+    let seen = heads.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (seen, queue) = (seen.clone(), queue.clone());
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&request).into_owned());
+                let reply = {
+                    let mut queue = queue.lock().unwrap();
+                    if queue.len() > 1 {
+                        queue.pop_front()
+                    } else {
+                        queue.front().cloned()
+                    }
+                };
+                let _ = stream.write_all(reply.unwrap_or_default().as_bytes()).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    Scripted { url }
+}
+
+fn client(url: &str) -> Client {
+    let counter = Arc::new(AtomicU64::new(0));
+    let builder = Client::builder(Environment::custom(url).unwrap())
+        .credentials(
+            Credentials::jwt_shared_secret(
+                "testrest",
+                "key",
+                "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=",
+            )
+            .unwrap(),
+        )
+        .id_source(move || format!("jti-{}", counter.fetch_add(1, Ordering::SeqCst)));
+    builder.build().unwrap()
+}
+
+/// Captures span fields and event text, as a subscriber a user installs would.
+#[derive(Clone, Default)]
+struct Capture {
+    spans: Arc<Mutex<Vec<BTreeMap<String, String>>>>,
+    events: Arc<Mutex<Vec<String>>>,
+}
+
+struct Fields<'a>(&'a mut BTreeMap<String, String>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.insert(
+            field.name().to_owned(),
+            format!("{value:?}").trim_matches('"').to_owned(),
+        );
+    }
+}
+
+impl<S> tracing_subscriber::Layer<S> for Capture
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::Id,
+        ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut fields = BTreeMap::new();
+        attrs.record(&mut Fields(&mut fields));
+        if let Some(span) = ctx.span(id) {
+            span.extensions_mut().insert(fields);
+        }
+    }
+
+    fn on_record(
+        &self,
+        id: &tracing::Id,
+        values: &tracing::span::Record<'_>,
+        ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if let Some(span) = ctx.span(id)
+            && let Some(fields) = span.extensions_mut().get_mut::<BTreeMap<String, String>>()
+        {
+            values.record(&mut Fields(fields));
+        }
+    }
+
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut fields = BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        self.events.lock().unwrap().push(format!("{fields:?}"));
+    }
+
+    fn on_close(&self, id: tracing::Id, ctx: tracing_subscriber::layer::Context<'_, S>) {
+        if let Some(span) = ctx.span(&id)
+            && let Some(fields) = span.extensions().get::<BTreeMap<String, String>>()
+        {
+            self.spans.lock().unwrap().push(fields.clone());
+        }
+    }
+}
+
+#[test]
+fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let server = scripted(vec![answer(
+            "200 OK",
+            "",
+            r#"{"id": "ABC", "buyerInformation": {"email": "secret@cybs.com"}}"#,
+        )])
+        .await;
+        let body = types::Customer {
+            buyer_information: Some(types::BuyerInformation {
+                email: Some("hidden@cybs.com".into()),
+                merchant_customer_id: Some("M-1".into()),
+            }),
+            ..Default::default()
+        };
+        client(&server.url)
+            .patch_customer()
+            .customer_id("ABC")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+    });
+    let spans = capture.spans.lock().unwrap();
+    let span = spans
+        .iter()
+        .find(|s| s.get("operation_id").map(String::as_str) == Some("patch_customer"))
+        .unwrap_or_else(|| panic!("no operation span in {spans:?}"));
+    assert_eq!(span["method"], "PATCH");
+    assert_eq!(span["path"], "/tms/v2/customers/ABC");
+    assert_eq!(span["status"], "200");
+    assert_eq!(span["correlation_id"], "corr-200");
+    assert_eq!(span["attempt"], "1");
+    assert!(span["duration_ms"].parse::<u64>().is_ok());
+    let events = capture.events.lock().unwrap().join("\n");
+    assert!(
+        events.contains("request body") && events.contains("response body"),
+        "{events}"
+    );
+    for secret in ["hidden@cybs.com", "secret@cybs.com", "Bearer", "yBJxy6"] {
+        assert!(!events.contains(secret), "`{secret}` logged: {events}");
+    }
+    assert!(
+        events.contains("M-1") && events.contains("****"),
+        "{events}"
+    );
+}
