@@ -71,6 +71,16 @@ impl Credentials {
         }
     }
 
+    /// A JWT carrying `claims`, for the JWT modes (`None` for HTTP Signature).
+    pub(crate) fn jwt(&self, claims: &crate::auth::jwt::Claims) -> Option<Result<String, Error>> {
+        match self {
+            Self::JwtSharedSecret(key) => Some(key.jwt(claims)),
+            #[cfg(feature = "p12")]
+            Self::JwtP12(key) => Some(key.jwt(claims)),
+            Self::HttpSignature(_) => None,
+        }
+    }
+
     /// The name of the mode, as `CYBERSOURCE_AUTH` spells it.
     pub fn mode(&self) -> &'static str {
         match self {

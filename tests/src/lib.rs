@@ -4,6 +4,7 @@
 
 pub mod calls;
 pub mod documentation;
+pub mod scripted;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -85,33 +85,21 @@ pub(crate) fn authenticate(
             }
             headers.insert(SIGNATURE, value(&signed.signature, true)?);
         }
-        Credentials::JwtSharedSecret(key) => {
+        jwt_credentials => {
             let claims = jwt::claims(&token_input(
                 &host,
                 &method,
                 &target,
                 &body,
-                &key.merchant_id,
-                key.portfolio_id.as_deref(),
+                jwt_credentials.merchant_id(),
+                jwt_credentials.portfolio_id(),
                 now,
                 token_id,
             ));
-            let token = key.jwt(&claims).map_err(|e| e.to_string())?;
-            headers.insert(AUTHORIZATION, value(&format!("Bearer {token}"), true)?);
-        }
-        #[cfg(feature = "p12")]
-        Credentials::JwtP12(key) => {
-            let claims = jwt::claims(&token_input(
-                &host,
-                &method,
-                &target,
-                &body,
-                &key.merchant_id,
-                key.portfolio_id.as_deref(),
-                now,
-                token_id,
-            ));
-            let token = key.jwt(&claims).map_err(|e| e.to_string())?;
+            let token = jwt_credentials
+                .jwt(&claims)
+                .ok_or("these credentials do not sign JWTs")?
+                .map_err(|e| e.to_string())?;
             headers.insert(AUTHORIZATION, value(&format!("Bearer {token}"), true)?);
         }
     }
