@@ -264,6 +264,16 @@ impl Incoming<'_> {
         Ok(())
     }
 
+    /// [`check`](Self::check), then the customer id of the path.
+    fn check_item(
+        &self,
+        state: &Shared,
+        path: Result<Path<String>, PathRejection>,
+    ) -> Result<String, Refusal> {
+        self.check(state)?;
+        customer_id(self.operation, path)
+    }
+
     /// The body as a customer: JSON, the documented types, the spec's limits.
     fn customer(&self) -> Result<Map<String, Value>, Refusal> {
         let invalid_body = || {
@@ -414,10 +424,7 @@ async fn retrieve(
         headers: &headers,
         body: &[],
     };
-    if let Err(response) = incoming.check(&state) {
-        return *response;
-    }
-    let id = match customer_id(incoming.operation, path) {
+    let id = match incoming.check_item(&state, path) {
         Ok(id) => id,
         Err(response) => return *response,
     };
@@ -451,10 +458,7 @@ async fn update(
         headers: &headers,
         body: &body,
     };
-    if let Err(response) = incoming.check(&state) {
-        return *response;
-    }
-    let id = match customer_id(incoming.operation, path) {
+    let id = match incoming.check_item(&state, path) {
         Ok(id) => id,
         Err(response) => return *response,
     };
@@ -509,10 +513,7 @@ async fn remove(
         headers: &headers,
         body: &[],
     };
-    if let Err(response) = incoming.check(&state) {
-        return *response;
-    }
-    let id = match customer_id(incoming.operation, path) {
+    let id = match incoming.check_item(&state, path) {
         Ok(id) => id,
         Err(response) => return *response,
     };
