@@ -1,0 +1,19 @@
+//! The integration suite, one module per thing it proves. One test binary rather
+//! than one per file: each binary links the client, tokio, hyper and httpmock again,
+//! and that linking dominated CI time. `tracing.rs` and `load.rs` stay separate
+//! binaries because they read process-wide state (tracing's callsite cache, open
+//! file descriptors and resident memory).
+
+mod auth_vectors;
+mod auth_wire;
+mod decoding;
+mod hostile_input;
+mod hostile_server;
+mod mock_server;
+mod prism;
+mod properties;
+mod request_rules;
+mod retries_and_tracing;
+mod spec_vs_documentation;
+mod typed_mocks;
+mod wire;
