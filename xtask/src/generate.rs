@@ -33,7 +33,8 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-pub fn run(mode: Mode, verbose: bool) -> Result<(), String> {
+/// Writes or checks every generated file; `Ok(false)` means stale (the diff is printed).
+pub fn run(mode: Mode, verbose: bool) -> Result<bool, String> {
     let root = workspace_root();
     let started = Instant::now();
     let outputs = render(&root)?;
@@ -65,12 +66,17 @@ pub fn run(mode: Mode, verbose: bool) -> Result<(), String> {
         );
     }
     if stale.is_empty() {
-        return Ok(());
+        return Ok(true);
     }
-    Err(format!(
+    eprintln!("{}", stale_message(&stale));
+    Ok(false)
+}
+
+fn stale_message(diffs: &[String]) -> String {
+    format!(
         "{}\ngenerated code is stale: run `cargo xtask generate` and commit the result",
-        stale.join("\n")
-    ))
+        diffs.join("\n")
+    )
 }
 
 /// Renders every generated file from the spec under `root`, without touching the disk.
@@ -78,8 +84,13 @@ pub fn render(root: &Path) -> Result<Vec<Output>, String> {
     let spec_path = root.join(SPEC);
     let text = std::fs::read_to_string(&spec_path)
         .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    render_spec(&text)
+}
+
+/// Renders every generated file from a spec's text (also used by `cargo xtask diff`).
+pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
     let spec: serde_json::Value =
-        serde_norway::from_str(&text).map_err(|e| format!("{SPEC} is not valid YAML: {e}"))?;
+        serde_norway::from_str(text).map_err(|e| format!("{SPEC} is not valid YAML: {e}"))?;
     let normalised = normalise::normalise(&spec)?;
     let openapi: openapiv3::OpenAPI = serde_json::from_value(normalised.spec)
         .map_err(|e| format!("{SPEC} is not an OpenAPI 3.0 document: {e}"))?;
@@ -279,9 +290,17 @@ mod tests {
     /// rust-analyzer style: a plain `cargo test` fails when committed code is stale.
     #[test]
     fn generated_code_is_fresh() {
-        if let Err(message) = run(Mode::Check, false) {
-            panic!("{message}");
-        }
+        let root = workspace_root();
+        let stale: Vec<String> = render(&root)
+            .unwrap()
+            .iter()
+            .filter_map(|output| {
+                let current = std::fs::read_to_string(root.join(output.path)).unwrap_or_default();
+                (current != output.contents)
+                    .then(|| unified_diff(output.path, &current, &output.contents))
+            })
+            .collect();
+        assert!(stale.is_empty(), "{}", stale_message(&stale));
     }
 
     #[test]

@@ -1,53 +1,111 @@
-//! Workspace automation. The one generator entry point:
+//! Workspace automation for openapi/tms-customers.yaml:
 //!
 //! ```text
-//! cargo xtask generate            write the generated sources from openapi/tms-customers.yaml
-//! cargo xtask generate --check    fail with a unified diff when a committed file is stale
-//! cargo xtask generate -v         also print timings and file sizes
+//! cargo xtask generate [--check] [-v]     write (or check) the generated sources
+//! cargo xtask diff [BASE] [--fail-on-breaking] [--format json]
+//!                                         what a spec change means for the crate's users
+//! cargo xtask conformance PATH [--format json]
+//!                                         our spec against CyberSource's published definition
 //! ```
 
+mod conformance;
+mod diff;
+mod facts;
 mod generate;
 mod normalise;
+#[cfg(test)]
+mod tests;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask generate [--check] [-v|--verbose]";
+use clap::{Parser, Subcommand, ValueEnum};
 
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Generate and review the TMS Customers client"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the generated sources from openapi/tms-customers.yaml.
+    Generate {
+        /// Write nothing; fail with a unified diff when a committed file is stale.
+        #[arg(long)]
+        check: bool,
+        /// Also print timings and file sizes.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Classify every change to openapi/tms-customers.yaml since BASE as breaking or
+    /// compatible, with the version bump and the generated-code diff it causes.
+    Diff {
+        /// The git revision to compare with (default: the merge base with `main`).
+        base: Option<String>,
+        /// Exit with status 1 when any change is breaking.
+        #[arg(long)]
+        fail_on_breaking: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List every difference between our four operations and CyberSource's published
+    /// Swagger 2.0 definition (the merged file, or a fragment of it). Exits with
+    /// status 1 when there is any.
+    Conformance {
+        /// CyberSource's definition, JSON or YAML.
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// 0: all good; 1: stale code, breaking changes or differences; 2: could not run.
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, flags)) = args.split_first() else {
-        eprintln!("{USAGE}");
-        return ExitCode::FAILURE;
+    let cli = Cli::parse();
+    let root = generate::workspace_root();
+    let outcome = match cli.command {
+        Command::Generate { check, verbose } => {
+            let mode = if check {
+                generate::Mode::Check
+            } else {
+                generate::Mode::Write
+            };
+            generate::run(mode, verbose)
+        }
+        Command::Diff {
+            base,
+            fail_on_breaking,
+            format,
+        } => diff::run(
+            &root,
+            &diff::Options {
+                base,
+                fail_on_breaking,
+                json: format == Format::Json,
+            },
+        ),
+        Command::Conformance { path, format } => {
+            // Relative paths are the caller's, not the workspace root's.
+            conformance::run(&root, &path, format == Format::Json)
+        }
     };
-    match command.as_str() {
-        "generate" => {
-            let mut mode = generate::Mode::Write;
-            let mut verbose = false;
-            for flag in flags {
-                match flag.as_str() {
-                    "--check" => mode = generate::Mode::Check,
-                    "-v" | "--verbose" => verbose = true,
-                    other => {
-                        eprintln!("unknown flag `{other}`\n{USAGE}");
-                        return ExitCode::FAILURE;
-                    }
-                }
-            }
-            match generate::run(mode, verbose) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("{message}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        other => {
-            eprintln!("unknown command `{other}`\n{USAGE}");
-            ExitCode::FAILURE
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
         }
     }
 }

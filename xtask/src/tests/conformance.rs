@@ -1,0 +1,253 @@
+//! `cargo xtask conformance`: the committed spec against CyberSource's published
+//! fragment reports nothing; copies of the fragment with planted changes report exactly
+//! those.
+
+use serde_json::{Value, json};
+
+use crate::conformance::{self, Finding};
+use crate::facts::Kind;
+use crate::generate;
+
+fn ours() -> Value {
+    conformance::read_document(&generate::workspace_root().join(generate::SPEC)).unwrap()
+}
+
+fn official() -> Value {
+    conformance::read_document(
+        &generate::workspace_root().join("tests/fixtures/official-customers.json"),
+    )
+    .unwrap()
+}
+
+fn at<'a>(doc: &'a mut Value, pointer: &str) -> &'a mut Value {
+    doc.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("the fragment has no {pointer}"))
+}
+
+fn object<'a>(doc: &'a mut Value, pointer: &str) -> &'a mut serde_json::Map<String, Value> {
+    at(doc, pointer).as_object_mut().unwrap()
+}
+
+const ITEM: &str = "/paths/~1tms~1v2~1customers~1{customerId}";
+const POST_BODY: &str = "/paths/~1tms~1v2~1customers/post/parameters/1/schema/properties";
+
+/// (difference, kind, subject, detail) of each finding.
+fn summary(findings: &[Finding]) -> Vec<(&str, Kind, &str, &str)> {
+    findings
+        .iter()
+        .map(|f| (f.what, f.kind, f.subject.as_str(), f.detail.as_str()))
+        .collect()
+}
+
+fn planted(plant: impl FnOnce(&mut Value)) -> Vec<Finding> {
+    let mut official = official();
+    plant(&mut official);
+    conformance::findings(&ours(), &official).unwrap().0
+}
+
+#[test]
+fn the_spec_matches_the_published_fragment() {
+    let (findings, compared) = conformance::findings(&ours(), &official()).unwrap();
+    assert_eq!(
+        summary(&findings),
+        [],
+        "the spec drifted from CyberSource's definition"
+    );
+    // It compared something: four operations and the customer tree five times over.
+    let count = |kind| {
+        compared
+            .counts
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, n)| *n)
+    };
+    assert_eq!(count(Kind::Operation), Some(4));
+    assert_eq!(count(Kind::Parameter), Some(8));
+    assert_eq!(count(Kind::Status), Some(28));
+    assert!(
+        count(Kind::Field).unwrap() > 5 * 250,
+        "{:?}",
+        count(Kind::Field)
+    );
+}
+
+#[test]
+fn a_different_limit_is_reported() {
+    let findings = planted(|d| {
+        *at(
+            d,
+            &format!("{POST_BODY}/buyerInformation/properties/email/maxLength"),
+        ) = json!(100)
+    });
+    assert_eq!(
+        summary(&findings),
+        [(
+            "differs",
+            Kind::Field,
+            "postCustomer request $.buyerInformation.email",
+            "maxLength: ours 255, CyberSource 100"
+        )]
+    );
+    assert_eq!(
+        findings[0].ours.as_deref(),
+        Some("$.components.schemas.BuyerInformation.properties.email")
+    );
+    assert_eq!(
+        findings[0].theirs.as_deref(),
+        Some(
+            "$.paths['/tms/v2/customers'].post.parameters[1].schema.properties.buyerInformation.properties.email"
+        )
+    );
+}
+
+#[test]
+fn fields_missing_on_either_side_are_reported() {
+    let findings = planted(|d| {
+        object(
+            d,
+            &format!("{ITEM}/get/responses/200/schema/properties/buyerInformation/properties"),
+        )
+        .remove("merchantCustomerID");
+        object(
+            d,
+            &format!("{ITEM}/patch/parameters/3/schema/properties/buyerInformation/properties"),
+        )
+        .insert(
+            "nickname".into(),
+            json!({"type": "string", "maxLength": 40}),
+        );
+    });
+    assert_eq!(
+        summary(&findings),
+        [
+            (
+                "extra",
+                Kind::Field,
+                "getCustomer 200 $.buyerInformation.merchantCustomerID",
+                "maxLength 100, type string"
+            ),
+            (
+                "missing",
+                Kind::Field,
+                "patchCustomer request $.buyerInformation.nickname",
+                "maxLength 40, type string"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn type_format_and_read_only_differences_are_reported() {
+    let findings = planted(|d| {
+        *at(d, &format!("{POST_BODY}/id/type")) = json!("integer");
+        object(d, &format!("{POST_BODY}/buyerInformation/properties/email"))
+            .insert("format".into(), json!("email"));
+        *at(
+            d,
+            &format!("{POST_BODY}/metadata/properties/creator/readOnly"),
+        ) = json!(false);
+    });
+    assert_eq!(
+        summary(&findings),
+        [
+            (
+                "differs",
+                Kind::Field,
+                "postCustomer request $.buyerInformation.email",
+                "format: ours unset, CyberSource email"
+            ),
+            (
+                "differs",
+                Kind::Field,
+                "postCustomer request $.id",
+                "type: ours string, CyberSource integer"
+            ),
+            (
+                "differs",
+                Kind::Field,
+                "postCustomer request $.metadata.creator",
+                "readOnly: ours true, CyberSource false"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn operations_parameters_statuses_headers_and_content_types_are_reported() {
+    let findings = planted(|d| {
+        *at(d, &format!("{ITEM}/patch/operationId")) = json!("updateCustomer");
+        *at(d, &format!("{ITEM}/get/parameters/0/required")) = json!(true);
+        *at(d, &format!("{ITEM}/delete/parameters/1/maxLength")) = json!(64);
+        object(d, &format!("{ITEM}/delete/responses"))
+            .insert("429".into(), json!({"description": "Too many requests."}));
+        object(d, "/paths/~1tms~1v2~1customers/post/responses/201/headers").remove("ETag");
+        *at(d, "/paths/~1tms~1v2~1customers/post/consumes") = json!(["application/json"]);
+    });
+    assert_eq!(
+        summary(&findings),
+        [
+            ("missing", Kind::Status, "deleteCustomer 429", ""),
+            (
+                "differs",
+                Kind::Parameter,
+                "deleteCustomer parameter customerId",
+                "maxLength: ours 32, CyberSource 64"
+            ),
+            (
+                "differs",
+                Kind::Parameter,
+                "getCustomer parameter profile-id",
+                "required: ours false, CyberSource true"
+            ),
+            (
+                "differs",
+                Kind::Operation,
+                "patchCustomer",
+                "operationId: ours patchCustomer, CyberSource updateCustomer"
+            ),
+            (
+                "extra",
+                Kind::ResponseHeader,
+                "postCustomer 201 header ETag",
+                "type string"
+            ),
+            (
+                "missing",
+                Kind::ContentType,
+                "postCustomer request application/json",
+                ""
+            ),
+            (
+                "extra",
+                Kind::ContentType,
+                "postCustomer request application/json;charset=utf-8",
+                ""
+            ),
+        ]
+    );
+}
+
+#[test]
+fn other_paths_of_the_merged_definition_are_ignored() {
+    let findings = planted(|d| {
+        let other = json!({"get": {"operationId": "getPaymentInstrument", "responses": {"200": {"description": "OK"}}}});
+        object(d, "/paths").insert("/tms/v1/paymentinstruments/{id}".into(), other);
+    });
+    assert_eq!(summary(&findings), []);
+}
+
+#[test]
+fn a_removed_operation_is_one_finding() {
+    let findings = planted(|d| {
+        object(d, ITEM).remove("delete");
+    });
+    assert_eq!(
+        summary(&findings),
+        [(
+            "extra",
+            Kind::Operation,
+            "deleteCustomer",
+            "operationId deleteCustomer"
+        )]
+    );
+}
