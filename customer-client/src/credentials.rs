@@ -108,9 +108,10 @@ impl fmt::Debug for Credentials {
 pub struct SharedSecret {
     pub(crate) merchant_id: String,
     pub(crate) key_id: String,
-    pub(crate) secret: Vec<u8>,
     /// Built once: the HS256 key for JWT mode.
     pub(crate) jwt_key: EncodingKey,
+    /// Built once: the HMAC-SHA256 key for HTTP Signature mode.
+    pub(crate) hmac_key: aws_lc_rs::hmac::Key,
     pub(crate) portfolio_id: Option<String>,
 }
 
@@ -135,7 +136,7 @@ impl SharedSecret {
             merchant_id,
             key_id,
             jwt_key: EncodingKey::from_secret(&secret),
-            secret,
+            hmac_key: aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &secret),
             portfolio_id: None,
         })
     }

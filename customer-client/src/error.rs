@@ -272,12 +272,17 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
                     unique_transaction_id,
                 }
             }
-            Generated::InvalidResponsePayload(raw_body, e) => Self::InvalidResponse {
-                status: None,
-                reason: e.to_string(),
-                raw_body,
-                correlation_id: None,
-            },
+            // A success body that did not decode: its status and correlation id are
+            // found by the body's address while it lives (hooks.rs, `registered`).
+            Generated::InvalidResponsePayload(raw_body, e) => {
+                let answer = crate::hooks::answer_of(&raw_body);
+                Self::InvalidResponse {
+                    status: answer.as_ref().map(|a| a.status),
+                    reason: format!("the body is not the documented JSON: {e}"),
+                    correlation_id: answer.and_then(|a| a.correlation_id),
+                    raw_body,
+                }
+            }
         }
     }
 }

@@ -106,12 +106,16 @@ impl ClientHooks<ClientContext> for Client {
                 response, body, None,
             )));
         }
+        // progenitor decodes the body next, once. An empty body cannot be told apart
+        // after that (progenitor hands back shared empty bytes), so it is caught here;
+        // any other body that fails to decode is matched to its status through
+        // `answer_of` (see `registered`), without decoding twice.
         let documented = rules::operation(info.operation_id)
             .and_then(|op| op.responses.iter().find(|r| r.status == status.as_u16()));
-        if let Some(decode) = documented.and_then(|r| r.decode)
-            && let Err(e) = decode(&body)
+        if documented.is_some_and(|r| r.decode.is_some())
+            && body.iter().all(u8::is_ascii_whitespace)
         {
-            let failure = DecodeFailure(format!("the body is not the documented JSON: {e}"));
+            let failure = DecodeFailure("the body is empty; the documented JSON is missing".into());
             return Err(GeneratedError::UnexpectedResponse(copy(
                 response,
                 body,
@@ -206,7 +210,8 @@ async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Respo
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
-    let mut body = bytes::BytesMut::new();
+    let expected = response.content_length().unwrap_or(0).min(limit as u64) as usize;
+    let mut body = Vec::with_capacity(expected);
     let mut failure = None;
     if response
         .content_length()
@@ -233,7 +238,21 @@ async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Respo
             }
         }
     }
-    let body = body.freeze();
+    let body = if status.is_success() && failure.is_none() {
+        registered(
+            body,
+            Answer {
+                status,
+                correlation_id: crate::response::header(
+                    &headers,
+                    crate::response::names::CORRELATION_ID,
+                )
+                .map(str::to_owned),
+            },
+        )
+    } else {
+        Bytes::from(body)
+    };
     let mut buffered = http::Response::new(reqwest::Body::from(body.clone()));
     *buffered.status_mut() = status;
     *buffered.version_mut() = version;
@@ -243,6 +262,64 @@ async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Respo
         buffered.extensions_mut().insert(failure);
     }
     reqwest::Response::from(buffered)
+}
+
+/// The status and correlation id of a success answer, for an error about its body.
+#[derive(Clone, Debug)]
+pub(crate) struct Answer {
+    pub status: reqwest::StatusCode,
+    pub correlation_id: Option<String>,
+}
+
+/// Success answers whose body is still in memory, by the address of that body.
+///
+/// progenitor decodes a success body itself and, when that fails, reports only the
+/// bytes (`InvalidResponsePayload`), not the status or headers. Rather than decode
+/// every body twice (once in `post` to catch failures with their status, once in
+/// progenitor), each success body is registered here while it lives; the error
+/// conversion looks the bytes up by address. An entry is removed when its body's
+/// memory is freed, so an address always names the answer that owns it.
+static ANSWERS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<usize, Answer>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn answers() -> std::sync::MutexGuard<'static, std::collections::HashMap<usize, Answer>> {
+    // The map stays consistent even if a holder panicked: every operation is one call.
+    ANSWERS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Owns a registered body; unregisters it when the last `Bytes` of it is dropped.
+struct RegisteredBody(Vec<u8>);
+
+impl AsRef<[u8]> for RegisteredBody {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for RegisteredBody {
+    fn drop(&mut self) {
+        answers().remove(&(self.0.as_ptr() as usize));
+    }
+}
+
+/// The body as `Bytes`, registered with its answer (empty bodies have no address of
+/// their own and are not registered; `post` handles them).
+fn registered(body: Vec<u8>, answer: Answer) -> Bytes {
+    if body.is_empty() {
+        return Bytes::new();
+    }
+    answers().insert(body.as_ptr() as usize, answer);
+    Bytes::from_owner(RegisteredBody(body))
+}
+
+/// The answer whose body `bytes` is, while that body is alive.
+pub(crate) fn answer_of(bytes: &Bytes) -> Option<Answer> {
+    if bytes.is_empty() {
+        return None;
+    }
+    answers().get(&(bytes.as_ptr() as usize)).cloned()
 }
 
 /// An error with its causes, on one line.
@@ -283,4 +360,28 @@ fn copy(
         copy.extensions_mut().insert(failure.clone());
     }
     reqwest::Response::from(copy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registered_body_is_found_while_it_lives_and_forgotten_after() {
+        let answer = Answer {
+            status: reqwest::StatusCode::CREATED,
+            correlation_id: Some("corr-1".into()),
+        };
+        let body = registered(b"{\"id\": 5}".to_vec(), answer);
+        let shared = body.clone();
+        let found = answer_of(&shared).expect("registered while alive");
+        assert_eq!(found.status, reqwest::StatusCode::CREATED);
+        assert_eq!(found.correlation_id.as_deref(), Some("corr-1"));
+        // Equal bytes elsewhere are another body.
+        assert!(answer_of(&Bytes::from_static(b"{\"id\": 5}")).is_none());
+        let address = body.as_ptr() as usize;
+        drop((body, shared));
+        assert!(!answers().contains_key(&address), "unregistered when freed");
+        assert!(registered(Vec::new(), found).is_empty());
+    }
 }

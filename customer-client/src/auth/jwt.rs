@@ -74,11 +74,7 @@ pub struct Claims {
 
 /// The claims for `input`.
 pub fn claims(input: &TokenInput<'_>) -> Claims {
-    let digest = has_digest(input.method).then(|| {
-        use base64::Engine as _;
-        use sha2::Digest as _;
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(input.body))
-    });
+    let digest = has_digest(input.method).then(|| super::http_signature::sha256_base64(input.body));
     Claims {
         digest_algorithm: digest.as_ref().map(|_| "SHA-256".to_owned()),
         digest,

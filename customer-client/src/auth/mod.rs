@@ -38,7 +38,11 @@ pub fn request_target_of(url: &reqwest::Url) -> String {
 /// Adds the authentication headers of `credentials` to `request`, for `now`, with
 /// `token_id` as the JWT id. A POST, PUT or PATCH without a body is sent as `{}`, as
 /// the official SDKs do, so that there is something to digest.
-pub(crate) fn authenticate(
+///
+/// The client calls this for every attempt of every operation; it is public for
+/// signing requests the generated client does not make, and for benchmarks. The
+/// error names what could not be signed (a streaming body) without secret values.
+pub fn authenticate(
     credentials: &Credentials,
     request: &mut reqwest::Request,
     now: SystemTime,
@@ -52,45 +56,41 @@ pub(crate) fn authenticate(
     }
     let host = host_of(request.url());
     let target = request_target_of(request.url());
-    let method = request.method().as_str().to_owned();
-    let body: Vec<u8> = request
-        .body()
-        .map(|b| {
-            b.as_bytes()
-                .map(<[u8]>::to_vec)
-                .ok_or("streaming bodies cannot be signed")
-        })
-        .transpose()?
-        .unwrap_or_default();
-    let headers = request.headers_mut();
+    // The body is read in place (no copy): headers are computed first, added after.
+    let method = request.method().as_str();
+    let body: &[u8] = match request.body() {
+        Some(body) => body.as_bytes().ok_or("streaming bodies cannot be signed")?,
+        None => &[],
+    };
+    let mut added = Vec::with_capacity(4);
     match credentials {
         Credentials::HttpSignature(key) => {
             let date = httpdate::fmt_http_date(now);
-            let signed = http_signature::sign(
+            let signed = http_signature::sign_with_key(
                 &http_signature::SigningInput {
                     host: &host,
                     date: &date,
-                    method: &method,
+                    method,
                     request_target: &target,
-                    body: &body,
+                    body,
                     signing_merchant_id: key.portfolio_id.as_deref().unwrap_or(&key.merchant_id),
                     key_id: &key.key_id,
                 },
-                &key.secret,
+                &key.hmac_key,
             );
-            headers.insert(MERCHANT_ID, value(&key.merchant_id, false)?);
-            headers.insert(DATE, value(&date, false)?);
+            added.push((MERCHANT_ID, value(&key.merchant_id, false)?));
+            added.push((DATE, value(&date, false)?));
             if let Some(digest) = &signed.digest {
-                headers.insert(DIGEST, value(digest, true)?);
+                added.push((DIGEST, value(digest, true)?));
             }
-            headers.insert(SIGNATURE, value(&signed.signature, true)?);
+            added.push((SIGNATURE, value(&signed.signature, true)?));
         }
         jwt_credentials => {
             let claims = jwt::claims(&token_input(
                 &host,
-                &method,
+                method,
                 &target,
-                &body,
+                body,
                 jwt_credentials.merchant_id(),
                 jwt_credentials.portfolio_id(),
                 now,
@@ -100,8 +100,13 @@ pub(crate) fn authenticate(
                 .jwt(&claims)
                 .ok_or("these credentials do not sign JWTs")?
                 .map_err(|e| e.to_string())?;
-            headers.insert(AUTHORIZATION, value(&format!("Bearer {token}"), true)?);
+            added.push((AUTHORIZATION, value(&format!("Bearer {token}"), true)?));
         }
+    }
+    // Insert, not append: a retried request is signed again over its old headers.
+    let headers = request.headers_mut();
+    for (name, value) in added {
+        headers.insert(name, value);
     }
     Ok(())
 }

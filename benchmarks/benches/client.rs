@@ -1,0 +1,288 @@
+//! `cargo bench -p customer-bench`: the generated client against hand-written
+//! baselines measured in the same run, then a table of ratios against the targets of
+//! BENCHMARKS.md. The server is `customer_bench::start_server` on loopback.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use criterion::{BatchSize, Criterion};
+use customer_bench::{self as bench, Ratio, Target};
+use customer_client::{Client, Environment, types};
+use tokio::runtime::Runtime;
+
+/// Requests in flight in the concurrency benchmark.
+const IN_FLIGHT: usize = 64;
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+fn client(base_url: &str, credentials: Option<customer_client::Credentials>) -> Client {
+    let mut builder = Client::builder(Environment::custom(base_url).expect("a base URL"));
+    if let Some(credentials) = credentials {
+        builder = builder.credentials(credentials);
+    }
+    builder.build().expect("a client")
+}
+
+/// 1 and 3c: sequential GET latency, generated vs reqwest, and signed vs unsigned.
+fn get_customer(c: &mut Criterion, rt: &Runtime, base_url: &str) {
+    let unsigned = client(base_url, None);
+    let jwt = client(base_url, Some(bench::credentials(false)));
+    let http_signature = client(base_url, Some(bench::credentials(true)));
+    let http = bench::reqwest_client();
+    let mut group = c.benchmark_group("get_customer");
+    group.bench_function("generated", |b| {
+        b.to_async(rt).iter(|| async {
+            unsigned
+                .get_customer()
+                .customer_id(bench::CUSTOMER_ID)
+                .send()
+                .await
+                .expect("a customer")
+                .into_inner()
+        })
+    });
+    group.bench_function("reqwest", |b| {
+        b.to_async(rt).iter(|| bench::reqwest_get(&http, base_url))
+    });
+    group.bench_function("generated_jwt", |b| {
+        b.to_async(rt).iter(|| async {
+            jwt.get_customer()
+                .customer_id(bench::CUSTOMER_ID)
+                .send()
+                .await
+                .expect("a customer")
+                .into_inner()
+        })
+    });
+    group.bench_function("generated_http_signature", |b| {
+        b.to_async(rt).iter(|| async {
+            http_signature
+                .get_customer()
+                .customer_id(bench::CUSTOMER_ID)
+                .send()
+                .await
+                .expect("a customer")
+                .into_inner()
+        })
+    });
+    group.finish();
+}
+
+/// 2: create with every writable field, generated vs reqwest.
+fn post_customer(c: &mut Criterion, rt: &Runtime, base_url: &str) {
+    let request = bench::full_create_request();
+    assert_eq!(
+        bench::leaf_paths(&request),
+        bench::writable_paths(),
+        "the create body must fill every writable field of the spec"
+    );
+    let customer: types::Customer = serde_json::from_value(request).expect("a customer");
+    let unsigned = client(base_url, None);
+    let http = bench::reqwest_client();
+    let mut group = c.benchmark_group("post_customer");
+    group.bench_function("generated", |b| {
+        b.to_async(rt).iter(|| async {
+            unsigned
+                .post_customer()
+                .body(customer.clone())
+                .send()
+                .await
+                .expect("a customer")
+                .into_inner()
+        })
+    });
+    group.bench_function("reqwest", |b| {
+        b.to_async(rt)
+            .iter(|| bench::reqwest_post(&http, base_url, &customer))
+    });
+    group.finish();
+}
+
+/// 3a, 3b: the signing step alone, on the request the client is about to send.
+fn signing(c: &mut Criterion) {
+    let body = serde_json::to_vec(&bench::full_create_request()).expect("JSON");
+    let template = || {
+        let mut request = reqwest::Request::new(
+            reqwest::Method::POST,
+            "https://apitest.cybersource.com/tms/v2/customers"
+                .parse()
+                .expect("a URL"),
+        );
+        *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+        request
+    };
+    let mut group = c.benchmark_group("signing");
+    for (name, http_signature) in [("http_signature", true), ("jwt_hs256", false)] {
+        let credentials = bench::credentials(http_signature);
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                template,
+                |mut request| {
+                    customer_client::auth::authenticate(
+                        &credentials,
+                        &mut request,
+                        bench::fixed_now(),
+                        "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d",
+                    )
+                    .expect("signed");
+                    request
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// 4: 64 requests in flight on one client, against a raw hyper client.
+fn concurrency(c: &mut Criterion, rt: &Runtime, base_url: &str) {
+    let ours = client(base_url, None);
+    let raw = bench::raw_hyper_client();
+    let mut group = c.benchmark_group("concurrency_64");
+    group.throughput(criterion::Throughput::Elements(IN_FLIGHT as u64));
+    group.bench_function("generated", |b| {
+        b.to_async(rt).iter_custom(|iterations| {
+            let ours = ours.clone();
+            async move {
+                let started = Instant::now();
+                for _ in 0..iterations {
+                    let mut tasks = tokio::task::JoinSet::new();
+                    for _ in 0..IN_FLIGHT {
+                        let ours = ours.clone();
+                        tasks.spawn(async move {
+                            ours.get_customer()
+                                .customer_id(bench::CUSTOMER_ID)
+                                .send()
+                                .await
+                                .expect("a customer")
+                                .into_inner()
+                        });
+                    }
+                    while let Some(done) = tasks.join_next().await {
+                        done.expect("the task finished");
+                    }
+                }
+                started.elapsed()
+            }
+        })
+    });
+    group.bench_function("raw_hyper", |b| {
+        b.to_async(rt).iter_custom(|iterations| {
+            let raw = raw.clone();
+            let base_url = base_url.to_owned();
+            async move {
+                let started = Instant::now();
+                for _ in 0..iterations {
+                    let mut tasks = tokio::task::JoinSet::new();
+                    for _ in 0..IN_FLIGHT {
+                        let (raw, base_url) = (raw.clone(), base_url.clone());
+                        tasks.spawn(async move { bench::raw_hyper_get(&raw, &base_url).await });
+                    }
+                    while let Some(done) = tasks.join_next().await {
+                        done.expect("the task finished");
+                    }
+                }
+                started.elapsed()
+            }
+        })
+    });
+    group.finish();
+}
+
+/// 5: decoding the largest customer into the generated type, and into a JSON value.
+fn decode(c: &mut Criterion) {
+    let body = serde_json::to_vec(&bench::largest_customer()).expect("JSON");
+    let typed: types::Customer =
+        serde_json::from_slice(&body).expect("the largest customer decodes");
+    // Every field made it into the type: nothing was dropped as unknown.
+    assert_eq!(
+        serde_json::to_value(&typed).expect("JSON"),
+        serde_json::from_slice::<serde_json::Value>(&body).expect("JSON")
+    );
+    let mut group = c.benchmark_group("decode_largest");
+    group.throughput(criterion::Throughput::Bytes(body.len() as u64));
+    group.bench_function("typed", |b| {
+        b.iter(|| serde_json::from_slice::<types::Customer>(&body).expect("a customer"))
+    });
+    group.bench_function("value", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(&body).expect("JSON"))
+    });
+    group.finish();
+    println!("largest customer: {} bytes of JSON", body.len());
+}
+
+const RATIOS: &[Ratio] = &[
+    Ratio {
+        label: "1 get_customer: generated / reqwest",
+        subject: "get_customer/generated",
+        baseline: "get_customer/reqwest",
+        target: Target::TimeRatioAtMost(1.05),
+    },
+    Ratio {
+        label: "2 post_customer (full): generated / reqwest",
+        subject: "post_customer/generated",
+        baseline: "post_customer/reqwest",
+        target: Target::TimeRatioAtMost(1.05),
+    },
+    Ratio {
+        label: "3a signing: HTTP Signature per request",
+        subject: "signing/http_signature",
+        baseline: "",
+        target: Target::MedianAtMostNs(5_000.0),
+    },
+    Ratio {
+        label: "3b signing: JWT HS256 per request",
+        subject: "signing/jwt_hs256",
+        baseline: "",
+        target: Target::MedianAtMostNs(15_000.0),
+    },
+    Ratio {
+        label: "3c get_customer: JWT-signed / unsigned",
+        subject: "get_customer/generated_jwt",
+        baseline: "get_customer/generated",
+        target: Target::TimeRatioAtMost(1.10),
+    },
+    Ratio {
+        label: "3c get_customer: HTTP-Signature / unsigned",
+        subject: "get_customer/generated_http_signature",
+        baseline: "get_customer/generated",
+        target: Target::TimeRatioAtMost(1.10),
+    },
+    Ratio {
+        label: "4 64 in flight: generated vs raw hyper",
+        subject: "concurrency_64/generated",
+        baseline: "concurrency_64/raw_hyper",
+        target: Target::ThroughputRatioAtLeast(0.90),
+    },
+    Ratio {
+        label: "5 decode largest: typed / serde_json::Value",
+        subject: "decode_largest/typed",
+        baseline: "decode_largest/value",
+        target: Target::None,
+    },
+];
+
+fn main() {
+    let started = SystemTime::now();
+    let mut criterion = Criterion::default()
+        .output_directory(&bench::criterion_dir())
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(5))
+        .configure_from_args();
+    let rt = runtime();
+    let base_url = rt.block_on(bench::start_server(Bytes::from_static(
+        bench::RETRIEVED_CUSTOMER,
+    )));
+    get_customer(&mut criterion, &rt, &base_url);
+    post_customer(&mut criterion, &rt, &base_url);
+    signing(&mut criterion);
+    concurrency(&mut criterion, &rt, &base_url);
+    decode(&mut criterion);
+    criterion.final_summary();
+    print!("{}", bench::report(RATIOS, started));
+}

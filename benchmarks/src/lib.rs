@@ -1,0 +1,431 @@
+//! What the benchmarks in `benches/client.rs` share: a minimal hyper server on
+//! loopback that answers like TMS, the bodies (a full create request, the largest
+//! possible customer), the hand-written baselines (reqwest, raw hyper), and the ratio
+//! report read back from criterion's estimates.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use customer_client::types;
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Map, Value, json};
+
+/// The documented media type, sent by every client here.
+pub const JSON_UTF8: &str = "application/json;charset=utf-8";
+/// The customer id every benchmark asks for.
+pub const CUSTOMER_ID: &str = "F2F3ADA770102B51E053A2598D0A9078";
+
+/// What TMS returns for a GET: the developer guide's retrieve-customer response.
+pub const RETRIEVED_CUSTOMER: &[u8] =
+    include_bytes!("../../tests/fixtures/samples/retrieve-customer.response.devguide.json");
+const SPEC: &str = include_str!("../../openapi/tms-customers.yaml");
+
+/// Starts the server on 127.0.0.1 (an ephemeral port) on the current tokio runtime,
+/// answering every request with `customer`, and returns its base URL.
+///
+/// Like TMS: it reads the whole request, then answers 201 (with `Location`) to POST,
+/// 200 otherwise, with the documented content type, `ETag`, `v-c-correlation-id` and
+/// `uniqueTransactionID`.
+pub async fn start_server(customer: Bytes) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1");
+    let address = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let customer = customer.clone();
+            tokio::spawn(async move {
+                let service =
+                    hyper::service::service_fn(move |request| answer(request, customer.clone()));
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+async fn answer(
+    request: Request<Incoming>,
+    customer: Bytes,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let created = request.method() == Method::POST;
+    // Read what was sent, as a real server must.
+    let _ = request.into_body().collect().await;
+    let mut response = Response::builder()
+        .status(if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        })
+        .header("content-type", JSON_UTF8)
+        .header("etag", "\"B3F7E1B09B7A4A1D\"")
+        .header("v-c-correlation-id", "3d0d1c4e-0b4f-4b0e-9f57-3b6b2b7c2f10")
+        .header("uniquetransactionid", "6a2b7c1d9e8f4a3b2c1d0e9f8a7b6c5d");
+    if created {
+        response = response.header("location", format!("/tms/v2/customers/{CUSTOMER_ID}"));
+    }
+    Ok(response
+        .body(Full::new(customer))
+        .expect("a valid response"))
+}
+
+/// A create request with every writable field of the customer filled (checked
+/// against the spec by [`writable_paths`] before the benchmark runs).
+pub fn full_create_request() -> Value {
+    json!({
+        "id": CUSTOMER_ID,
+        "objectInformation": {
+            "title": "Customer of the month",
+            "comment": "Prefers delivery before noon; card on file since 2019."
+        },
+        "buyerInformation": {
+            "merchantCustomerID": "Your customer identifier",
+            "email": "test@cybs.com"
+        },
+        "clientReferenceInformation": { "code": "TC50171_3" },
+        "merchantDefinedInformation": [
+            { "name": "data1", "value": "Your customer data" },
+            { "name": "data2", "value": "More of your customer data" }
+        ],
+        "defaultPaymentInstrument": { "id": "F2F3B9B0F6A4B41CE053A2598D0A8C3C" },
+        "defaultShippingAddress": { "id": "F2F3C6FB59A0CE5EE053A2598D0A9B8E" }
+    })
+}
+
+/// The paths (`$.a.b`, `$.list[*].c`) of every writable leaf of the spec's customer.
+pub fn writable_paths() -> Vec<String> {
+    let mut paths = Vec::new();
+    walk(&customer_schema(), "$", &mut |path, schema| {
+        if !is_read_only(schema) && !is_container(schema) {
+            paths.push(path.to_owned());
+        }
+        !is_read_only(schema)
+    });
+    paths.sort();
+    paths
+}
+
+/// The paths of every leaf of a JSON value, arrays as `[*]`.
+pub fn leaf_paths(value: &Value) -> Vec<String> {
+    fn visit(value: &Value, path: &str, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => map
+                .iter()
+                .for_each(|(k, v)| visit(v, &format!("{path}.{k}"), out)),
+            Value::Array(items) => items
+                .iter()
+                .for_each(|v| visit(v, &format!("{path}[*]"), out)),
+            _ => out.push(path.to_owned()),
+        }
+    }
+    let mut out = Vec::new();
+    visit(value, "$", &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The largest customer the spec allows: every field of the tree, `_embedded`
+/// included, strings at their maximum length (64 characters when unbounded), arrays
+/// with two items.
+pub fn largest_customer() -> Value {
+    fill(&customer_schema())
+}
+
+fn fill(schema: &Value) -> Value {
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        let mut object = Map::new();
+        for (name, property) in properties {
+            object.insert(name.clone(), fill(&resolve(property)));
+        }
+        return Value::Object(object);
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => {
+            let item = fill(&resolve(&schema["items"]));
+            Value::Array(vec![item.clone(), item])
+        }
+        Some("integer") => json!(123456),
+        Some("number") => json!(1234.5),
+        Some("boolean") => json!(true),
+        _ => {
+            if let Some(first) = schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .and_then(|e| e.first())
+            {
+                return first.clone();
+            }
+            let length = schema
+                .get("maxLength")
+                .and_then(Value::as_u64)
+                .unwrap_or(64)
+                .min(256) as usize;
+            json!("7".repeat(length))
+        }
+    }
+}
+
+fn spec() -> &'static Value {
+    static SPEC_VALUE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SPEC_VALUE.get_or_init(|| serde_norway::from_str(SPEC).expect("the spec is YAML"))
+}
+
+fn customer_schema() -> Value {
+    spec()["components"]["schemas"]["Customer"].clone()
+}
+
+fn resolve(schema: &Value) -> Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.trim_start_matches('#');
+            resolve(spec().pointer(pointer).expect("a $ref the spec defines"))
+        }
+        None => schema.clone(),
+    }
+}
+
+fn is_read_only(schema: &Value) -> bool {
+    schema.get("readOnly").and_then(Value::as_bool) == Some(true)
+}
+
+fn is_container(schema: &Value) -> bool {
+    schema.get("properties").is_some() || schema.get("items").is_some()
+}
+
+/// Visits every node below `schema`; `visit` returns whether to descend.
+fn walk(schema: &Value, path: &str, visit: &mut dyn FnMut(&str, &Value) -> bool) {
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, property) in properties {
+            let property = resolve(property);
+            let child = format!("{path}.{name}");
+            if visit(&child, &property) {
+                walk(&property, &child, visit);
+            }
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        let items = resolve(items);
+        let child = format!("{path}[*]");
+        if visit(&child, &items) {
+            walk(&items, &child, visit);
+        }
+    }
+}
+
+/// The hand-written reqwest baseline: the same GET the generated client sends
+/// (path, `Accept`, `v-c-client-id`, user agent), the same typed decode.
+pub async fn reqwest_get(http: &reqwest::Client, base_url: &str) -> types::Customer {
+    let response = http
+        .get(format!("{base_url}/tms/v2/customers/{CUSTOMER_ID}"))
+        .header(reqwest::header::ACCEPT, JSON_UTF8)
+        .header("v-c-client-id", customer_client::USER_AGENT)
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status(), 200);
+    let body = response.bytes().await.expect("a whole body");
+    serde_json::from_slice(&body).expect("a customer")
+}
+
+/// The hand-written reqwest baseline of create: serialise, POST, decode.
+pub async fn reqwest_post(
+    http: &reqwest::Client,
+    base_url: &str,
+    customer: &types::Customer,
+) -> types::Customer {
+    let response = http
+        .post(format!("{base_url}/tms/v2/customers"))
+        .header(reqwest::header::ACCEPT, JSON_UTF8)
+        .header(reqwest::header::CONTENT_TYPE, JSON_UTF8)
+        .header("v-c-client-id", customer_client::USER_AGENT)
+        .body(serde_json::to_vec(customer).expect("a customer serialises"))
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status(), 201);
+    let body = response.bytes().await.expect("a whole body");
+    serde_json::from_slice(&body).expect("a customer")
+}
+
+/// reqwest configured as carefully as the generated client is (the same user agent,
+/// the same 30 s request and 10 s connect timeouts), for the baselines.
+pub fn reqwest_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(customer_client::USER_AGENT)
+        .timeout(std::time::Duration::from_secs(30))
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .build()
+        .expect("a reqwest client")
+}
+
+/// A raw hyper client (hyper-util's pooled client), the floor for concurrency.
+pub type RawClient = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    Empty<Bytes>,
+>;
+
+pub fn raw_hyper_client() -> RawClient {
+    let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    connector.set_nodelay(true);
+    hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build(connector)
+}
+
+/// The same GET through raw hyper, with the same typed decode.
+pub async fn raw_hyper_get(client: &RawClient, base_url: &str) -> types::Customer {
+    let request = Request::get(format!("{base_url}/tms/v2/customers/{CUSTOMER_ID}"))
+        .header("accept", JSON_UTF8)
+        .header("user-agent", customer_client::USER_AGENT)
+        .header("v-c-client-id", customer_client::USER_AGENT)
+        .body(Empty::new())
+        .expect("a valid request");
+    let response = client.request(request).await.expect("the server answers");
+    assert_eq!(response.status(), 200);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("a whole body")
+        .to_bytes();
+    serde_json::from_slice(&body).expect("a customer")
+}
+
+/// Test credentials (the secret is the official vectors' throwaway key).
+pub fn credentials(http_signature: bool) -> customer_client::Credentials {
+    let (merchant, key, secret) = (
+        "testrest",
+        "08c94330-f618-42a3-b09d-e1e43be5efda",
+        "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=",
+    );
+    if http_signature {
+        customer_client::Credentials::http_signature(merchant, key, secret)
+    } else {
+        customer_client::Credentials::jwt_shared_secret(merchant, key, secret)
+    }
+    .expect("valid test credentials")
+}
+
+/// A fixed instant, so signing benchmarks do the same work every time.
+pub fn fixed_now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_764_000_000)
+}
+
+/// One comparison of the report: `subject` against `baseline` (criterion ids
+/// `group/function`), with a target on the ratio `subject / baseline`.
+pub struct Ratio {
+    pub label: &'static str,
+    pub subject: &'static str,
+    pub baseline: &'static str,
+    /// The ratio must be at most this (times) or, for throughput, at least this.
+    pub target: Target,
+}
+
+/// What a ratio or a figure must meet.
+pub enum Target {
+    /// `subject / baseline` time at most this.
+    TimeRatioAtMost(f64),
+    /// Throughput `baseline time / subject time` at least this.
+    ThroughputRatioAtLeast(f64),
+    /// The subject's median at most this many nanoseconds (no baseline).
+    MedianAtMostNs(f64),
+    /// Reported only.
+    None,
+}
+
+/// Where criterion writes its estimates: `target/criterion` of this workspace.
+pub fn criterion_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("target")
+        .join("criterion")
+}
+
+/// The median (ns) criterion measured for `id` (`group/function`) since `since`:
+/// older estimates belong to an earlier run and are not used.
+pub fn median_ns(id: &str, since: SystemTime) -> Option<f64> {
+    let path = criterion_dir().join(id).join("new").join("estimates.json");
+    let modified = std::fs::metadata(&path).ok()?.modified().ok()?;
+    if modified < since {
+        return None;
+    }
+    let estimates: Value = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    estimates["median"]["point_estimate"].as_f64()
+}
+
+/// The report printed after the run: each median, each ratio, and whether its target
+/// holds. Comparisons whose benchmarks did not run (a filter) are left out.
+pub fn report(ratios: &[Ratio], since: SystemTime) -> String {
+    let mut out = String::from("\nratios (medians of this run)\n");
+    for ratio in ratios {
+        let Some(subject) = median_ns(ratio.subject, since) else {
+            continue;
+        };
+        let baseline = median_ns(ratio.baseline, since);
+        let line = match (&ratio.target, baseline) {
+            (Target::TimeRatioAtMost(max), Some(base)) => {
+                let r = subject / base;
+                format!(
+                    "{:<44} {:>10} vs {:>10}  ratio {r:.3}  target ≤ {max:.2}  {}",
+                    ratio.label,
+                    time(subject),
+                    time(base),
+                    verdict(r <= *max)
+                )
+            }
+            (Target::ThroughputRatioAtLeast(min), Some(base)) => {
+                let r = base / subject;
+                format!(
+                    "{:<44} {:>10} vs {:>10}  throughput ratio {r:.3}  target ≥ {min:.2}  {}",
+                    ratio.label,
+                    time(subject),
+                    time(base),
+                    verdict(r >= *min)
+                )
+            }
+            (Target::MedianAtMostNs(max), _) => format!(
+                "{:<44} {:>10}  target ≤ {}  {}",
+                ratio.label,
+                time(subject),
+                time(*max),
+                verdict(subject <= *max)
+            ),
+            (Target::None, Some(base)) => format!(
+                "{:<44} {:>10} vs {:>10}  ratio {:.3}",
+                ratio.label,
+                time(subject),
+                time(base),
+                subject / base
+            ),
+            (_, None) => format!("{:<44} {:>10}", ratio.label, time(subject)),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "MISSED" }
+}
+
+fn time(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
