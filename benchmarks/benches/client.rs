@@ -171,6 +171,27 @@ fn concurrency(c: &mut Criterion, rt: &Runtime, base_url: &str) {
             }
         })
     });
+    // For reference: how much of the gap is reqwest's own.
+    let http = bench::reqwest_client();
+    group.bench_function("reqwest", |b| {
+        b.to_async(rt).iter_custom(|iterations| {
+            let (http, base_url) = (http.clone(), base_url.to_owned());
+            async move {
+                let started = Instant::now();
+                for _ in 0..iterations {
+                    let mut tasks = tokio::task::JoinSet::new();
+                    for _ in 0..IN_FLIGHT {
+                        let (http, base_url) = (http.clone(), base_url.clone());
+                        tasks.spawn(async move { bench::reqwest_get(&http, &base_url).await });
+                    }
+                    while let Some(done) = tasks.join_next().await {
+                        done.expect("the task finished");
+                    }
+                }
+                started.elapsed()
+            }
+        })
+    });
     group.bench_function("raw_hyper", |b| {
         b.to_async(rt).iter_custom(|iterations| {
             let raw = raw.clone();
@@ -260,12 +281,128 @@ const RATIOS: &[Ratio] = &[
         target: Target::ThroughputRatioAtLeast(0.90),
     },
     Ratio {
+        label: "4 (reference) 64 in flight: reqwest vs raw",
+        subject: "concurrency_64/reqwest",
+        baseline: "concurrency_64/raw_hyper",
+        target: Target::ThroughputOnly,
+    },
+    Ratio {
         label: "5 decode largest: typed / serde_json::Value",
         subject: "decode_largest/typed",
         baseline: "decode_largest/value",
         target: Target::None,
     },
 ];
+
+/// Whether the run was asked for every benchmark (no name filter on the command line).
+fn criterion_filter_is_empty() -> bool {
+    std::env::args().skip(1).all(|arg| arg.starts_with('-'))
+}
+
+/// The ratio pairs again, interleaved round by round (see `bench::interleaved`).
+fn measure_interleaved(
+    rt: &Runtime,
+    base_url: &str,
+) -> std::collections::HashMap<&'static str, f64> {
+    const ROUNDS: usize = 41;
+    const CALLS: usize = 200;
+    let unsigned = client(base_url, None);
+    let jwt = client(base_url, Some(bench::credentials(false)));
+    let http_signature = client(base_url, Some(bench::credentials(true)));
+    let http = bench::reqwest_client();
+    let raw = bench::raw_hyper_client();
+    let customer: types::Customer =
+        serde_json::from_value(bench::full_create_request()).expect("a customer");
+    let get = |client: &Client| {
+        let client = client.clone();
+        move || {
+            let client = client.clone();
+            async move {
+                client
+                    .get_customer()
+                    .customer_id(bench::CUSTOMER_ID)
+                    .send()
+                    .await
+                    .expect("a customer")
+                    .into_inner()
+            }
+        }
+    };
+    let mut results = std::collections::HashMap::new();
+    results.insert(
+        RATIOS[0].label,
+        bench::interleaved(rt, ROUNDS, CALLS, get(&unsigned), || {
+            bench::reqwest_get(&http, base_url)
+        }),
+    );
+    results.insert(
+        RATIOS[1].label,
+        bench::interleaved(
+            rt,
+            ROUNDS,
+            CALLS,
+            || {
+                let (client, customer) = (unsigned.clone(), customer.clone());
+                async move {
+                    client
+                        .post_customer()
+                        .body(customer)
+                        .send()
+                        .await
+                        .expect("a customer")
+                        .into_inner()
+                }
+            },
+            || bench::reqwest_post(&http, base_url, &customer),
+        ),
+    );
+    results.insert(
+        RATIOS[4].label,
+        bench::interleaved(rt, ROUNDS, CALLS, get(&jwt), get(&unsigned)),
+    );
+    results.insert(
+        RATIOS[5].label,
+        bench::interleaved(rt, ROUNDS, CALLS, get(&http_signature), get(&unsigned)),
+    );
+    let batch_ours = || {
+        let ours = unsigned.clone();
+        async move {
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..IN_FLIGHT {
+                let ours = ours.clone();
+                tasks.spawn(async move {
+                    ours.get_customer()
+                        .customer_id(bench::CUSTOMER_ID)
+                        .send()
+                        .await
+                        .expect("a customer")
+                        .into_inner()
+                });
+            }
+            while let Some(done) = tasks.join_next().await {
+                done.expect("the task finished");
+            }
+        }
+    };
+    let batch_raw = || {
+        let (raw, base_url) = (raw.clone(), base_url.to_owned());
+        async move {
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..IN_FLIGHT {
+                let (raw, base_url) = (raw.clone(), base_url.clone());
+                tasks.spawn(async move { bench::raw_hyper_get(&raw, &base_url).await });
+            }
+            while let Some(done) = tasks.join_next().await {
+                done.expect("the task finished");
+            }
+        }
+    };
+    results.insert(
+        RATIOS[6].label,
+        bench::interleaved(rt, ROUNDS, 10, batch_ours, batch_raw),
+    );
+    results
+}
 
 fn main() {
     let started = SystemTime::now();
@@ -284,5 +421,10 @@ fn main() {
     concurrency(&mut criterion, &rt, &base_url);
     decode(&mut criterion);
     criterion.final_summary();
-    print!("{}", bench::report(RATIOS, started));
+    let interleaved = if criterion_filter_is_empty() {
+        measure_interleaved(&rt, &base_url)
+    } else {
+        Default::default()
+    };
+    print!("{}", bench::report(RATIOS, started, &interleaved));
 }

@@ -322,6 +322,52 @@ pub fn fixed_now() -> SystemTime {
     SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_764_000_000)
 }
 
+/// The median, over `rounds` rounds, of `time(a) / time(b)`, where each round times
+/// `per_round` calls of `a` and of `b` back to back (which goes first alternates).
+/// Criterion measures one benchmark after the other, seconds apart, and this machine's
+/// speed drifts by more than the 5 % being judged; pairs measured together cancel it.
+pub fn interleaved<FA, RA, FB, RB>(
+    rt: &tokio::runtime::Runtime,
+    rounds: usize,
+    per_round: usize,
+    mut a: FA,
+    mut b: FB,
+) -> f64
+where
+    FA: FnMut() -> RA,
+    RA: std::future::Future,
+    FB: FnMut() -> RB,
+    RB: std::future::Future,
+{
+    let mut ratios = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let (time_a, time_b) = if round % 2 == 0 {
+            let time_a = timed(rt, per_round, &mut a);
+            (time_a, timed(rt, per_round, &mut b))
+        } else {
+            let time_b = timed(rt, per_round, &mut b);
+            (timed(rt, per_round, &mut a), time_b)
+        };
+        ratios.push(time_a / time_b);
+    }
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
+}
+
+fn timed<F, R>(rt: &tokio::runtime::Runtime, calls: usize, f: &mut F) -> f64
+where
+    F: FnMut() -> R,
+    R: std::future::Future,
+{
+    rt.block_on(async {
+        let started = std::time::Instant::now();
+        for _ in 0..calls {
+            std::hint::black_box(f().await);
+        }
+        started.elapsed().as_secs_f64()
+    })
+}
+
 /// One comparison of the report: `subject` against `baseline` (criterion ids
 /// `group/function`), with a target on the ratio `subject / baseline`.
 pub struct Ratio {
@@ -340,6 +386,8 @@ pub enum Target {
     ThroughputRatioAtLeast(f64),
     /// The subject's median at most this many nanoseconds (no baseline).
     MedianAtMostNs(f64),
+    /// Throughput `baseline time / subject time`, reported only.
+    ThroughputOnly,
     /// Reported only.
     None,
 }
@@ -366,8 +414,12 @@ pub fn median_ns(id: &str, since: SystemTime) -> Option<f64> {
 
 /// The report printed after the run: each median, each ratio, and whether its target
 /// holds. Comparisons whose benchmarks did not run (a filter) are left out.
-pub fn report(ratios: &[Ratio], since: SystemTime) -> String {
-    let mut out = String::from("\nratios (medians of this run)\n");
+pub fn report(
+    ratios: &[Ratio],
+    since: SystemTime,
+    interleaved: &std::collections::HashMap<&str, f64>,
+) -> String {
+    let mut out = String::from("\nratios (criterion medians of this run)\n");
     for ratio in ratios {
         let Some(subject) = median_ns(ratio.subject, since) else {
             continue;
@@ -401,6 +453,13 @@ pub fn report(ratios: &[Ratio], since: SystemTime) -> String {
                 time(*max),
                 verdict(subject <= *max)
             ),
+            (Target::ThroughputOnly, Some(base)) => format!(
+                "{:<44} {:>10} vs {:>10}  throughput ratio {:.3}",
+                ratio.label,
+                time(subject),
+                time(base),
+                base / subject
+            ),
             (Target::None, Some(base)) => format!(
                 "{:<44} {:>10} vs {:>10}  ratio {:.3}",
                 ratio.label,
@@ -409,6 +468,30 @@ pub fn report(ratios: &[Ratio], since: SystemTime) -> String {
                 subject / base
             ),
             (_, None) => format!("{:<44} {:>10}", ratio.label, time(subject)),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if !interleaved.is_empty() {
+        out.push_str("\nratios measured interleaved (median of per-round ratios)\n");
+    }
+    for ratio in ratios {
+        let Some(r) = interleaved.get(ratio.label) else {
+            continue;
+        };
+        let line = match ratio.target {
+            Target::TimeRatioAtMost(max) => format!(
+                "{:<44} ratio {r:.3}  target ≤ {max:.2}  {}",
+                ratio.label,
+                verdict(*r <= max)
+            ),
+            Target::ThroughputRatioAtLeast(min) => format!(
+                "{:<44} throughput ratio {:.3}  target ≥ {min:.2}  {}",
+                ratio.label,
+                1.0 / r,
+                verdict(1.0 / r >= min)
+            ),
+            _ => format!("{:<44} ratio {r:.3}", ratio.label),
         };
         out.push_str(&line);
         out.push('\n');

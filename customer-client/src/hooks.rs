@@ -210,6 +210,7 @@ async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Respo
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
+    let url = response.url().clone();
     let expected = response.content_length().unwrap_or(0).min(limit as u64) as usize;
     let mut body = Vec::with_capacity(expected);
     let mut failure = None;
@@ -253,7 +254,7 @@ async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Respo
     } else {
         Bytes::from(body)
     };
-    let mut buffered = http::Response::new(reqwest::Body::from(body.clone()));
+    let mut buffered = with_url(url, body.clone());
     *buffered.status_mut() = status;
     *buffered.version_mut() = version;
     *buffered.headers_mut() = headers;
@@ -342,13 +343,24 @@ fn buffered_body(response: &reqwest::Response) -> Bytes {
         .unwrap_or_default()
 }
 
+/// A response carrying `body` and the URL it came from (without one, reqwest would
+/// parse a placeholder URL for every response).
+fn with_url(url: reqwest::Url, body: Bytes) -> http::Response<reqwest::Body> {
+    use reqwest::ResponseBuilderExt as _;
+    http::Response::builder()
+        .url(url)
+        .body(reqwest::Body::from(body.clone()))
+        // Only an extension is set, which cannot fail; still, never panic.
+        .unwrap_or_else(|_| http::Response::new(reqwest::Body::from(body)))
+}
+
 /// A fresh response with the same status, headers and (buffered) body.
 fn copy(
     response: &reqwest::Response,
     body: Bytes,
     failure: Option<DecodeFailure>,
 ) -> reqwest::Response {
-    let mut copy = http::Response::new(reqwest::Body::from(body.clone()));
+    let mut copy = with_url(response.url().clone(), body.clone());
     *copy.status_mut() = response.status();
     *copy.version_mut() = response.version();
     *copy.headers_mut() = response.headers().clone();

@@ -6,7 +6,6 @@
 //! (such as `customer-mock`) can apply the same rules with [`check_parameter`] and
 //! [`check_body`].
 
-use std::borrow::Cow;
 use std::fmt;
 
 use percent_encoding::percent_decode_str;
@@ -118,7 +117,7 @@ pub fn check_body(operation: &str, body: &Value) -> Result<(), Violation> {
     let op = self::operation(operation)
         .ok_or_else(|| Violation::new("operation", format!("`{operation}` is not in the spec")))?;
     match op.body {
-        Some(fields) => check_value(body, "", "body", fields),
+        Some(fields) => check_value(body, fields),
         None => Ok(()),
     }
 }
@@ -163,7 +162,7 @@ pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Resul
             .unwrap_or_default();
         let value: Value = serde_json::from_slice(bytes)
             .map_err(|_| Violation::new("body", "must be a JSON document"))?;
-        check_value(&value, "", "body", fields)?;
+        check_value(&value, fields)?;
     }
     Ok(())
 }
@@ -198,30 +197,63 @@ fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(),
     check_string(param.name, &decoded, &param.limits)
 }
 
-fn check_value(
-    value: &Value,
-    rule_path: &str,
-    shown_path: &str,
+/// Where a value sits in the body, for messages (`merchantDefinedInformation[1].value`).
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn shown(segments: &[Segment<'_>]) -> String {
+    if segments.is_empty() {
+        return "body".to_owned();
+    }
+    let mut path = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Key(key) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Segment::Index(index) => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
+}
+
+fn check_value(value: &Value, fields: &[Field]) -> Result<(), Violation> {
+    // One buffer for the rule path (`a.b[].c`) and one stack for the shown path,
+    // grown and shrunk in place: this runs on every request body.
+    let mut rule_path = String::with_capacity(64);
+    let mut segments = Vec::with_capacity(8);
+    check_node(value, &mut rule_path, &mut segments, fields)
+}
+
+fn check_node<'v>(
+    value: &'v Value,
+    rule_path: &mut String,
+    segments: &mut Vec<Segment<'v>>,
     fields: &[Field],
 ) -> Result<(), Violation> {
     if let Some(field) = fields
-        .binary_search_by(|f| f.path.cmp(rule_path))
+        .binary_search_by(|f| f.path.cmp(rule_path.as_str()))
         .ok()
         .map(|i| &fields[i])
     {
         let limits = &field.limits;
         match value {
-            Value::String(text) => check_string(shown_path, text, limits)?,
+            Value::String(text) => check_string_at(|| shown(segments), text, limits)?,
             Value::Array(items) => {
                 if let Some(min) = limits.min_items.filter(|min| items.len() < *min) {
                     return Err(Violation::new(
-                        shown_path,
+                        shown(segments),
                         format!("must have at least {min} items (has {})", items.len()),
                     ));
                 }
                 if let Some(max) = limits.max_items.filter(|max| items.len() > *max) {
                     return Err(Violation::new(
-                        shown_path,
+                        shown(segments),
                         format!("must have at most {max} items (has {})", items.len()),
                     ));
                 }
@@ -232,7 +264,10 @@ fn check_value(
                     .iter()
                     .find(|name| !map.contains_key(**name))
                 {
-                    return Err(Violation::new(join(shown_path, missing), "is required"));
+                    segments.push(Segment::Key(missing));
+                    let name = shown(segments);
+                    segments.pop();
+                    return Err(Violation::new(name, "is required"));
                 }
             }
             _ => {}
@@ -241,63 +276,71 @@ fn check_value(
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let rule_child = if rule_path.is_empty() {
-                    Cow::Borrowed(key.as_str())
-                } else {
-                    Cow::Owned(format!("{rule_path}.{key}"))
-                };
-                check_value(child, &rule_child, &join(shown_path, key), fields)?;
+                let length = rule_path.len();
+                if !rule_path.is_empty() {
+                    rule_path.push('.');
+                }
+                rule_path.push_str(key);
+                segments.push(Segment::Key(key));
+                let checked = check_node(child, rule_path, segments, fields);
+                segments.pop();
+                rule_path.truncate(length);
+                checked?;
             }
         }
         Value::Array(items) => {
-            let rule_child = format!("{rule_path}[]");
+            let length = rule_path.len();
+            rule_path.push_str("[]");
             for (index, child) in items.iter().enumerate() {
-                check_value(
-                    child,
-                    &rule_child,
-                    &format!("{shown_path}[{index}]"),
-                    fields,
-                )?;
+                segments.push(Segment::Index(index));
+                let checked = check_node(child, rule_path, segments, fields);
+                segments.pop();
+                if checked.is_err() {
+                    rule_path.truncate(length);
+                    return checked;
+                }
             }
+            rule_path.truncate(length);
         }
         _ => {}
     }
     Ok(())
 }
 
-fn join(parent: &str, key: &str) -> String {
-    if parent == "body" {
-        key.to_owned()
-    } else {
-        format!("{parent}.{key}")
-    }
-}
-
 /// Length limits count characters (Unicode scalar values), as JSON Schema does.
 fn check_string(name: &str, text: &str, limits: &Limits) -> Result<(), Violation> {
+    check_string_at(|| name.to_owned(), text, limits)
+}
+
+/// Like `check_string`, naming the value only when a rule is broken.
+fn check_string_at(
+    name: impl Fn() -> String,
+    text: &str,
+    limits: &Limits,
+) -> Result<(), Violation> {
     let length = text.chars().count();
     match (limits.min_length, limits.max_length) {
         (Some(min), Some(max)) if min == max && length != min => {
             return Err(Violation::new(
-                name,
+                name(),
                 format!("must be exactly {min} characters (got {length})"),
             ));
         }
         (Some(min), Some(max)) if length < min || length > max => {
             return Err(Violation::new(
-                name,
+                name(),
                 format!("must be {min} to {max} characters (got {length})"),
             ));
         }
         (Some(min), None) if length < min => {
             return Err(Violation::new(
-                name,
+                name(),
                 format!("must be at least {min} characters (got {length})"),
             ));
         }
         (None, Some(max)) if length > max => {
             return Err(Violation::new(
-                name,
+                name(),
                 format!("must be at most {max} characters (got {length})"),
             ));
         }
@@ -305,18 +348,32 @@ fn check_string(name: &str, text: &str, limits: &Limits) -> Result<(), Violation
     }
     if let Some(pattern) = limits.pattern {
         // An invalid pattern in the spec is reported rather than ignored.
-        let matches = regex_lite::Regex::new(pattern).map(|re| re.is_match(text));
-        if matches != Ok(true) {
+        if compiled(pattern).is_none_or(|re| !re.is_match(text)) {
             return Err(Violation::new(
-                name,
+                name(),
                 format!("must match the pattern {pattern}"),
             ));
         }
     }
     if limits.format == Some("date") && !is_date(text) {
-        return Err(Violation::new(name, "must be a date written YYYY-MM-DD"));
+        return Err(Violation::new(name(), "must be a date written YYYY-MM-DD"));
     }
     Ok(())
+}
+
+/// The spec's patterns, compiled once each; `None` for one that does not compile (an
+/// invalid pattern refuses every value rather than being ignored).
+fn compiled(pattern: &'static str) -> Option<regex_lite::Regex> {
+    static PATTERNS: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::HashMap<&'static str, Option<regex_lite::Regex>>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let mut patterns = PATTERNS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    patterns
+        .entry(pattern)
+        .or_insert_with(|| regex_lite::Regex::new(pattern).ok())
+        .clone()
 }
 
 /// RFC 3339 full-date: YYYY-MM-DD with a real month and day.
