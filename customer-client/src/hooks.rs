@@ -209,15 +209,14 @@ impl Client {
 async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Response {
     let status = response.status();
     let version = response.version();
-    let headers = response.headers().clone();
+    let content_length = response.content_length();
+    // Moved, not copied: reading the body does not need them.
+    let headers = std::mem::take(response.headers_mut());
     let url = response.url().clone();
-    let expected = response.content_length().unwrap_or(0).min(limit as u64) as usize;
+    let expected = content_length.unwrap_or(0).min(limit as u64) as usize;
     let mut body = Vec::with_capacity(expected);
     let mut failure = None;
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
+    if content_length.is_some_and(|length| length > limit as u64) {
         failure = Some(BodyFailure::TooLarge { limit });
     } else {
         loop {
