@@ -2,7 +2,7 @@
 //! baselines measured in the same run, then a table of ratios against the targets of
 //! BENCHMARKS.md. The server is `customer_bench::start_server` on loopback.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion};
@@ -28,73 +28,121 @@ fn client(base_url: &str, credentials: Option<customer_client::Credentials>) -> 
     builder.build().expect("a client")
 }
 
+/// One `get_customer` through the generated client.
+async fn get(client: Client) -> types::Customer {
+    client
+        .get_customer()
+        .customer_id(bench::CUSTOMER_ID)
+        .send()
+        .await
+        .expect("a customer")
+        .into_inner()
+}
+
+/// One `post_customer` through the generated client.
+async fn post(client: Client, customer: types::Customer) -> types::Customer {
+    client
+        .post_customer()
+        .body(customer)
+        .send()
+        .await
+        .expect("a customer")
+        .into_inner()
+}
+
+/// `IN_FLIGHT` calls at once, each a task of its own, until all have finished.
+async fn batch<F, R>(call: F)
+where
+    F: Fn() -> R,
+    R: std::future::Future + Send + 'static,
+    R::Output: Send + 'static,
+{
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..IN_FLIGHT {
+        tasks.spawn(call());
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("the task finished");
+    }
+}
+
+/// The three contenders of the concurrency benchmark, as batch makers.
+struct Contenders {
+    generated: Client,
+    reqwest: reqwest::Client,
+    raw: bench::RawClient,
+    base_url: String,
+}
+
+impl Contenders {
+    fn new(base_url: &str) -> Self {
+        Self {
+            generated: client(base_url, None),
+            reqwest: bench::reqwest_client(),
+            raw: bench::raw_hyper_client(),
+            base_url: base_url.to_owned(),
+        }
+    }
+
+    async fn generated(&self) {
+        batch(|| get(self.generated.clone())).await
+    }
+
+    async fn reqwest(&self) {
+        batch(|| {
+            let (http, base_url) = (self.reqwest.clone(), self.base_url.clone());
+            async move { bench::reqwest_get(&http, &base_url).await }
+        })
+        .await
+    }
+
+    async fn raw(&self) {
+        batch(|| {
+            let (raw, base_url) = (self.raw.clone(), self.base_url.clone());
+            async move { bench::raw_hyper_get(&raw, &base_url).await }
+        })
+        .await
+    }
+}
+
 /// 1 and 3c: sequential GET latency, generated vs reqwest, and signed vs unsigned.
 fn get_customer(c: &mut Criterion, rt: &Runtime, base_url: &str) {
-    let unsigned = client(base_url, None);
-    let jwt = client(base_url, Some(bench::credentials(false)));
-    let http_signature = client(base_url, Some(bench::credentials(true)));
     let http = bench::reqwest_client();
     let mut group = c.benchmark_group("get_customer");
-    group.bench_function("generated", |b| {
-        b.to_async(rt).iter(|| async {
-            unsigned
-                .get_customer()
-                .customer_id(bench::CUSTOMER_ID)
-                .send()
-                .await
-                .expect("a customer")
-                .into_inner()
-        })
-    });
+    for (name, credentials) in [
+        ("generated", None),
+        ("generated_jwt", Some(bench::credentials(false))),
+        ("generated_http_signature", Some(bench::credentials(true))),
+    ] {
+        let client = client(base_url, credentials);
+        group.bench_function(name, |b| b.to_async(rt).iter(|| get(client.clone())));
+    }
     group.bench_function("reqwest", |b| {
         b.to_async(rt).iter(|| bench::reqwest_get(&http, base_url))
-    });
-    group.bench_function("generated_jwt", |b| {
-        b.to_async(rt).iter(|| async {
-            jwt.get_customer()
-                .customer_id(bench::CUSTOMER_ID)
-                .send()
-                .await
-                .expect("a customer")
-                .into_inner()
-        })
-    });
-    group.bench_function("generated_http_signature", |b| {
-        b.to_async(rt).iter(|| async {
-            http_signature
-                .get_customer()
-                .customer_id(bench::CUSTOMER_ID)
-                .send()
-                .await
-                .expect("a customer")
-                .into_inner()
-        })
     });
     group.finish();
 }
 
-/// 2: create with every writable field, generated vs reqwest.
-fn post_customer(c: &mut Criterion, rt: &Runtime, base_url: &str) {
+/// The create body of benchmark 2, after checking that it fills every writable field.
+fn full_customer() -> types::Customer {
     let request = bench::full_create_request();
     assert_eq!(
         bench::leaf_paths(&request),
         bench::writable_paths(),
         "the create body must fill every writable field of the spec"
     );
-    let customer: types::Customer = serde_json::from_value(request).expect("a customer");
+    serde_json::from_value(request).expect("a customer")
+}
+
+/// 2: create with every writable field, generated vs reqwest.
+fn post_customer(c: &mut Criterion, rt: &Runtime, base_url: &str) {
+    let customer = full_customer();
     let unsigned = client(base_url, None);
     let http = bench::reqwest_client();
     let mut group = c.benchmark_group("post_customer");
     group.bench_function("generated", |b| {
-        b.to_async(rt).iter(|| async {
-            unsigned
-                .post_customer()
-                .body(customer.clone())
-                .send()
-                .await
-                .expect("a customer")
-                .into_inner()
-        })
+        b.to_async(rt)
+            .iter(|| post(unsigned.clone(), customer.clone()))
     });
     group.bench_function("reqwest", |b| {
         b.to_async(rt)
@@ -139,79 +187,16 @@ fn signing(c: &mut Criterion) {
     group.finish();
 }
 
-/// 4: 64 requests in flight on one client, against a raw hyper client.
+/// 4: 64 requests in flight on one client, against raw hyper (and, for reference, reqwest).
 fn concurrency(c: &mut Criterion, rt: &Runtime, base_url: &str) {
-    let ours = client(base_url, None);
-    let raw = bench::raw_hyper_client();
+    let contenders = Contenders::new(base_url);
     let mut group = c.benchmark_group("concurrency_64");
     group.throughput(criterion::Throughput::Elements(IN_FLIGHT as u64));
     group.bench_function("generated", |b| {
-        b.to_async(rt).iter_custom(|iterations| {
-            let ours = ours.clone();
-            async move {
-                let started = Instant::now();
-                for _ in 0..iterations {
-                    let mut tasks = tokio::task::JoinSet::new();
-                    for _ in 0..IN_FLIGHT {
-                        let ours = ours.clone();
-                        tasks.spawn(async move {
-                            ours.get_customer()
-                                .customer_id(bench::CUSTOMER_ID)
-                                .send()
-                                .await
-                                .expect("a customer")
-                                .into_inner()
-                        });
-                    }
-                    while let Some(done) = tasks.join_next().await {
-                        done.expect("the task finished");
-                    }
-                }
-                started.elapsed()
-            }
-        })
+        b.to_async(rt).iter(|| contenders.generated())
     });
-    // For reference: how much of the gap is reqwest's own.
-    let http = bench::reqwest_client();
-    group.bench_function("reqwest", |b| {
-        b.to_async(rt).iter_custom(|iterations| {
-            let (http, base_url) = (http.clone(), base_url.to_owned());
-            async move {
-                let started = Instant::now();
-                for _ in 0..iterations {
-                    let mut tasks = tokio::task::JoinSet::new();
-                    for _ in 0..IN_FLIGHT {
-                        let (http, base_url) = (http.clone(), base_url.clone());
-                        tasks.spawn(async move { bench::reqwest_get(&http, &base_url).await });
-                    }
-                    while let Some(done) = tasks.join_next().await {
-                        done.expect("the task finished");
-                    }
-                }
-                started.elapsed()
-            }
-        })
-    });
-    group.bench_function("raw_hyper", |b| {
-        b.to_async(rt).iter_custom(|iterations| {
-            let raw = raw.clone();
-            let base_url = base_url.to_owned();
-            async move {
-                let started = Instant::now();
-                for _ in 0..iterations {
-                    let mut tasks = tokio::task::JoinSet::new();
-                    for _ in 0..IN_FLIGHT {
-                        let (raw, base_url) = (raw.clone(), base_url.clone());
-                        tasks.spawn(async move { bench::raw_hyper_get(&raw, &base_url).await });
-                    }
-                    while let Some(done) = tasks.join_next().await {
-                        done.expect("the task finished");
-                    }
-                }
-                started.elapsed()
-            }
-        })
-    });
+    group.bench_function("reqwest", |b| b.to_async(rt).iter(|| contenders.reqwest()));
+    group.bench_function("raw_hyper", |b| b.to_async(rt).iter(|| contenders.raw()));
     group.finish();
 }
 
@@ -310,30 +295,18 @@ fn measure_interleaved(
     let jwt = client(base_url, Some(bench::credentials(false)));
     let http_signature = client(base_url, Some(bench::credentials(true)));
     let http = bench::reqwest_client();
-    let raw = bench::raw_hyper_client();
-    let customer: types::Customer =
-        serde_json::from_value(bench::full_create_request()).expect("a customer");
-    let get = |client: &Client| {
-        let client = client.clone();
-        move || {
-            let client = client.clone();
-            async move {
-                client
-                    .get_customer()
-                    .customer_id(bench::CUSTOMER_ID)
-                    .send()
-                    .await
-                    .expect("a customer")
-                    .into_inner()
-            }
-        }
-    };
+    let customer = full_customer();
+    let contenders = Contenders::new(base_url);
     let mut results = std::collections::HashMap::new();
     results.insert(
         RATIOS[0].label,
-        bench::interleaved(rt, ROUNDS, CALLS, get(&unsigned), || {
-            bench::reqwest_get(&http, base_url)
-        }),
+        bench::interleaved(
+            rt,
+            ROUNDS,
+            CALLS,
+            || get(unsigned.clone()),
+            || bench::reqwest_get(&http, base_url),
+        ),
     );
     results.insert(
         RATIOS[1].label,
@@ -341,65 +314,39 @@ fn measure_interleaved(
             rt,
             ROUNDS,
             CALLS,
-            || {
-                let (client, customer) = (unsigned.clone(), customer.clone());
-                async move {
-                    client
-                        .post_customer()
-                        .body(customer)
-                        .send()
-                        .await
-                        .expect("a customer")
-                        .into_inner()
-                }
-            },
+            || post(unsigned.clone(), customer.clone()),
             || bench::reqwest_post(&http, base_url, &customer),
         ),
     );
     results.insert(
         RATIOS[4].label,
-        bench::interleaved(rt, ROUNDS, CALLS, get(&jwt), get(&unsigned)),
+        bench::interleaved(
+            rt,
+            ROUNDS,
+            CALLS,
+            || get(jwt.clone()),
+            || get(unsigned.clone()),
+        ),
     );
     results.insert(
         RATIOS[5].label,
-        bench::interleaved(rt, ROUNDS, CALLS, get(&http_signature), get(&unsigned)),
+        bench::interleaved(
+            rt,
+            ROUNDS,
+            CALLS,
+            || get(http_signature.clone()),
+            || get(unsigned.clone()),
+        ),
     );
-    let batch_ours = || {
-        let ours = unsigned.clone();
-        async move {
-            let mut tasks = tokio::task::JoinSet::new();
-            for _ in 0..IN_FLIGHT {
-                let ours = ours.clone();
-                tasks.spawn(async move {
-                    ours.get_customer()
-                        .customer_id(bench::CUSTOMER_ID)
-                        .send()
-                        .await
-                        .expect("a customer")
-                        .into_inner()
-                });
-            }
-            while let Some(done) = tasks.join_next().await {
-                done.expect("the task finished");
-            }
-        }
-    };
-    let batch_raw = || {
-        let (raw, base_url) = (raw.clone(), base_url.to_owned());
-        async move {
-            let mut tasks = tokio::task::JoinSet::new();
-            for _ in 0..IN_FLIGHT {
-                let (raw, base_url) = (raw.clone(), base_url.clone());
-                tasks.spawn(async move { bench::raw_hyper_get(&raw, &base_url).await });
-            }
-            while let Some(done) = tasks.join_next().await {
-                done.expect("the task finished");
-            }
-        }
-    };
     results.insert(
         RATIOS[6].label,
-        bench::interleaved(rt, ROUNDS, 10, batch_ours, batch_raw),
+        bench::interleaved(
+            rt,
+            ROUNDS,
+            10,
+            || contenders.generated(),
+            || contenders.raw(),
+        ),
     );
     results
 }
