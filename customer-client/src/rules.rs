@@ -7,6 +7,7 @@
 //! [`check_body`].
 
 use std::fmt;
+use std::fmt::Write as _;
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
@@ -117,7 +118,8 @@ pub fn check_body(operation: &str, body: &Value) -> Result<(), Violation> {
     let op = self::operation(operation)
         .ok_or_else(|| Violation::new("operation", format!("`{operation}` is not in the spec")))?;
     match op.body {
-        Some(fields) => check_value(body, fields),
+        // One walker for both: the client's (bytes) and this one's (a value).
+        Some(fields) => check_json(&serde_json::to_vec(body).unwrap_or_default(), fields),
         None => Ok(()),
     }
 }
@@ -160,9 +162,7 @@ pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Resul
             .body()
             .and_then(|body| body.as_bytes())
             .unwrap_or_default();
-        let value: Value = serde_json::from_slice(bytes)
-            .map_err(|_| Violation::new("body", "must be a JSON document"))?;
-        check_value(&value, fields)?;
+        check_json(bytes, fields)?;
     }
     Ok(())
 }
@@ -197,114 +197,204 @@ fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(),
     check_string(param.name, &decoded, &param.limits)
 }
 
-/// Where a value sits in the body, for messages (`merchantDefinedInformation[1].value`).
-enum Segment<'a> {
-    Key(&'a str),
-    Index(usize),
+/// Checks a JSON body against `fields` while parsing it, without building a tree
+/// (this runs on every request that has a body; see BENCHMARKS.md).
+fn check_json(bytes: &[u8], fields: &'static [Field]) -> Result<(), Violation> {
+    let mut walk = Walk {
+        fields,
+        rule_path: String::with_capacity(64),
+        shown_path: String::with_capacity(64),
+        violation: None,
+    };
+    let mut parser = serde_json::Deserializer::from_slice(bytes);
+    let parsed = serde::de::DeserializeSeed::deserialize(Node(&mut walk), &mut parser)
+        .and_then(|()| parser.end());
+    match (parsed, walk.violation) {
+        (_, Some(violation)) => Err(violation),
+        (Err(_), None) => Err(Violation::new("body", "must be a JSON document")),
+        (Ok(()), None) => Ok(()),
+    }
 }
 
-fn shown(segments: &[Segment<'_>]) -> String {
-    if segments.is_empty() {
-        return "body".to_owned();
-    }
-    let mut path = String::new();
-    for segment in segments {
-        match segment {
-            Segment::Key(key) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            Segment::Index(index) => path.push_str(&format!("[{index}]")),
-        }
-    }
-    path
+/// The walk's state: where it is, as the rules name it (`a.b[].c`) and as messages
+/// show it (`a.b[1].c`), grown and shrunk in place; and the first broken rule.
+struct Walk {
+    fields: &'static [Field],
+    rule_path: String,
+    shown_path: String,
+    violation: Option<Violation>,
 }
 
-fn check_value(value: &Value, fields: &[Field]) -> Result<(), Violation> {
-    // One buffer for the rule path (`a.b[].c`) and one stack for the shown path,
-    // grown and shrunk in place: this runs on every request body.
-    let mut rule_path = String::with_capacity(64);
-    let mut segments = Vec::with_capacity(8);
-    check_node(value, &mut rule_path, &mut segments, fields)
+impl Walk {
+    fn rule(&self) -> Option<&'static Limits> {
+        self.fields
+            .binary_search_by(|f| f.path.cmp(self.rule_path.as_str()))
+            .ok()
+            .map(|i| &self.fields[i].limits)
+    }
+
+    fn shown(&self) -> String {
+        if self.shown_path.is_empty() {
+            "body".to_owned()
+        } else {
+            self.shown_path.clone()
+        }
+    }
+
+    /// Records a broken rule and stops the parse.
+    fn broken<E: serde::de::Error>(&mut self, violation: Violation) -> E {
+        self.violation = Some(violation);
+        E::custom("a rule is broken")
+    }
+
+    fn enter_key(&mut self, key: &str) -> (usize, usize) {
+        let lengths = (self.rule_path.len(), self.shown_path.len());
+        if !self.rule_path.is_empty() {
+            self.rule_path.push('.');
+        }
+        self.rule_path.push_str(key);
+        if !self.shown_path.is_empty() {
+            self.shown_path.push('.');
+        }
+        self.shown_path.push_str(key);
+        lengths
+    }
+
+    fn leave(&mut self, (rule, shown): (usize, usize)) {
+        self.rule_path.truncate(rule);
+        self.shown_path.truncate(shown);
+    }
 }
 
-fn check_node<'v>(
-    value: &'v Value,
-    rule_path: &mut String,
-    segments: &mut Vec<Segment<'v>>,
-    fields: &[Field],
-) -> Result<(), Violation> {
-    if let Some(field) = fields
-        .binary_search_by(|f| f.path.cmp(rule_path.as_str()))
-        .ok()
-        .map(|i| &fields[i])
-    {
-        let limits = &field.limits;
-        match value {
-            Value::String(text) => check_string_at(|| shown(segments), text, limits)?,
-            Value::Array(items) => {
-                if let Some(min) = limits.min_items.filter(|min| items.len() < *min) {
-                    return Err(Violation::new(
-                        shown(segments),
-                        format!("must have at least {min} items (has {})", items.len()),
-                    ));
-                }
-                if let Some(max) = limits.max_items.filter(|max| items.len() > *max) {
-                    return Err(Violation::new(
-                        shown(segments),
-                        format!("must have at most {max} items (has {})", items.len()),
-                    ));
-                }
-            }
-            Value::Object(map) => {
-                if let Some(missing) = limits
-                    .required
-                    .iter()
-                    .find(|name| !map.contains_key(**name))
-                {
-                    segments.push(Segment::Key(missing));
-                    let name = shown(segments);
-                    segments.pop();
-                    return Err(Violation::new(name, "is required"));
-                }
-            }
-            _ => {}
+/// A value at the walk's current path.
+struct Node<'w>(&'w mut Walk);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Node<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Node<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
+        match self.0.rule() {
+            Some(limits) => check_string_at(|| self.0.shown(), text, limits)
+                .map_err(|violation| self.0.broken(violation)),
+            None => Ok(()),
         }
     }
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let length = rule_path.len();
-                if !rule_path.is_empty() {
-                    rule_path.push('.');
-                }
-                rule_path.push_str(key);
-                segments.push(Segment::Key(key));
-                let checked = check_node(child, rule_path, segments, fields);
-                segments.pop();
-                rule_path.truncate(length);
-                checked?;
-            }
-        }
-        Value::Array(items) => {
-            let length = rule_path.len();
-            rule_path.push_str("[]");
-            for (index, child) in items.iter().enumerate() {
-                segments.push(Segment::Index(index));
-                let checked = check_node(child, rule_path, segments, fields);
-                segments.pop();
-                if checked.is_err() {
-                    rule_path.truncate(length);
-                    return checked;
-                }
-            }
-            rule_path.truncate(length);
-        }
-        _ => {}
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
-    Ok(())
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        let walk = self.0;
+        let limits = walk.rule();
+        let lengths = (walk.rule_path.len(), walk.shown_path.len());
+        walk.rule_path.push_str("[]");
+        let mut count = 0usize;
+        loop {
+            walk.shown_path.truncate(lengths.1);
+            let _ = write!(walk.shown_path, "[{count}]");
+            if items.next_element_seed(Node(walk))?.is_none() {
+                break;
+            }
+            count += 1;
+        }
+        walk.leave(lengths);
+        let Some(limits) = limits else {
+            return Ok(());
+        };
+        if let Some(min) = limits.min_items.filter(|min| count < *min) {
+            let violation = Violation::new(
+                walk.shown(),
+                format!("must have at least {min} items (has {count})"),
+            );
+            return Err(walk.broken(violation));
+        }
+        if let Some(max) = limits.max_items.filter(|max| count > *max) {
+            let violation = Violation::new(
+                walk.shown(),
+                format!("must have at most {max} items (has {count})"),
+            );
+            return Err(walk.broken(violation));
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let walk = self.0;
+        let required = walk.rule().map(|limits| limits.required).unwrap_or(&[]);
+        let mut seen = vec![false; required.len()];
+        while let Some(lengths) = map.next_key_seed(Key(walk))? {
+            let key_start = if lengths.0 == 0 { 0 } else { lengths.0 + 1 };
+            let key = &walk.rule_path[key_start..];
+            if let Some(i) = required.iter().position(|name| *name == key) {
+                seen[i] = true;
+            }
+            let value = map.next_value_seed(Node(walk));
+            walk.leave(lengths);
+            value?;
+        }
+        if let Some(missing) = required.iter().zip(&seen).find(|(_, seen)| !**seen) {
+            let lengths = walk.enter_key(missing.0);
+            let violation = Violation::new(walk.shown(), "is required");
+            walk.leave(lengths);
+            return Err(walk.broken(violation));
+        }
+        Ok(())
+    }
+}
+
+/// An object's key: enters it on the walk's paths, and returns how to leave.
+struct Key<'w>(&'w mut Walk);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
+    type Value = (usize, usize);
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Key<'_> {
+    type Value = (usize, usize);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.0.enter_key(key))
+    }
 }
 
 /// Length limits count characters (Unicode scalar values), as JSON Schema does.
@@ -416,6 +506,88 @@ mod tests {
         max_items: None,
         required: &[],
     };
+
+    /// A body with every kind of rule the walker applies, sorted by path as generated.
+    static FIELDS: &[Field] = &[
+        Field {
+            path: "",
+            limits: Limits {
+                required: &["id"],
+                ..NONE
+            },
+        },
+        Field {
+            path: "id",
+            limits: Limits {
+                max_length: Some(4),
+                ..NONE
+            },
+        },
+        Field {
+            path: "tags",
+            limits: Limits {
+                min_items: Some(1),
+                max_items: Some(2),
+                ..NONE
+            },
+        },
+        Field {
+            path: "tags[].name",
+            limits: Limits {
+                pattern: Some("^[a-z]+$"),
+                ..NONE
+            },
+        },
+    ];
+
+    fn broken(body: &str) -> Option<(String, String)> {
+        check_json(body.as_bytes(), FIELDS)
+            .err()
+            .map(|v| (v.parameter, v.rule))
+    }
+
+    #[test]
+    fn the_body_walker_applies_every_kind_of_rule() {
+        assert_eq!(
+            broken(r#"{"id": "ab", "tags": [{"name": "x"}], "other": [1, {"a": null}]}"#),
+            None
+        );
+        assert_eq!(
+            broken(r#"{"tags": [{"name": "x"}]}"#),
+            Some(("id".into(), "is required".into()))
+        );
+        assert_eq!(
+            broken(r#"{"id": "abcde"}"#),
+            Some(("id".into(), "must be at most 4 characters (got 5)".into()))
+        );
+        assert_eq!(
+            broken(r#"{"id": "a", "tags": []}"#),
+            Some(("tags".into(), "must have at least 1 items (has 0)".into()))
+        );
+        assert_eq!(
+            broken(r#"{"id": "a", "tags": [{}, {}, {}]}"#),
+            Some(("tags".into(), "must have at most 2 items (has 3)".into()))
+        );
+        assert_eq!(
+            broken(r#"{"id": "a", "tags": [{"name": "ok"}, {"name": "NO"}]}"#),
+            Some((
+                "tags[1].name".into(),
+                "must match the pattern ^[a-z]+$".into()
+            ))
+        );
+        // Escaped keys and values are read as what they mean.
+        assert_eq!(
+            broken(r#"{"\u0069d": "ab\u0063de"}"#),
+            Some(("id".into(), "must be at most 4 characters (got 5)".into()))
+        );
+        for not_json in ["", "{", "{\"id\": \"a\"} x", "nul"] {
+            assert_eq!(
+                broken(not_json),
+                Some(("body".into(), "must be a JSON document".into())),
+                "{not_json:?}"
+            );
+        }
+    }
 
     #[test]
     fn dates() {
