@@ -132,7 +132,11 @@ impl Client {
         match &self.inner.credentials {
             Some(credentials) => {
                 let now = (self.inner.clock)();
-                let token_id = (self.inner.ids)();
+                // Only a JWT has an id; a fresh one costs a call to the OS's RNG.
+                let token_id = match credentials {
+                    crate::Credentials::HttpSignature(_) => String::new(),
+                    _ => (self.inner.ids)(),
+                };
                 crate::auth::authenticate(credentials, request, now, &token_id)
             }
             None => Ok(()),
