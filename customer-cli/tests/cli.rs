@@ -87,35 +87,21 @@ async fn the_lifecycle_from_the_command_line_in_both_modes() {
         assert_eq!(stdout_json(&fetched), customer);
 
         let patch = body_file("patch", r#"{"objectInformation": {"title": "Gold"}}"#);
-        let patched = run(
-            &vars,
-            &[
-                "patch-customer",
-                "--customer-id",
-                &id,
-                "--if-match",
-                "\"1\"",
-                "--json-body",
-                patch.to_str().unwrap(),
-            ],
-        )
-        .await;
+        // The same conditional update twice: the second carries a stale ETag.
+        let patch_args = [
+            "patch-customer",
+            "--customer-id",
+            &id,
+            "--if-match",
+            "\"1\"",
+            "--json-body",
+            patch.to_str().unwrap(),
+        ];
+        let patched = run(&vars, &patch_args).await;
         assert!(patched.status.success(), "{}", stderr(&patched));
         assert_eq!(stdout_json(&patched)["objectInformation"]["title"], "Gold");
 
-        let stale = run(
-            &vars,
-            &[
-                "patch-customer",
-                "--customer-id",
-                &id,
-                "--if-match",
-                "\"1\"",
-                "--json-body",
-                patch.to_str().unwrap(),
-            ],
-        )
-        .await;
+        let stale = run(&vars, &patch_args).await;
         assert_eq!(stale.status.code(), Some(1));
         let message = stderr(&stale);
         for part in [

@@ -253,8 +253,8 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             }
             // The hooks route every error status here, with the body kept (hooks.rs).
             Generated::UnexpectedResponse(response) => Self::from_response(response),
-            // Not reached through this crate's hooks, which check decoding first;
-            // mapped faithfully all the same.
+            // Not reached through this crate's hooks, which route every error status
+            // to `UnexpectedResponse`; mapped faithfully all the same.
             Generated::ErrorResponse(value) => {
                 let status = value.status();
                 let correlation_id =

@@ -4,10 +4,12 @@
 //! - `pre`: checks the request against the spec's rules (nothing is sent when one
 //!   is broken), puts exactly the documented headers on it, and signs it
 //!   (`auth/`) when the client has credentials;
-//! - `exec`: sends it and reads the whole answer into memory;
-//! - `post`: hands every error status, and every success whose body does not decode,
-//!   to [`Error`](crate::Error) with status, headers and body intact, because
-//!   progenitor would otherwise drop the status of an unparseable body.
+//! - `exec`: sends it, reads the whole answer into memory, and registers a success
+//!   body so that, if progenitor cannot decode it, the error still finds its status
+//!   and correlation id (progenitor reports only the bytes);
+//! - `post`: hands every error status, every body that could not be read whole, and
+//!   every empty success body to [`Error`](crate::Error) with status, headers and
+//!   body intact.
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, Error as GeneratedError, OperationInfo};
@@ -112,10 +114,12 @@ impl ClientHooks<ClientContext> for Client {
         // `answer_of` (see `registered`), without decoding twice.
         let documented = rules::operation(info.operation_id)
             .and_then(|op| op.responses.iter().find(|r| r.status == status.as_u16()));
-        if documented.is_some_and(|r| r.decode.is_some())
+        if let Some(schema) = documented.and_then(|r| r.schema)
             && body.iter().all(u8::is_ascii_whitespace)
         {
-            let failure = DecodeFailure("the body is empty; the documented JSON is missing".into());
+            let failure = DecodeFailure(format!(
+                "the body is empty; the documented {schema} is missing"
+            ));
             return Err(GeneratedError::UnexpectedResponse(copy(
                 response,
                 body,

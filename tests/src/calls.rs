@@ -136,6 +136,26 @@ pub async fn call(client: &Client, op: &SpecOperation, call: &Call) -> Result<Ou
     }
 }
 
+/// A builder for a local test server that signs with JWT (the official vectors'
+/// throwaway key) and numbers its token ids `jti-0`, `jti-1`, ... so attempts differ.
+pub fn signing_builder(base_url: &str) -> customer_client::ClientBuilder {
+    let counter = std::sync::atomic::AtomicU64::new(0);
+    let environment = customer_client::Environment::custom(base_url).expect("test base URL");
+    Client::builder(environment)
+        .credentials(
+            customer_client::Credentials::jwt_shared_secret(
+                "testrest",
+                "key",
+                "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=",
+            )
+            .expect("test credentials"),
+        )
+        .id_source(move || {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            format!("jti-{n}")
+        })
+}
+
 /// A client for a local test server.
 pub fn client_for(base_url: &str) -> Client {
     let environment = customer_client::Environment::custom(base_url).expect("test base URL");

@@ -3,25 +3,13 @@
 //! so a scoped subscriber must not race other tests.)
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use customer_client::{Client, Credentials, Environment, types};
+use customer_client::{Client, types};
 use tests::scripted::{answer, scripted};
 
 fn client(url: &str) -> Client {
-    let counter = Arc::new(AtomicU64::new(0));
-    let builder = Client::builder(Environment::custom(url).unwrap())
-        .credentials(
-            Credentials::jwt_shared_secret(
-                "testrest",
-                "key",
-                "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=",
-            )
-            .unwrap(),
-        )
-        .id_source(move || format!("jti-{}", counter.fetch_add(1, Ordering::SeqCst)));
-    builder.build().unwrap()
+    tests::calls::signing_builder(url).build().unwrap()
 }
 
 /// Captures span fields and event text, as a subscriber a user installs would.

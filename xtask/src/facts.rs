@@ -10,7 +10,6 @@
 //! path into its document) for the report. `$ref`s are followed.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde_json::Value;
 
@@ -644,17 +643,6 @@ pub fn compare<'a>(old: &'a Facts, new: &'a Facts) -> Vec<Difference<'a>> {
         }
     }
     differences
-}
-
-impl fmt::Display for Side {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Side::Operation => "operation",
-            Side::Request => "request",
-            Side::Success => "success response",
-            Side::Failure => "error response",
-        })
-    }
 }
 
 /// Attributes as `key value, key value`, for reports.

@@ -180,14 +180,11 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
         };
         let responses = op.responses.iter().map(|r| {
             let status = r.status;
-            let decode = match &r.schema {
-                Some(schema) => {
-                    let ty = format_ident!("{}", schema);
-                    quote! { Some(decodes::<types::#ty>) }
-                }
+            let schema = match &r.schema {
+                Some(schema) => quote! { Some(#schema) },
                 None => quote! { None },
             };
-            quote! { Response { status: #status, decode: #decode } }
+            quote! { Response { status: #status, schema: #schema } }
         });
         quote! {
             Operation {
@@ -215,8 +212,7 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
         }
     });
     quote! {
-        use crate::generated::types;
-        use crate::rules::{decodes, Field, Limits, Location, Operation, Param, Response};
+        use crate::rules::{Field, Limits, Location, Operation, Param, Response};
 
         /// Every operation of the spec with its parameters, body and documented statuses.
         pub(crate) static OPERATIONS: &[Operation] = &[#(#operations),*];

@@ -1,11 +1,9 @@
 //! Opt-in retries: only of requests safe to repeat, each attempt signed afresh,
 //! bounded, honouring Retry-After.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use customer_client::{Client, Credentials, Environment, Error, RetryPolicy, types};
+use customer_client::{Client, Error, RetryPolicy, types};
 use tests::scripted::{answer, scripted};
 
 fn quick_retries(max_attempts: usize) -> RetryPolicy {
@@ -18,17 +16,7 @@ fn quick_retries(max_attempts: usize) -> RetryPolicy {
 }
 
 fn client(url: &str, policy: Option<RetryPolicy>) -> Client {
-    let counter = Arc::new(AtomicU64::new(0));
-    let mut builder = Client::builder(Environment::custom(url).unwrap())
-        .credentials(
-            Credentials::jwt_shared_secret(
-                "testrest",
-                "key",
-                "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=",
-            )
-            .unwrap(),
-        )
-        .id_source(move || format!("jti-{}", counter.fetch_add(1, Ordering::SeqCst)));
+    let mut builder = tests::calls::signing_builder(url);
     if let Some(policy) = policy {
         builder = builder.retry(policy);
     }
