@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::transport::Transport;
 use crate::{Client, Credentials, Environment, Error, RetryPolicy};
 
 /// Where signing takes the current time from.
@@ -20,6 +21,9 @@ pub struct ClientContext {
     pub(crate) ids: IdSource,
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: Option<RetryPolicy>,
+    /// The whole exchange of one request (the direct transport applies it).
+    pub(crate) timeout: Duration,
+    pub(crate) transport: Transport,
 }
 
 impl ClientContext {
@@ -39,6 +43,7 @@ impl fmt::Debug for ClientContext {
         f.debug_struct("ClientContext")
             .field("environment", &self.environment)
             .field("credentials", &self.credentials)
+            .field("transport", &self.transport.name())
             .finish_non_exhaustive()
     }
 }
@@ -55,6 +60,7 @@ pub struct ClientBuilder {
     ids: IdSource,
     max_response_bytes: usize,
     retry: Option<RetryPolicy>,
+    proxy: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -65,6 +71,8 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            // A proxy URL may carry credentials.
+            .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .finish_non_exhaustive()
     }
 }
@@ -123,18 +131,39 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through the HTTP(S) proxy at `url` (for example
+    /// `http://user:password@proxy.internal:3128`). Without this, the proxy the
+    /// environment names (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, minus `NO_PROXY`)
+    /// is used, if any.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
     /// Builds the client: one connection pool (rustls TLS), shared by every clone.
     pub fn build(self) -> Result<Client, Error> {
-        let http = reqwest::Client::builder()
+        let config = |setting: &str| {
+            let setting = setting.to_owned();
+            move |message: String| Error::Config { setting, message }
+        };
+        let mut http = reqwest::Client::builder()
             .user_agent(crate::USER_AGENT)
             .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|e| Error::Config {
-                setting: "HTTP client".to_owned(),
-                message: e.to_string(),
+            .connect_timeout(self.connect_timeout);
+        if let Some(proxy) = &self.proxy {
+            // reqwest's message would repeat the URL, which may hold a password.
+            let proxy = reqwest::Proxy::all(proxy).map_err(|_| {
+                config("proxy")("not a valid proxy URL (http://[user:password@]host:port)".into())
             })?;
+            http = http.proxy(proxy);
+        }
+        let http = http
+            .build()
+            .map_err(|e| config("HTTP client")(e.to_string()))?;
         let base_url = self.environment.base_url().to_owned();
+        let transport =
+            Transport::for_base_url(&base_url, self.proxy.is_some(), self.connect_timeout)
+                .map_err(config("HTTP client"))?;
         Ok(Client::new_with_client(
             &base_url,
             http,
@@ -145,6 +174,8 @@ impl ClientBuilder {
                 ids: self.ids,
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
+                timeout: self.timeout,
+                transport,
             },
         ))
     }
@@ -168,6 +199,7 @@ impl Client {
             ids: Arc::new(|| uuid::Uuid::new_v4().to_string()),
             max_response_bytes: ClientBuilder::DEFAULT_MAX_RESPONSE_BYTES,
             retry: None,
+            proxy: None,
         }
     }
 

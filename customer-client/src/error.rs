@@ -1,11 +1,12 @@
 //! The one error type callers match on.
 
 use std::fmt;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::hooks::{BodyFailure, BufferedBody, DecodeFailure, error_chain};
+use crate::hooks::{BodyFailure, BufferedBody, DecodeFailure, NoAnswer, error_chain};
 use crate::response::{header, names};
 use crate::types::ErrorResponse;
 
@@ -97,7 +98,87 @@ pub enum Error {
         reason: String,
     },
     /// No answer: connecting, TLS, or sending failed.
-    Transport(reqwest::Error),
+    Transport(TransportError),
+}
+
+/// Why no answer arrived: connecting, TLS, sending the request or reading the
+/// answer's head failed. Its `source` chain keeps the underlying errors.
+#[derive(Clone)]
+pub struct TransportError {
+    connect: bool,
+    timeout: bool,
+    cause: Arc<dyn std::error::Error + Send + Sync>,
+}
+
+impl TransportError {
+    /// Whether connecting (TCP, TLS) failed, so the request never reached a server:
+    /// always safe to retry.
+    pub fn is_connect(&self) -> bool {
+        self.connect
+    }
+
+    /// Whether a timeout struck.
+    pub fn is_timeout(&self) -> bool {
+        self.timeout
+    }
+
+    pub(crate) fn from_reqwest(error: reqwest::Error) -> Self {
+        Self {
+            connect: error.is_connect(),
+            timeout: error.is_timeout(),
+            cause: Arc::new(error),
+        }
+    }
+
+    pub(crate) fn from_hyper(error: hyper_util::client::legacy::Error) -> Self {
+        let mut timeout = false;
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+        while let Some(cause) = source {
+            timeout |= cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::TimedOut);
+            source = cause.source();
+        }
+        Self {
+            connect: error.is_connect(),
+            timeout,
+            cause: Arc::new(error),
+        }
+    }
+
+    /// No answer within the client's timeout.
+    pub(crate) fn timed_out() -> Self {
+        Self {
+            connect: false,
+            timeout: true,
+            cause: Arc::new(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "no answer within the client's timeout",
+            )),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.cause, f)
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("connect", &self.connect)
+            .field("timeout", &self.timeout)
+            .field("cause", &error_chain(&*self.cause))
+            .finish()
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.source()
+    }
 }
 
 impl Error {
@@ -108,8 +189,7 @@ impl Error {
             | Self::ResponseTooLarge { status, .. }
             | Self::Interrupted { status, .. } => Some(*status),
             Self::InvalidResponse { status, .. } | Self::Timeout { status, .. } => *status,
-            Self::Transport(e) => e.status(),
-            Self::InvalidRequest { .. } | Self::Config { .. } => None,
+            Self::Transport(_) | Self::InvalidRequest { .. } | Self::Config { .. } => None,
         }
     }
 
@@ -153,8 +233,23 @@ impl Error {
         }
     }
 
+    /// A timeout is [`Error::Timeout`], whatever timed out; anything else is transport.
+    fn no_answer(error: TransportError) -> Self {
+        if error.is_timeout() {
+            Self::Timeout {
+                status: None,
+                correlation_id: None,
+            }
+        } else {
+            Self::Transport(error)
+        }
+    }
+
     /// Builds the error for a complete answer that is not a documented success.
     fn from_response(response: reqwest::Response) -> Self {
+        if let Some(NoAnswer(error)) = response.extensions().get::<NoAnswer>() {
+            return Self::no_answer(error.clone());
+        }
         let status = response.status();
         let headers = response.headers();
         let correlation_id = header(headers, names::CORRELATION_ID).map(str::to_owned);
@@ -241,16 +336,7 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             }
             Generated::CommunicationError(e)
             | Generated::InvalidUpgrade(e)
-            | Generated::ResponseBodyError(e) => {
-                if e.is_timeout() {
-                    Self::Timeout {
-                        status: e.status(),
-                        correlation_id: None,
-                    }
-                } else {
-                    Self::Transport(e)
-                }
-            }
+            | Generated::ResponseBodyError(e) => Self::no_answer(TransportError::from_reqwest(e)),
             // The hooks route every error status here, with the body kept (hooks.rs).
             Generated::UnexpectedResponse(response) => Self::from_response(response),
             // Not reached through this crate's hooks, which route every error status

@@ -13,10 +13,12 @@
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, Error as GeneratedError, OperationInfo};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 
 use tracing::Instrument as _;
 
+use crate::error::TransportError;
+use crate::transport::{self, Exchange, Transport};
 use crate::{Client, ClientContext, rules};
 
 /// The media type CustomerApi.md documents for `Accept` and `Content-Type`.
@@ -48,6 +50,12 @@ pub(crate) enum BodyFailure {
     Interrupted(String),
 }
 
+/// No answer arrived: kept on a placeholder response (progenitor's `exec` can only
+/// return reqwest's errors, which cannot be made outside reqwest), turned into
+/// [`Error::Transport`](crate::Error::Transport) or a timeout by `post`.
+#[derive(Clone)]
+pub(crate) struct NoAnswer(pub TransportError);
+
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
         &self,
@@ -67,6 +75,8 @@ impl ClientHooks<ClientContext> for Client {
         headers.remove(API_VERSION);
         headers.insert(ACCEPT, JSON_UTF8);
         headers.insert(CLIENT_ID, CLIENT_ID_VALUE);
+        // reqwest adds it as a default header; the direct transport does not.
+        headers.insert(USER_AGENT, CLIENT_ID_VALUE);
         if request.body().is_some() {
             request.headers_mut().insert(CONTENT_TYPE, JSON_UTF8);
         }
@@ -103,7 +113,11 @@ impl ClientHooks<ClientContext> for Client {
         };
         let status = response.status();
         let body = buffered_body(response);
-        if !status.is_success() || response.extensions().get::<BodyFailure>().is_some() {
+        let extensions = response.extensions();
+        if !status.is_success()
+            || extensions.get::<BodyFailure>().is_some()
+            || extensions.get::<NoAnswer>().is_some()
+        {
             return Err(GeneratedError::UnexpectedResponse(copy(
                 response, body, None,
             )));
@@ -147,6 +161,25 @@ impl Client {
         }
     }
 
+    /// Sends `request` once and reads the answer whole; no answer is a placeholder
+    /// response carrying [`NoAnswer`].
+    async fn send(&self, request: reqwest::Request) -> reqwest::Response {
+        let url = request.url().clone();
+        let limit = self.inner.max_response_bytes;
+        match &self.inner.transport {
+            Transport::Direct(client) => {
+                match transport::send_direct(client, request, self.inner.timeout, limit).await {
+                    Exchange::Answered(answer) => assemble(url, answer),
+                    Exchange::Failed(error) => no_answer(url, error),
+                }
+            }
+            Transport::Reqwest => match self.client().execute(request).await {
+                Ok(response) => assemble(url, buffer(response, limit).await),
+                Err(error) => no_answer(url, TransportError::from_reqwest(error)),
+            },
+        }
+    }
+
     /// Sends `request`, and repeats it as the retry policy allows; inside the
     /// operation's span, which records the outcome.
     async fn attempts(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
@@ -168,18 +201,12 @@ impl Client {
         loop {
             span.record("attempt", attempt);
             let spare = delays.as_ref().and_then(|_| next.try_clone());
-            let result = match self.client().execute(next).await {
-                Ok(response) => Ok(buffer(response, self.inner.max_response_bytes).await),
-                Err(e) => Err(e),
-            };
+            let result = self.send(next).await;
             if let (Some(delays), Some(policy), Some(mut spare)) = (delays.as_mut(), policy, spare)
                 && crate::retry::should_retry(&result)
                 && let Some(mut delay) = delays.next()
             {
-                let asked = result
-                    .as_ref()
-                    .ok()
-                    .and_then(|r| crate::retry::retry_after(r, (self.inner.clock)()));
+                let asked = crate::retry::retry_after(&result, (self.inner.clock)());
                 // A server asking for more than the whole budget gets its answer back.
                 if asked.is_none_or(|asked| asked <= policy.max_total_delay) {
                     delay = delay.max(asked.unwrap_or_default());
@@ -194,7 +221,8 @@ impl Client {
                 }
             }
             span.record("duration_ms", started.elapsed().as_millis() as u64);
-            if let Ok(response) = &result {
+            if result.extensions().get::<NoAnswer>().is_none() {
+                let response = &result;
                 span.record("status", response.status().as_u16());
                 if let Some(id) = crate::response::header(
                     response.headers(),
@@ -206,21 +234,21 @@ impl Client {
                     tracing::trace!(body = %crate::mask::body(&buffered_body(response)), "response body");
                 }
             }
-            return result;
+            return Ok(result);
         }
     }
 }
 
-/// Reads the body (up to `limit` bytes) and returns an equivalent response that carries
-/// it. A body that cannot be read whole is marked with a [`BodyFailure`], keeping the
-/// status and headers that did arrive.
-async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Response {
-    let status = response.status();
-    let version = response.version();
+/// Reads the body of a reqwest response (up to `limit` bytes). A body that cannot be
+/// read whole is marked with a [`BodyFailure`], keeping the status and headers that
+/// did arrive.
+async fn buffer(mut response: reqwest::Response, limit: usize) -> transport::Answer {
     let content_length = response.content_length();
+    let (mut head, ()) = http::Response::new(()).into_parts();
+    head.status = response.status();
+    head.version = response.version();
     // Moved, not copied: reading the body does not need them.
-    let headers = std::mem::take(response.headers_mut());
-    let url = response.url().clone();
+    head.headers = std::mem::take(response.headers_mut());
     let expected = content_length.unwrap_or(0).min(limit as u64) as usize;
     let mut body = Vec::with_capacity(expected);
     let mut failure = None;
@@ -246,13 +274,29 @@ async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Respo
             }
         }
     }
+    transport::Answer {
+        head,
+        body: transport::Body::Joined(body),
+        failure,
+    }
+}
+
+/// The response progenitor and the hooks see: the answer's status and headers, its
+/// whole body (registered when it is a success, see `registered`), and its URL.
+fn assemble(url: reqwest::Url, answer: transport::Answer) -> reqwest::Response {
+    let transport::Answer {
+        head,
+        body,
+        failure,
+    } = answer;
+    let status = head.status;
     let body = if status.is_success() && failure.is_none() {
         registered(
             body,
             Answer {
                 status,
                 correlation_id: crate::response::header(
-                    &headers,
+                    &head.headers,
                     crate::response::names::CORRELATION_ID,
                 )
                 .map(str::to_owned),
@@ -261,15 +305,24 @@ async fn buffer(mut response: reqwest::Response, limit: usize) -> reqwest::Respo
     } else {
         Bytes::from(body)
     };
-    let mut buffered = with_url(url, body.clone());
-    *buffered.status_mut() = status;
-    *buffered.version_mut() = version;
-    *buffered.headers_mut() = headers;
-    buffered.extensions_mut().insert(BufferedBody(body));
+    let mut response = with_url(url, body.clone());
+    *response.status_mut() = status;
+    *response.version_mut() = head.version;
+    *response.headers_mut() = head.headers;
+    response.extensions_mut().insert(BufferedBody(body));
     if let Some(failure) = failure {
-        buffered.extensions_mut().insert(failure);
+        response.extensions_mut().insert(failure);
     }
-    reqwest::Response::from(buffered)
+    reqwest::Response::from(response)
+}
+
+/// The placeholder response for an exchange that got no answer (see [`NoAnswer`]).
+fn no_answer(url: reqwest::Url, error: TransportError) -> reqwest::Response {
+    let mut response = with_url(url, Bytes::new());
+    // Never seen by callers: `post` turns every `NoAnswer` into an error first.
+    *response.status_mut() = reqwest::StatusCode::BAD_GATEWAY;
+    response.extensions_mut().insert(NoAnswer(error));
+    reqwest::Response::from(response)
 }
 
 /// The status and correlation id of a success answer, for an error about its body.
@@ -298,27 +351,27 @@ fn answers() -> std::sync::MutexGuard<'static, std::collections::HashMap<usize, 
 }
 
 /// Owns a registered body; unregisters it when the last `Bytes` of it is dropped.
-struct RegisteredBody(Vec<u8>);
+struct RegisteredBody(transport::Body);
 
 impl AsRef<[u8]> for RegisteredBody {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        self.0.as_ref()
     }
 }
 
 impl Drop for RegisteredBody {
     fn drop(&mut self) {
-        answers().remove(&(self.0.as_ptr() as usize));
+        answers().remove(&(self.0.as_ref().as_ptr() as usize));
     }
 }
 
 /// The body as `Bytes`, registered with its answer (empty bodies have no address of
 /// their own and are not registered; `post` handles them).
-fn registered(body: Vec<u8>, answer: Answer) -> Bytes {
-    if body.is_empty() {
+fn registered(body: transport::Body, answer: Answer) -> Bytes {
+    if body.as_ref().is_empty() {
         return Bytes::new();
     }
-    answers().insert(body.as_ptr() as usize, answer);
+    answers().insert(body.as_ref().as_ptr() as usize, answer);
     Bytes::from_owner(RegisteredBody(body))
 }
 
@@ -378,6 +431,9 @@ fn copy(
     if let Some(failure) = response.extensions().get::<BodyFailure>() {
         copy.extensions_mut().insert(failure.clone());
     }
+    if let Some(no_answer) = response.extensions().get::<NoAnswer>() {
+        copy.extensions_mut().insert(no_answer.clone());
+    }
     reqwest::Response::from(copy)
 }
 
@@ -391,7 +447,7 @@ mod tests {
             status: reqwest::StatusCode::CREATED,
             correlation_id: Some("corr-1".into()),
         };
-        let body = registered(b"{\"id\": 5}".to_vec(), answer);
+        let body = registered(transport::Body::Joined(b"{\"id\": 5}".to_vec()), answer);
         let shared = body.clone();
         let found = answer_of(&shared).expect("registered while alive");
         assert_eq!(found.status, reqwest::StatusCode::CREATED);
@@ -401,6 +457,11 @@ mod tests {
         let address = body.as_ptr() as usize;
         drop((body, shared));
         assert!(!answers().contains_key(&address), "unregistered when freed");
-        assert!(registered(Vec::new(), found).is_empty());
+        assert!(registered(transport::Body::Joined(Vec::new()), found.clone()).is_empty());
+        // A chunk kept as it arrived is registered by its own address.
+        let chunk = Bytes::from_static(b"{\"id\": 6}");
+        let body = registered(transport::Body::Chunk(chunk.clone()), found);
+        assert_eq!(body.as_ptr(), chunk.as_ptr(), "not copied");
+        assert!(answer_of(&body).is_some());
     }
 }

@@ -82,6 +82,7 @@ mod mask;
 mod response;
 mod retry;
 pub mod rules;
+mod transport;
 
 pub use client::{ClientBuilder, ClientContext, Clock, IdSource};
 pub use config::vars;
@@ -89,7 +90,7 @@ pub use config::vars;
 pub use credentials::P12Key;
 pub use credentials::{Credentials, SharedSecret};
 pub use environment::Environment;
-pub use error::Error;
+pub use error::{Error, TransportError};
 pub use generated::{Client, ResponseValue, builder, types};
 pub use response::ResponseExt;
 pub use retry::RetryPolicy;

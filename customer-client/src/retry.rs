@@ -59,10 +59,11 @@ pub(crate) fn is_safe_to_repeat(request: &reqwest::Request) -> bool {
 }
 
 /// Whether this outcome of an attempt is worth another.
-pub(crate) fn should_retry(result: &reqwest::Result<reqwest::Response>) -> bool {
-    match result {
-        Ok(response) => matches!(response.status().as_u16(), 429 | 502 | 503 | 504),
-        Err(e) => e.is_connect(),
+pub(crate) fn should_retry(response: &reqwest::Response) -> bool {
+    match response.extensions().get::<crate::hooks::NoAnswer>() {
+        // The request never reached a server.
+        Some(crate::hooks::NoAnswer(error)) => error.is_connect(),
+        None => matches!(response.status().as_u16(), 429 | 502 | 503 | 504),
     }
 }
 

@@ -1,6 +1,8 @@
 //! A loopback server that misbehaves on purpose, at the byte level. Every case ends in
 //! a typed error that keeps the status (where one arrived) and the correlation id, or
-//! in a decoded answer; none panics.
+//! in a decoded answer; none panics. Each case is run both ways a request can go:
+//! directly (hyper) and through a proxy (reqwest), the hostile server acting as the
+//! proxy.
 
 use std::time::Duration;
 
@@ -88,6 +90,15 @@ fn client(base_url: &str) -> ClientBuilder {
     Client::builder(Environment::custom(base_url).unwrap()).timeout(Duration::from_millis(400))
 }
 
+/// The client for the hostile server at `url`, both ways: directly, and with the
+/// server as its proxy (for a host that does not exist, so only the proxy answers).
+fn both(url: &str) -> [(&'static str, ClientBuilder); 2] {
+    [
+        ("direct", client(url)),
+        ("proxy", client("http://tms.test").proxy(url)),
+    ]
+}
+
 async fn get(
     builder: ClientBuilder,
 ) -> Result<customer_client::ResponseValue<customer_client::types::Customer>, Error> {
@@ -112,38 +123,41 @@ async fn a_body_cut_short_keeps_status_and_correlation_id() {
         Behaviour::Reply(bytes.clone()),
         Behaviour::ReplyThenReset(bytes),
     ] {
-        let error = get(client(&hostile(behaviour).await)).await.unwrap_err();
-        assert!(matches!(error, Error::Interrupted { .. }), "{error:?}");
-        assert_eq!(error.status(), Some(StatusCode::OK));
-        assert_eq!(error.correlation_id(), Some("corr-hostile"));
-        assert!(error.is_retryable());
+        for (way, builder) in both(&hostile(behaviour).await) {
+            let error = get(builder).await.unwrap_err();
+            assert!(
+                matches!(error, Error::Interrupted { .. }),
+                "{way}: {error:?}"
+            );
+            assert_eq!(error.status(), Some(StatusCode::OK), "{way}");
+            assert_eq!(error.correlation_id(), Some("corr-hostile"), "{way}");
+            assert!(error.is_retryable(), "{way}");
+        }
     }
 }
 
 #[tokio::test]
 async fn a_server_that_never_answers_is_a_timeout() {
-    let error = get(client(
-        &hostile(Behaviour::ReplyThenStall(Vec::new())).await,
-    ))
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(error, Error::Timeout { status: None, .. }),
-        "{error:?}"
-    );
-    assert!(error.is_retryable());
-    assert!(error.to_string().contains("timed out"), "{error}");
+    for (way, builder) in both(&hostile(Behaviour::ReplyThenStall(Vec::new())).await) {
+        let error = get(builder).await.unwrap_err();
+        assert!(
+            matches!(error, Error::Timeout { status: None, .. }),
+            "{way}: {error:?}"
+        );
+        assert!(error.is_retryable(), "{way}");
+        assert!(error.to_string().contains("timed out"), "{way}: {error}");
+    }
 }
 
 #[tokio::test]
 async fn a_body_that_stalls_is_a_timeout_with_the_status() {
     let bytes = format!("{}content-length: 100\r\n\r\n{{\"id\":", head("200 OK", "")).into_bytes();
-    let error = get(client(&hostile(Behaviour::ReplyThenStall(bytes)).await))
-        .await
-        .unwrap_err();
-    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
-    assert_eq!(error.status(), Some(StatusCode::OK));
-    assert_eq!(error.correlation_id(), Some("corr-hostile"));
+    for (way, builder) in both(&hostile(Behaviour::ReplyThenStall(bytes)).await) {
+        let error = get(builder).await.unwrap_err();
+        assert!(matches!(error, Error::Timeout { .. }), "{way}: {error:?}");
+        assert_eq!(error.status(), Some(StatusCode::OK), "{way}");
+        assert_eq!(error.correlation_id(), Some("corr-hostile"), "{way}");
+    }
 }
 
 #[tokio::test]
@@ -165,15 +179,15 @@ async fn a_body_over_the_limit_is_refused_without_reading_it_all() {
         (chunked, StatusCode::INTERNAL_SERVER_ERROR),
     ] {
         let url = hostile(Behaviour::Reply(bytes.into_bytes())).await;
-        let error = get(client(&url).max_response_bytes(1024))
-            .await
-            .unwrap_err();
-        let Error::ResponseTooLarge { limit, .. } = &error else {
-            panic!("{error:?}");
-        };
-        assert_eq!(*limit, 1024);
-        assert_eq!(error.status(), Some(status));
-        assert_eq!(error.correlation_id(), Some("corr-hostile"));
+        for (way, builder) in both(&url) {
+            let error = get(builder.max_response_bytes(1024)).await.unwrap_err();
+            let Error::ResponseTooLarge { limit, .. } = &error else {
+                panic!("{way}: {error:?}");
+            };
+            assert_eq!(*limit, 1024, "{way}");
+            assert_eq!(error.status(), Some(status), "{way}");
+            assert_eq!(error.correlation_id(), Some("corr-hostile"), "{way}");
+        }
     }
     // The same body under the default limit decodes.
     let body = format!("{{\"id\": \"{ID}\"}}");
@@ -186,7 +200,9 @@ async fn a_body_over_the_limit_is_refused_without_reading_it_all() {
         .into_bytes(),
     ))
     .await;
-    assert_eq!(get(client(&url)).await.unwrap().id.as_deref(), Some(ID));
+    for (way, builder) in both(&url) {
+        assert_eq!(get(builder).await.unwrap().id.as_deref(), Some(ID), "{way}");
+    }
 }
 
 #[tokio::test]
@@ -200,17 +216,17 @@ async fn duplicate_and_invalid_headers_do_not_break_decoding() {
         format!("content-length: {}\r\n\r\n{body}", body.len()).into_bytes(),
     ]
     .concat();
-    let customer = get(client(&hostile(Behaviour::Reply(bytes)).await))
-        .await
-        .unwrap();
-    assert_eq!(customer.id.as_deref(), Some(ID));
-    assert_eq!(customer.correlation_id(), Some("first"));
-    assert_eq!(customer.etag(), Some("\"1\""));
-    assert_eq!(
-        customer.unique_transaction_id(),
-        None,
-        "not text, so not offered as text"
-    );
+    for (way, builder) in both(&hostile(Behaviour::Reply(bytes)).await) {
+        let customer = get(builder).await.unwrap();
+        assert_eq!(customer.id.as_deref(), Some(ID), "{way}");
+        assert_eq!(customer.correlation_id(), Some("first"), "{way}");
+        assert_eq!(customer.etag(), Some("\"1\""), "{way}");
+        assert_eq!(
+            customer.unique_transaction_id(),
+            None,
+            "{way}: not text, so not offered as text"
+        );
+    }
 }
 
 #[tokio::test]
@@ -219,9 +235,11 @@ async fn garbage_instead_of_http_is_a_transport_error() {
         b"this is not HTTP at all\r\n\r\n".to_vec(),
     ))
     .await;
-    let error = get(client(&url)).await.unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
-    assert_eq!(error.status(), None);
+    for (way, builder) in both(&url) {
+        let error = get(builder).await.unwrap_err();
+        assert!(matches!(error, Error::Transport(_)), "{way}: {error:?}");
+        assert_eq!(error.status(), None, "{way}");
+    }
 }
 
 #[tokio::test]
@@ -231,14 +249,14 @@ async fn an_error_status_with_a_truncated_body_keeps_the_status() {
         head("503 Service Unavailable", "")
     )
     .into_bytes();
-    let error = get(client(&hostile(Behaviour::Reply(bytes)).await))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error.status(),
-        Some(StatusCode::SERVICE_UNAVAILABLE),
-        "{error:?}"
-    );
-    assert_eq!(error.correlation_id(), Some("corr-hostile"));
-    assert!(error.is_retryable());
+    for (way, builder) in both(&hostile(Behaviour::Reply(bytes)).await) {
+        let error = get(builder).await.unwrap_err();
+        assert_eq!(
+            error.status(),
+            Some(StatusCode::SERVICE_UNAVAILABLE),
+            "{way}: {error:?}"
+        );
+        assert_eq!(error.correlation_id(), Some("corr-hostile"), "{way}");
+        assert!(error.is_retryable(), "{way}");
+    }
 }

@@ -15,5 +15,6 @@ mod properties;
 mod request_rules;
 mod retries_and_tracing;
 mod spec_vs_documentation;
+mod transport;
 mod typed_mocks;
 mod wire;
