@@ -4,6 +4,7 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+#[cfg(feature = "p12")]
 use jsonwebtoken::EncodingKey;
 
 use crate::Error;
@@ -108,8 +109,8 @@ impl fmt::Debug for Credentials {
 pub struct SharedSecret {
     pub(crate) merchant_id: String,
     pub(crate) key_id: String,
-    /// Built once: the HS256 key for JWT mode.
-    pub(crate) jwt_key: EncodingKey,
+    /// Built once: the HS256 signer for JWT mode.
+    pub(crate) jwt: std::sync::Arc<crate::auth::jwt::Hs256>,
     /// Built once: the HMAC-SHA256 key for HTTP Signature mode.
     pub(crate) hmac_key: aws_lc_rs::hmac::Key,
     pub(crate) portfolio_id: Option<String>,
@@ -132,10 +133,14 @@ impl SharedSecret {
                 message: "is empty".to_owned(),
             });
         }
+        let jwt = crate::auth::jwt::Hs256::new(&key_id, &secret).map_err(|e| Error::Config {
+            setting: "key id".to_owned(),
+            message: e.to_string(),
+        })?;
         Ok(Self {
             merchant_id,
             key_id,
-            jwt_key: EncodingKey::from_secret(&secret),
+            jwt: std::sync::Arc::new(jwt),
             hmac_key: aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &secret),
             portfolio_id: None,
         })
@@ -145,13 +150,10 @@ impl SharedSecret {
 impl SharedSecret {
     /// A JWT (HS256) carrying `claims`, with this key's id as `kid`.
     pub fn jwt(&self, claims: &crate::auth::jwt::Claims) -> Result<String, Error> {
-        crate::auth::jwt::token(
-            claims,
-            jsonwebtoken::Algorithm::HS256,
-            &self.key_id,
-            &self.jwt_key,
-        )
-        .map_err(|e| signing_error(&e))
+        self.jwt.token("", claims).map_err(|e| Error::Config {
+            setting: "credentials".to_owned(),
+            message: format!("cannot sign the JWT: {e}"),
+        })
     }
 }
 
@@ -274,6 +276,7 @@ impl fmt::Debug for P12Key {
 }
 
 /// A signing failure, without any key material in it.
+#[cfg(feature = "p12")]
 fn signing_error(error: &jsonwebtoken::errors::Error) -> Error {
     Error::Config {
         setting: "credentials".to_owned(),

@@ -100,7 +100,10 @@ impl ClientHooks<ClientContext> for Client {
             correlation_id = tracing::field::Empty,
             attempt = tracing::field::Empty,
         );
-        self.attempts(request).instrument(span).await
+        // Boxed: the exchange is most of the state of a call, and an unboxed future
+        // this size is copied whole each time a caller moves it (into a task, a
+        // timeout, a span).
+        Box::pin(self.attempts(request).instrument(span)).await
     }
 
     async fn post<E>(
