@@ -239,18 +239,19 @@ pub async fn reqwest_get(http: &reqwest::Client, base_url: &str) -> types::Custo
     serde_json::from_slice(&body).expect("a customer")
 }
 
-/// The hand-written reqwest baseline of create: serialise, POST, decode.
+/// The hand-written reqwest baseline of create: serialise, POST, decode. Handed an
+/// owned customer, as the generated client's builder is.
 pub async fn reqwest_post(
     http: &reqwest::Client,
     base_url: &str,
-    customer: &types::Customer,
+    customer: types::Customer,
 ) -> types::Customer {
     let response = http
         .post(format!("{base_url}/tms/v2/customers"))
         .header(reqwest::header::ACCEPT, JSON_UTF8)
         .header(reqwest::header::CONTENT_TYPE, JSON_UTF8)
         .header("v-c-client-id", customer_client::USER_AGENT)
-        .body(serde_json::to_vec(customer).expect("a customer serialises"))
+        .body(serde_json::to_vec(&customer).expect("a customer serialises"))
         .send()
         .await
         .expect("the server answers");
@@ -270,7 +271,9 @@ pub fn reqwest_client() -> reqwest::Client {
         .expect("a reqwest client")
 }
 
-/// A raw hyper client (hyper-util's pooled client), the floor for concurrency.
+/// A raw hyper client (hyper-util's pooled client), the floor for concurrency. Like
+/// every contender it sends the same request and decodes the same body within the
+/// same 30 s timeout ([`raw_hyper_get`]).
 pub type RawClient = hyper_util::client::legacy::Client<
     hyper_util::client::legacy::connect::HttpConnector,
     Empty<Bytes>,
@@ -283,8 +286,18 @@ pub fn raw_hyper_client() -> RawClient {
         .build(connector)
 }
 
-/// The same GET through raw hyper, with the same typed decode.
+/// The same GET through raw hyper, with the same typed decode, within the same 30 s
+/// timeout as the other contenders (a production client has one; it costs a timer).
 pub async fn raw_hyper_get(client: &RawClient, base_url: &str) -> types::Customer {
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        raw_get(client, base_url),
+    )
+    .await
+    .expect("an answer within 30 s")
+}
+
+async fn raw_get(client: &RawClient, base_url: &str) -> types::Customer {
     let request = Request::get(format!("{base_url}/tms/v2/customers/{CUSTOMER_ID}"))
         .header("accept", JSON_UTF8)
         .header("user-agent", customer_client::USER_AGENT)

@@ -12,9 +12,14 @@ pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 /// Where signing takes a fresh JWT id (`jti`) from.
 pub type IdSource = Arc<dyn Fn() -> String + Send + Sync>;
 
-/// Settings every request of a [`Client`] shares. Immutable once the client is built.
+/// Settings every request of a [`Client`] shares. Immutable once the client is built,
+/// and shared: cloning a client (to move it into a task) copies a pointer, not the
+/// credentials.
 #[derive(Clone)]
-pub struct ClientContext {
+pub struct ClientContext(pub(crate) Arc<Settings>);
+
+/// What a [`ClientContext`] shares.
+pub(crate) struct Settings {
     pub(crate) environment: Environment,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) clock: Clock,
@@ -29,21 +34,21 @@ pub struct ClientContext {
 impl ClientContext {
     /// The environment the client was built for.
     pub fn environment(&self) -> &Environment {
-        &self.environment
+        &self.0.environment
     }
 
     /// The credentials requests are signed with, if any.
     pub fn credentials(&self) -> Option<&Credentials> {
-        self.credentials.as_ref()
+        self.0.credentials.as_ref()
     }
 }
 
 impl fmt::Debug for ClientContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientContext")
-            .field("environment", &self.environment)
-            .field("credentials", &self.credentials)
-            .field("transport", &self.transport.name())
+            .field("environment", &self.0.environment)
+            .field("credentials", &self.0.credentials)
+            .field("transport", &self.0.transport.name())
             .finish_non_exhaustive()
     }
 }
@@ -167,7 +172,7 @@ impl ClientBuilder {
         Ok(Client::new_with_client(
             &base_url,
             http,
-            ClientContext {
+            ClientContext(Arc::new(Settings {
                 environment: self.environment,
                 credentials: self.credentials,
                 clock: self.clock,
@@ -176,7 +181,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 transport,
-            },
+            })),
         ))
     }
 }

@@ -150,13 +150,13 @@ impl ClientHooks<ClientContext> for Client {
 impl Client {
     /// Adds the authentication headers for now, when the client has credentials.
     fn sign(&self, request: &mut reqwest::Request) -> Result<(), String> {
-        match &self.inner.credentials {
+        match &self.inner.0.credentials {
             Some(credentials) => {
-                let now = (self.inner.clock)();
+                let now = (self.inner.0.clock)();
                 // Only a JWT has an id; a fresh one costs a call to the OS's RNG.
                 let token_id = match credentials {
                     crate::Credentials::HttpSignature(_) => String::new(),
-                    _ => (self.inner.ids)(),
+                    _ => (self.inner.0.ids)(),
                 };
                 crate::auth::authenticate(credentials, request, now, &token_id)
             }
@@ -168,10 +168,10 @@ impl Client {
     /// response carrying [`NoAnswer`].
     async fn send(&self, request: reqwest::Request) -> reqwest::Response {
         let url = request.url().clone();
-        let limit = self.inner.max_response_bytes;
-        match &self.inner.transport {
+        let limit = self.inner.0.max_response_bytes;
+        match &self.inner.0.transport {
             Transport::Direct(client) => {
-                match transport::send_direct(client, request, self.inner.timeout, limit).await {
+                match transport::send_direct(client, request, self.inner.0.timeout, limit).await {
                     Exchange::Answered(answer) => assemble(url, answer),
                     Exchange::Failed(error) => no_answer(url, error),
                 }
@@ -195,6 +195,7 @@ impl Client {
         }
         let policy = self
             .inner
+            .0
             .retry
             .as_ref()
             .filter(|_| crate::retry::is_safe_to_repeat(&request));
@@ -209,7 +210,7 @@ impl Client {
                 && crate::retry::should_retry(&result)
                 && let Some(mut delay) = delays.next()
             {
-                let asked = crate::retry::retry_after(&result, (self.inner.clock)());
+                let asked = crate::retry::retry_after(&result, (self.inner.0.clock)());
                 // A server asking for more than the whole budget gets its answer back.
                 if asked.is_none_or(|asked| asked <= policy.max_total_delay) {
                     delay = delay.max(asked.unwrap_or_default());

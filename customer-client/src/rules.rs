@@ -160,24 +160,18 @@ pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Resul
 /// The request path must be the template with each `{name}` one segment wide, so
 /// no value can move the request to another resource (`..`, `/`, `?` and the like).
 fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(), Violation> {
-    // Both start with `/`: compare the segments after it.
-    let template: Vec<&str> = op.path.split('/').skip(1).collect();
-    let actual: Vec<&str> = url_path.split('/').skip(1).collect();
-    let placeholder = format!("{{{}}}", param.name);
     let shape_error = || Violation::new(param.name, "must be a single path segment");
-    // The base URL may carry a path stem of its own, so match from the end.
-    let offset = actual
-        .len()
-        .checked_sub(template.len())
-        .ok_or_else(shape_error)?;
+    // The base URL may carry a path stem of its own, so match from the end; no
+    // allocation (this runs on every request).
+    let mut actual = url_path.rsplit('/');
     let mut value = None;
-    for (expected, got) in template.iter().zip(&actual[offset..]) {
-        if *expected == placeholder {
-            value = Some(*got);
-        } else if expected.starts_with('{') {
-            continue;
-        } else if expected != got {
-            return Err(shape_error());
+    for expected in op.path.trim_start_matches('/').rsplit('/') {
+        let got = actual.next().ok_or_else(shape_error)?;
+        match expected.strip_prefix('{').and_then(|e| e.strip_suffix('}')) {
+            Some(name) if name == param.name => value = Some(got),
+            Some(_) => {}
+            None if expected != got => return Err(shape_error()),
+            None => {}
         }
     }
     let raw = value.ok_or_else(shape_error)?;
