@@ -82,6 +82,24 @@ impl Credentials {
         }
     }
 
+    /// `Bearer <JWT>` for `claims`, built in one string; `None` for HTTP Signature.
+    pub(crate) fn bearer(
+        &self,
+        claims: &crate::auth::jwt::Claims,
+    ) -> Option<Result<String, Error>> {
+        match self {
+            Self::JwtSharedSecret(key) => {
+                Some(key.jwt.token("Bearer ", claims).map_err(|e| Error::Config {
+                    setting: "credentials".to_owned(),
+                    message: format!("cannot sign the JWT: {e}"),
+                }))
+            }
+            other => other
+                .jwt(claims)
+                .map(|token| token.map(|token| format!("Bearer {token}"))),
+        }
+    }
+
     /// The name of the mode, as `CYBERSOURCE_AUTH` spells it.
     pub fn mode(&self) -> &'static str {
         match self {

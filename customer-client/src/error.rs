@@ -146,6 +146,16 @@ impl TransportError {
         }
     }
 
+    /// A connection that could not be made (for unit tests of what follows one).
+    #[cfg(test)]
+    pub(crate) fn connect_failed() -> Self {
+        Self {
+            connect: true,
+            timeout: false,
+            cause: Arc::new(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
+        }
+    }
+
     /// No answer within the client's timeout.
     pub(crate) fn timed_out() -> Self {
         Self {

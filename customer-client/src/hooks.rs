@@ -4,7 +4,8 @@
 //! - `pre`: checks the request against the spec's rules (nothing is sent when one
 //!   is broken), puts exactly the documented headers on it, and signs it
 //!   (`auth/`) when the client has credentials;
-//! - `exec`: sends it, reads the whole answer into memory, and registers a success
+//! - `exec`: sends it (`transport.rs`), reads the whole answer into memory, and
+//!   repeats it as the retry policy allows; registers a success
 //!   body so that, if progenitor cannot decode it, the error still finds its status
 //!   and correlation id (progenitor reports only the bytes);
 //! - `post`: hands every error status, every body that could not be read whole, and
@@ -153,7 +154,7 @@ impl Client {
         match &self.inner.0.credentials {
             Some(credentials) => {
                 let now = (self.inner.0.clock)();
-                // Only a JWT has an id; a fresh one costs a call to the OS's RNG.
+                // Only a JWT has an id; HTTP Signature requests do not draw one.
                 let token_id = match credentials {
                     crate::Credentials::HttpSignature(_) => String::new(),
                     _ => (self.inner.0.ids)(),
@@ -321,7 +322,7 @@ fn assemble(url: reqwest::Url, answer: transport::Answer) -> reqwest::Response {
 }
 
 /// The placeholder response for an exchange that got no answer (see [`NoAnswer`]).
-fn no_answer(url: reqwest::Url, error: TransportError) -> reqwest::Response {
+pub(crate) fn no_answer(url: reqwest::Url, error: TransportError) -> reqwest::Response {
     let mut response = with_url(url, Bytes::new());
     // Never seen by callers: `post` turns every `NoAnswer` into an error first.
     *response.status_mut() = reqwest::StatusCode::BAD_GATEWAY;

@@ -95,6 +95,25 @@ mod tests {
     }
 
     #[test]
+    fn failed_connections_and_busy_statuses_are_worth_another_attempt() {
+        let url = reqwest::Url::parse("http://x/tms").unwrap();
+        let refused =
+            crate::hooks::no_answer(url.clone(), crate::error::TransportError::connect_failed());
+        assert!(should_retry(&refused));
+        let timed_out = crate::hooks::no_answer(url, crate::error::TransportError::timed_out());
+        assert!(!should_retry(&timed_out), "may have reached the server");
+        for (status, retry) in [(503, true), (429, true), (500, false), (200, false)] {
+            let mut response = http::Response::new(reqwest::Body::from(""));
+            *response.status_mut() = reqwest::StatusCode::from_u16(status).unwrap();
+            assert_eq!(
+                should_retry(&reqwest::Response::from(response)),
+                retry,
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
     fn only_safe_requests_repeat() {
         let url = reqwest::Url::parse("http://x/tms").unwrap();
         let get = reqwest::Request::new(reqwest::Method::GET, url.clone());

@@ -79,11 +79,11 @@ pub fn authenticate(
                 &key.hmac_key,
             );
             added.push((MERCHANT_ID, value(&key.merchant_id, false)?));
-            added.push((DATE, value(&date, false)?));
-            if let Some(digest) = &signed.digest {
-                added.push((DIGEST, value(digest, true)?));
+            added.push((DATE, owned_value(date, false)?));
+            if let Some(digest) = signed.digest {
+                added.push((DIGEST, owned_value(digest, true)?));
             }
-            added.push((SIGNATURE, value(&signed.signature, true)?));
+            added.push((SIGNATURE, owned_value(signed.signature, true)?));
         }
         jwt_credentials => {
             let claims = jwt::claims(&token_input(
@@ -96,11 +96,11 @@ pub fn authenticate(
                 now,
                 token_id,
             ));
-            let token = jwt_credentials
-                .jwt(&claims)
+            let bearer = jwt_credentials
+                .bearer(&claims)
                 .ok_or("these credentials do not sign JWTs")?
                 .map_err(|e| e.to_string())?;
-            added.push((AUTHORIZATION, value(&format!("Bearer {token}"), true)?));
+            added.push((AUTHORIZATION, owned_value(bearer, true)?));
         }
     }
     // Insert, not append: a retried request is signed again over its old headers.
@@ -135,6 +135,14 @@ fn token_input<'a>(
             .unwrap_or(0),
         token_id,
     }
+}
+
+/// Like [`value`], keeping the string's memory instead of copying it.
+fn owned_value(text: String, sensitive: bool) -> Result<HeaderValue, String> {
+    let mut value = HeaderValue::from_maybe_shared(bytes::Bytes::from(text))
+        .map_err(|_| "an authentication header is not valid header text".to_owned())?;
+    value.set_sensitive(sensitive);
+    Ok(value)
 }
 
 fn value(text: &str, sensitive: bool) -> Result<HeaderValue, String> {
