@@ -151,10 +151,18 @@ impl ClientBuilder {
             let setting = setting.to_owned();
             move |message: String| Error::Config { setting, message }
         };
+        // One TLS configuration for both transports: loading the system's trust store
+        // is most of the cost of building a client.
+        let tls = crate::transport::tls_config().map_err(config("TLS"))?;
+        // reqwest takes a preconfigured TLS setup as it is: offer HTTP/2 and HTTP/1.1,
+        // as reqwest itself does (hyper-rustls sets the same for the direct transport).
+        let mut reqwest_tls = tls.clone();
+        reqwest_tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         let mut http = reqwest::Client::builder()
             .user_agent(crate::USER_AGENT)
             .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout);
+            .connect_timeout(self.connect_timeout)
+            .use_preconfigured_tls(reqwest_tls);
         if let Some(proxy) = &self.proxy {
             // reqwest's message would repeat the URL, which may hold a password.
             let proxy = reqwest::Proxy::all(proxy).map_err(|_| {
@@ -167,7 +175,7 @@ impl ClientBuilder {
             .map_err(|e| config("HTTP client")(e.to_string()))?;
         let base_url = self.environment.base_url().to_owned();
         let transport =
-            Transport::for_base_url(&base_url, self.proxy.is_some(), self.connect_timeout)
+            Transport::for_base_url(&base_url, self.proxy.is_some(), self.connect_timeout, tls)
                 .map_err(config("HTTP client"))?;
         Ok(Client::new_with_client(
             &base_url,

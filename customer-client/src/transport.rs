@@ -51,12 +51,13 @@ impl Transport {
         base_url: &str,
         explicit_proxy: bool,
         connect_timeout: Duration,
+        tls: rustls::ClientConfig,
     ) -> Result<Self, String> {
         let from_env = hyper_util::client::proxy::matcher::Matcher::from_env();
         if explicit_proxy || proxied(base_url, &from_env)? {
             return Ok(Self::Reqwest);
         }
-        direct_client(connect_timeout).map(|client| Self::Direct(Arc::new(client)))
+        Ok(Self::Direct(Arc::new(direct_client(connect_timeout, tls))))
     }
 
     /// Which way requests go, for Debug output.
@@ -80,19 +81,25 @@ fn proxied(
     Ok(proxies.intercept(&uri).is_some())
 }
 
-/// hyper-util's client configured as reqwest configures its own (TCP no-delay and
-/// keep-alive, 90 s idle pool, HTTP/1.1 and HTTP/2 by ALPN, rustls with the
-/// operating system's verifier), with a connect timeout that covers TCP and TLS.
-fn direct_client(connect_timeout: Duration) -> Result<DirectClient, String> {
+/// rustls as reqwest configures it: the process's crypto provider (aws-lc-rs unless
+/// the application installed another), the safe protocol versions, and the operating
+/// system's certificate verifier.
+pub(crate) fn tls_config() -> Result<rustls::ClientConfig, String> {
     use rustls_platform_verifier::BuilderVerifierExt as _;
     let provider = rustls::crypto::CryptoProvider::get_default()
         .cloned()
         .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .and_then(|builder| builder.with_platform_verifier())
-        .map_err(|e| format!("TLS: {e}"))?
-        .with_no_client_auth();
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth())
+}
+
+/// hyper-util's client configured as reqwest configures its own (TCP no-delay and
+/// keep-alive, 90 s idle pool, HTTP/1.1 and HTTP/2 by ALPN, `tls`), with a connect
+/// timeout that covers TCP and TLS.
+fn direct_client(connect_timeout: Duration, tls: rustls::ClientConfig) -> DirectClient {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
     http.set_nodelay(true);
@@ -112,10 +119,10 @@ fn direct_client(connect_timeout: Duration) -> Result<DirectClient, String> {
         .timer(hyper_util::rt::TokioTimer::new())
         .pool_timer(hyper_util::rt::TokioTimer::new())
         .pool_idle_timeout(Duration::from_secs(90));
-    Ok(builder.build(ConnectTimeout {
+    builder.build(ConnectTimeout {
         inner: https,
         timeout: connect_timeout,
-    }))
+    })
 }
 
 /// An answer read whole (or as far as it could be), or no answer.
