@@ -196,10 +196,14 @@ pub(crate) async fn send_direct(
                     return Ok(Some(crate::hooks::BodyFailure::Interrupted(reason)));
                 }
             };
-            // Trailers carry nothing the client reads.
+            // Trailers carry nothing the client reads; an empty frame (HTTP/2 often
+            // ends a body with one) would only force a copy of the first chunk.
             let Ok(chunk) = frame.into_data() else {
                 continue;
             };
+            if chunk.is_empty() {
+                continue;
+            }
             length += chunk.len();
             if length > limit {
                 return Ok(Some(crate::hooks::BodyFailure::TooLarge { limit }));
