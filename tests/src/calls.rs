@@ -161,3 +161,18 @@ pub fn client_for(base_url: &str) -> Client {
     let environment = customer_client::Environment::custom(base_url).expect("test base URL");
     Client::builder(environment).build().expect("client builds")
 }
+
+/// Builds a client from `builder` and retrieves customer `id`, the error converted.
+pub async fn built_and_get(
+    builder: customer_client::ClientBuilder,
+    id: &str,
+) -> Result<ResponseValue<types::Customer>, Error> {
+    builder
+        .build()
+        .expect("client builds")
+        .get_customer()
+        .customer_id(id)
+        .send()
+        .await
+        .map_err(Error::from)
+}

@@ -102,14 +102,7 @@ fn both(url: &str) -> [(&'static str, ClientBuilder); 2] {
 async fn get(
     builder: ClientBuilder,
 ) -> Result<customer_client::ResponseValue<customer_client::types::Customer>, Error> {
-    builder
-        .build()
-        .unwrap()
-        .get_customer()
-        .customer_id(ID)
-        .send()
-        .await
-        .map_err(Error::from)
+    tests::calls::built_and_get(builder, ID).await
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use customer_client::{Client, Environment, Error, types};
-use tests::calls::signing_builder;
+use tests::calls::{built_and_get, signing_builder};
 use tests::scripted::{answer, scripted};
 
 const ID: &str = "F2F3ADA770102B51E053A2598D0A9078";
@@ -98,15 +98,7 @@ async fn a_refused_connection_is_a_retryable_connect_error_both_ways() {
     let direct = Client::builder(Environment::custom(&url).unwrap());
     let proxied = Client::builder(Environment::custom("http://tms.test").unwrap()).proxy(&url);
     for (way, builder) in [("direct", direct), ("proxy", proxied)] {
-        let error = builder
-            .build()
-            .unwrap()
-            .get_customer()
-            .customer_id(ID)
-            .send()
-            .await
-            .map_err(Error::from)
-            .unwrap_err();
+        let error = built_and_get(builder, ID).await.unwrap_err();
         let Error::Transport(cause) = &error else {
             panic!("{way}: {error:?}");
         };
@@ -133,17 +125,10 @@ async fn the_connect_timeout_covers_the_tls_handshake() {
         }
     });
     let started = std::time::Instant::now();
-    let error = Client::builder(Environment::custom(&url).unwrap())
+    let builder = Client::builder(Environment::custom(&url).unwrap())
         .connect_timeout(Duration::from_millis(300))
-        .timeout(Duration::from_secs(120))
-        .build()
-        .unwrap()
-        .get_customer()
-        .customer_id(ID)
-        .send()
-        .await
-        .map_err(Error::from)
-        .unwrap_err();
+        .timeout(Duration::from_secs(120));
+    let error = built_and_get(builder, ID).await.unwrap_err();
     assert!(
         matches!(error, Error::Timeout { status: None, .. }),
         "{error:?}"
