@@ -66,6 +66,7 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     retry: Option<RetryPolicy>,
     proxy: Option<String>,
+    extra_roots: Vec<Vec<u8>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -145,6 +146,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the certificate authority `der` (a DER-encoded certificate) besides the
+    /// operating system's, e.g. the private CA of a TLS-inspecting proxy or a test
+    /// server.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(der.into());
+        self
+    }
+
     /// Builds the client: one connection pool (rustls TLS), shared by every clone.
     pub fn build(self) -> Result<Client, Error> {
         let config = |setting: &str| {
@@ -153,7 +162,7 @@ impl ClientBuilder {
         };
         // One TLS configuration for both transports: loading the system's trust store
         // is most of the cost of building a client.
-        let tls = crate::transport::tls_config().map_err(config("TLS"))?;
+        let tls = crate::transport::tls_config(&self.extra_roots).map_err(config("TLS"))?;
         // reqwest takes a preconfigured TLS setup as it is: offer HTTP/2 and HTTP/1.1,
         // as reqwest itself does (hyper-rustls sets the same for the direct transport).
         let mut reqwest_tls = tls.clone();
@@ -226,6 +235,7 @@ impl Client {
             max_response_bytes: ClientBuilder::DEFAULT_MAX_RESPONSE_BYTES,
             retry: None,
             proxy: None,
+            extra_roots: Vec::new(),
         }
     }
 

@@ -83,16 +83,30 @@ fn proxied(
 
 /// rustls as reqwest configures it: the process's crypto provider (aws-lc-rs unless
 /// the application installed another), the safe protocol versions, and the operating
-/// system's certificate verifier.
-pub(crate) fn tls_config() -> Result<rustls::ClientConfig, String> {
-    use rustls_platform_verifier::BuilderVerifierExt as _;
+/// system's certificate verifier, trusting `extra_roots` (DER) as well.
+pub(crate) fn tls_config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, String> {
     let provider = rustls::crypto::CryptoProvider::get_default()
         .cloned()
         .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+    let roots = extra_roots
+        .iter()
+        .map(|der| rustls::pki_types::CertificateDer::from(der.clone()));
+    #[cfg(not(target_os = "android"))]
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+            .map_err(|e| e.to_string())?;
+    #[cfg(target_os = "android")]
+    let verifier = match roots.len() {
+        0 => {
+            rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| e.to_string())?
+        }
+        _ => return Err("extra root certificates are not supported on Android".to_owned()),
+    };
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .and_then(|builder| builder.with_platform_verifier())
         .map_err(|e| e.to_string())?
+        .dangerous() // Not dangerous: the platform's verifier, as `with_platform_verifier` sets it.
+        .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth())
 }
 

@@ -160,3 +160,114 @@ fn a_proxy_url_stays_out_of_debug_output_and_errors() {
         "{error:?}"
     );
 }
+
+/// A TLS server on 127.0.0.1 with the fixture certificate (`tests/fixtures/tls/`:
+/// a test CA and a server certificate for 127.0.0.1 it signed, valid until 2126),
+/// offering `alpn`, answering every request with a customer. Returns its base URL and
+/// the HTTP versions of the requests it served.
+async fn tls_server(
+    alpn: &[&[u8]],
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<http::Version>>>) {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    let certificate = rustls::pki_types::CertificateDer::from(
+        std::fs::read(tests::fixture_path("tls/server.der")).unwrap(),
+    );
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
+        std::fs::read(tests::fixture_path("tls/server.key.der"))
+            .unwrap()
+            .into(),
+    );
+    let mut config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![certificate], key)
+    .unwrap();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let versions = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = versions.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (acceptor, seen) = (acceptor.clone(), seen.clone());
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
+                let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+                    seen.lock().unwrap().push(request.version());
+                    async move {
+                        let body = format!("{{\"id\": \"{ID}\"}}");
+                        hyper::Response::builder()
+                            .header("content-type", "application/json;charset=utf-8")
+                            .header("v-c-correlation-id", "corr-tls")
+                            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                    }
+                });
+                let io = TokioIo::new(tls);
+                let _ = if h2 {
+                    hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                        .serve_connection(io, service)
+                        .await
+                } else {
+                    hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, service)
+                        .await
+                };
+            });
+        }
+    });
+    (url, versions)
+}
+
+fn test_ca() -> Vec<u8> {
+    std::fs::read(tests::fixture_path("tls/ca.der")).unwrap()
+}
+
+#[tokio::test]
+async fn tls_goes_to_http2_when_offered_and_http1_otherwise() {
+    for (alpn, expected) in [
+        (&[&b"h2"[..], b"http/1.1"][..], http::Version::HTTP_2),
+        (&[&b"http/1.1"[..]][..], http::Version::HTTP_11),
+    ] {
+        let (url, versions) = tls_server(alpn).await;
+        let builder =
+            Client::builder(Environment::custom(&url).unwrap()).add_root_certificate(test_ca());
+        let customer = built_and_get(builder, ID).await.unwrap();
+        assert_eq!(customer.id.as_deref(), Some(ID));
+        assert_eq!(
+            customer_client::ResponseExt::correlation_id(&customer),
+            Some("corr-tls")
+        );
+        assert_eq!(*versions.lock().unwrap(), vec![expected]);
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_the_client_does_not_trust_is_refused() {
+    let (url, versions) = tls_server(&[b"http/1.1"]).await;
+    // Not the test CA: only the operating system's roots, which never signed it.
+    let error = built_and_get(Client::builder(Environment::custom(&url).unwrap()), ID)
+        .await
+        .unwrap_err();
+    let Error::Transport(cause) = &error else {
+        panic!("{error:?}");
+    };
+    assert!(cause.is_connect(), "{cause:?}");
+    assert!(
+        format!("{cause:?}").contains("certificate"),
+        "names the certificate problem: {cause:?}"
+    );
+    assert!(versions.lock().unwrap().is_empty(), "nothing was served");
+    // A certificate that is not DER is a configuration error, not a silent no-op.
+    let error = Client::builder(Environment::Sandbox)
+        .add_root_certificate(b"not a certificate".to_vec())
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config { .. }), "{error:?}");
+}
