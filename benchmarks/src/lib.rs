@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use customer_client::types;
+use customer_client::{ClientBuilder, types};
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
@@ -265,8 +265,8 @@ pub async fn reqwest_post(
 pub fn reqwest_client() -> reqwest::Client {
     reqwest::Client::builder()
         .user_agent(customer_client::USER_AGENT)
-        .timeout(std::time::Duration::from_secs(30))
-        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(ClientBuilder::DEFAULT_TIMEOUT)
+        .connect_timeout(ClientBuilder::DEFAULT_CONNECT_TIMEOUT)
         .build()
         .expect("a reqwest client")
 }
@@ -289,12 +289,9 @@ pub fn raw_hyper_client() -> RawClient {
 /// The same GET through raw hyper, with the same typed decode, within the same 30 s
 /// timeout as the other contenders (a production client has one; it costs a timer).
 pub async fn raw_hyper_get(client: &RawClient, base_url: &str) -> types::Customer {
-    tokio::time::timeout(
-        std::time::Duration::from_secs(30),
-        raw_get(client, base_url),
-    )
-    .await
-    .expect("an answer within 30 s")
+    tokio::time::timeout(ClientBuilder::DEFAULT_TIMEOUT, raw_get(client, base_url))
+        .await
+        .expect("an answer within 30 s")
 }
 
 async fn raw_get(client: &RawClient, base_url: &str) -> types::Customer {

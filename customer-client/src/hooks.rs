@@ -104,7 +104,7 @@ impl ClientHooks<ClientContext> for Client {
         // Boxed: the exchange is most of the state of a call, and an unboxed future
         // this size is copied whole each time a caller moves it (into a task, a
         // timeout, a span).
-        Box::pin(self.attempts(request).instrument(span)).await
+        Ok(Box::pin(self.attempts(request).instrument(span)).await)
     }
 
     async fn post<E>(
@@ -168,25 +168,24 @@ impl Client {
     /// Sends `request` once and reads the answer whole; no answer is a placeholder
     /// response carrying [`NoAnswer`].
     async fn send(&self, request: reqwest::Request) -> reqwest::Response {
+        let settings = &self.inner.0;
         let url = request.url().clone();
-        let limit = self.inner.0.max_response_bytes;
-        match &self.inner.0.transport {
+        let limit = settings.max_response_bytes;
+        let exchange = match &settings.transport {
             Transport::Direct(client) => {
-                match transport::send_direct(client, request, self.inner.0.timeout, limit).await {
-                    Exchange::Answered(answer) => assemble(url, answer),
-                    Exchange::Failed(error) => no_answer(url, error),
-                }
+                transport::send_direct(client, request, settings.timeout, limit).await
             }
-            Transport::Reqwest => match self.client().execute(request).await {
-                Ok(response) => assemble(url, buffer(response, limit).await),
-                Err(error) => no_answer(url, TransportError::from_reqwest(error)),
-            },
+            Transport::Reqwest => transport::send_via_reqwest(self.client(), request, limit).await,
+        };
+        match exchange {
+            Exchange::Answered(answer) => assemble(url, answer),
+            Exchange::Failed(error) => no_answer(url, error),
         }
     }
 
     /// Sends `request`, and repeats it as the retry policy allows; inside the
     /// operation's span, which records the outcome.
-    async fn attempts(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+    async fn attempts(&self, request: reqwest::Request) -> reqwest::Response {
         let span = tracing::Span::current();
         let started = std::time::Instant::now();
         if tracing::enabled!(tracing::Level::TRACE)
@@ -227,62 +226,19 @@ impl Client {
             }
             span.record("duration_ms", started.elapsed().as_millis() as u64);
             if result.extensions().get::<NoAnswer>().is_none() {
-                let response = &result;
-                span.record("status", response.status().as_u16());
+                span.record("status", result.status().as_u16());
                 if let Some(id) = crate::response::header(
-                    response.headers(),
+                    result.headers(),
                     crate::response::names::CORRELATION_ID,
                 ) {
                     span.record("correlation_id", id);
                 }
                 if tracing::enabled!(tracing::Level::TRACE) {
-                    tracing::trace!(body = %crate::mask::body(&buffered_body(response)), "response body");
+                    tracing::trace!(body = %crate::mask::body(&buffered_body(&result)), "response body");
                 }
             }
-            return Ok(result);
+            return result;
         }
-    }
-}
-
-/// Reads the body of a reqwest response (up to `limit` bytes). A body that cannot be
-/// read whole is marked with a [`BodyFailure`], keeping the status and headers that
-/// did arrive.
-async fn buffer(mut response: reqwest::Response, limit: usize) -> transport::Answer {
-    let content_length = response.content_length();
-    let (mut head, ()) = http::Response::new(()).into_parts();
-    head.status = response.status();
-    head.version = response.version();
-    // Moved, not copied: reading the body does not need them.
-    head.headers = std::mem::take(response.headers_mut());
-    let expected = content_length.unwrap_or(0).min(limit as u64) as usize;
-    let mut body = Vec::with_capacity(expected);
-    let mut failure = None;
-    if content_length.is_some_and(|length| length > limit as u64) {
-        failure = Some(BodyFailure::TooLarge { limit });
-    } else {
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) if body.len() + chunk.len() > limit => {
-                    failure = Some(BodyFailure::TooLarge { limit });
-                    break;
-                }
-                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-                Ok(None) => break,
-                Err(e) if e.is_timeout() => {
-                    failure = Some(BodyFailure::TimedOut);
-                    break;
-                }
-                Err(e) => {
-                    failure = Some(BodyFailure::Interrupted(error_chain(&e)));
-                    break;
-                }
-            }
-        }
-    }
-    transport::Answer {
-        head,
-        body: transport::Body::Joined(body),
-        failure,
     }
 }
 

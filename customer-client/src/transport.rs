@@ -29,6 +29,7 @@ use http_body_util::BodyExt as _;
 use hyper_util::client::legacy::connect::HttpConnector;
 
 use crate::error::TransportError;
+use crate::hooks::BodyFailure;
 
 type Connector = ConnectTimeout<hyper_rustls::HttpsConnector<HttpConnector>>;
 
@@ -151,7 +152,7 @@ pub(crate) enum Exchange {
 pub(crate) struct Answer {
     pub head: http::response::Parts,
     pub body: Body,
-    pub failure: Option<crate::hooks::BodyFailure>,
+    pub failure: Option<BodyFailure>,
 }
 
 /// A body read into memory: one chunk as it arrived (not copied), or the chunks joined.
@@ -195,52 +196,9 @@ pub(crate) async fn send_direct(
     let mut body = Body::Joined(Vec::new());
     let exchange = async {
         let response = client.request(request).await?;
-        let (parts, mut incoming) = response.into_parts();
-        let declared = content_length(&parts.headers);
+        let (parts, incoming) = response.into_parts();
         head = Some(parts);
-        if declared.is_some_and(|length| length > limit as u64) {
-            return Ok(Some(crate::hooks::BodyFailure::TooLarge { limit }));
-        }
-        let mut length = 0usize;
-        while let Some(frame) = incoming.frame().await {
-            let frame = match frame {
-                Ok(frame) => frame,
-                Err(e) => {
-                    let reason = crate::hooks::error_chain(&e);
-                    return Ok(Some(crate::hooks::BodyFailure::Interrupted(reason)));
-                }
-            };
-            // Trailers carry nothing the client reads; an empty frame (HTTP/2 often
-            // ends a body with one) would only force a copy of the first chunk.
-            let Ok(chunk) = frame.into_data() else {
-                continue;
-            };
-            if chunk.is_empty() {
-                continue;
-            }
-            length += chunk.len();
-            if length > limit {
-                return Ok(Some(crate::hooks::BodyFailure::TooLarge { limit }));
-            }
-            body = match std::mem::replace(&mut body, Body::Joined(Vec::new())) {
-                Body::Joined(joined) if joined.is_empty() => Body::Chunk(chunk),
-                Body::Chunk(first) => {
-                    let mut joined = Vec::with_capacity(
-                        declared
-                            .map_or(0, |d| d as usize)
-                            .max(first.len() + chunk.len()),
-                    );
-                    joined.extend_from_slice(&first);
-                    joined.extend_from_slice(&chunk);
-                    Body::Joined(joined)
-                }
-                Body::Joined(mut joined) => {
-                    joined.extend_from_slice(&chunk);
-                    Body::Joined(joined)
-                }
-            };
-        }
-        Ok::<_, hyper_util::client::legacy::Error>(None)
+        Ok::<_, hyper_util::client::legacy::Error>(read_body(incoming, limit, &mut body).await)
     };
     let outcome = tokio::time::timeout(timeout, exchange).await;
     match (outcome, head) {
@@ -253,7 +211,7 @@ pub(crate) async fn send_direct(
         (Err(_elapsed), Some(head)) => Exchange::Answered(Answer {
             head,
             body,
-            failure: Some(crate::hooks::BodyFailure::TimedOut),
+            failure: Some(BodyFailure::TimedOut),
         }),
         (Err(_elapsed), None) => Exchange::Failed(TransportError::timed_out()),
         // An answer is only ever complete after its head arrived.
@@ -261,13 +219,84 @@ pub(crate) async fn send_direct(
     }
 }
 
-fn content_length(headers: &http::HeaderMap) -> Option<u64> {
-    headers
-        .get(http::header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .parse()
-        .ok()
+/// Sends `request` through reqwest (the proxy path) and reads the answer; reqwest
+/// applies the timeouts.
+pub(crate) async fn send_via_reqwest(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    limit: usize,
+) -> Exchange {
+    let response = match client.execute(request).await {
+        Ok(response) => response,
+        Err(e) => return Exchange::Failed(TransportError::from_reqwest(e)),
+    };
+    let (head, incoming) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let mut body = Body::Joined(Vec::new());
+    let failure = read_body(incoming, limit, &mut body).await;
+    Exchange::Answered(Answer {
+        head,
+        body,
+        failure,
+    })
+}
+
+/// Reads `incoming` into `body`, up to `limit` bytes; a body announced as longer is
+/// refused before reading. A single chunk is kept as it arrived, without a copy.
+/// Returns why the body is not whole, if it is not.
+async fn read_body<B>(mut incoming: B, limit: usize, body: &mut Body) -> Option<BodyFailure>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: std::error::Error + 'static,
+{
+    let declared = incoming.size_hint().exact();
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Some(BodyFailure::TooLarge { limit });
+    }
+    let mut length = 0usize;
+    while let Some(frame) = incoming.frame().await {
+        let frame = match frame {
+            Ok(frame) => frame,
+            // reqwest reports its own timeout through the body.
+            Err(e) if is_reqwest_timeout(&e) => return Some(BodyFailure::TimedOut),
+            Err(e) => return Some(BodyFailure::Interrupted(crate::hooks::error_chain(&e))),
+        };
+        // Trailers carry nothing the client reads; an empty frame (HTTP/2 often
+        // ends a body with one) would only force a copy of the first chunk.
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
+        if chunk.is_empty() {
+            continue;
+        }
+        length += chunk.len();
+        if length > limit {
+            return Some(BodyFailure::TooLarge { limit });
+        }
+        *body = match std::mem::replace(body, Body::Joined(Vec::new())) {
+            Body::Joined(joined) if joined.is_empty() => Body::Chunk(chunk),
+            Body::Chunk(first) => {
+                let mut joined = Vec::with_capacity(
+                    declared
+                        .map_or(0, |d| d as usize)
+                        .max(first.len() + chunk.len()),
+                );
+                joined.extend_from_slice(&first);
+                joined.extend_from_slice(&chunk);
+                Body::Joined(joined)
+            }
+            Body::Joined(mut joined) => {
+                joined.extend_from_slice(&chunk);
+                Body::Joined(joined)
+            }
+        };
+    }
+    None
+}
+
+fn is_reqwest_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    error
+        .downcast_ref::<reqwest::Error>()
+        .is_some_and(reqwest::Error::is_timeout)
 }
 
 /// A connector that gives up after `timeout`: TCP and TLS together, as reqwest's
