@@ -73,7 +73,10 @@ impl Credentials {
     }
 
     /// A JWT carrying `claims`, for the JWT modes (`None` for HTTP Signature).
-    pub(crate) fn jwt(&self, claims: &crate::auth::jwt::Claims) -> Option<Result<String, Error>> {
+    pub(crate) fn jwt(
+        &self,
+        claims: &crate::auth::jwt::Claims<'_>,
+    ) -> Option<Result<String, Error>> {
         match self {
             Self::JwtSharedSecret(key) => Some(key.jwt(claims)),
             #[cfg(feature = "p12")]
@@ -85,7 +88,7 @@ impl Credentials {
     /// `Bearer <JWT>` for `claims`, built in one string; `None` for HTTP Signature.
     pub(crate) fn bearer(
         &self,
-        claims: &crate::auth::jwt::Claims,
+        claims: &crate::auth::jwt::Claims<'_>,
     ) -> Option<Result<String, Error>> {
         match self {
             Self::JwtSharedSecret(key) => {
@@ -167,7 +170,7 @@ impl SharedSecret {
 
 impl SharedSecret {
     /// A JWT (HS256) carrying `claims`, with this key's id as `kid`.
-    pub fn jwt(&self, claims: &crate::auth::jwt::Claims) -> Result<String, Error> {
+    pub fn jwt(&self, claims: &crate::auth::jwt::Claims<'_>) -> Result<String, Error> {
         self.jwt.token("", claims).map_err(|e| Error::Config {
             setting: "credentials".to_owned(),
             message: format!("cannot sign the JWT: {e}"),
@@ -275,7 +278,7 @@ impl P12Key {
     }
 
     /// A JWT (RS256) carrying `claims`, with the certificate's serialNumber as `kid`.
-    pub fn jwt(&self, claims: &crate::auth::jwt::Claims) -> Result<String, Error> {
+    pub fn jwt(&self, claims: &crate::auth::jwt::Claims<'_>) -> Result<String, Error> {
         crate::auth::jwt::token(claims, jsonwebtoken::Algorithm::RS256, &self.kid, &self.key)
             .map_err(|e| signing_error(&e))
     }

@@ -7,6 +7,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::http_signature::has_digest;
@@ -36,59 +38,69 @@ pub struct TokenInput<'a> {
 }
 
 /// The claims of a CyberSource request token. Fields are in sorted order, as the
-/// official SDK serialises them.
+/// official SDK serialises them. The strings borrow from the [`TokenInput`] they were
+/// made from, so signing a request copies none of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Claims {
+pub struct Claims<'a> {
     /// Base64 SHA-256 of the body (POST, PUT, PATCH).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub digest: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default, borrow)]
+    pub digest: Option<Cow<'a, str>>,
     /// `SHA-256` when there is a digest.
     #[serde(
         rename = "digestAlgorithm",
         skip_serializing_if = "Option::is_none",
-        default
+        default,
+        borrow
     )]
-    pub digest_algorithm: Option<String>,
+    pub digest_algorithm: Option<Cow<'a, str>>,
     /// Expiry: `iat + 120`.
     pub exp: u64,
     /// Issue time, seconds since the Unix epoch.
     pub iat: u64,
     /// Issuer: the merchant id, or the portfolio id with MetaKey.
-    pub iss: String,
+    #[serde(borrow)]
+    pub iss: Cow<'a, str>,
     /// Token id.
-    pub jti: String,
+    #[serde(borrow)]
+    pub jti: Cow<'a, str>,
     /// The API host.
-    #[serde(rename = "request-host")]
-    pub request_host: String,
+    #[serde(rename = "request-host", borrow)]
+    pub request_host: Cow<'a, str>,
     /// Upper-case HTTP method.
-    #[serde(rename = "request-method")]
-    pub request_method: String,
+    #[serde(rename = "request-method", borrow)]
+    pub request_method: Cow<'a, str>,
     /// Path with query.
-    #[serde(rename = "request-resource-path")]
-    pub request_resource_path: String,
+    #[serde(rename = "request-resource-path", borrow)]
+    pub request_resource_path: Cow<'a, str>,
     /// Always `"2"`.
-    #[serde(rename = "v-c-jwt-version")]
-    pub jwt_version: String,
+    #[serde(rename = "v-c-jwt-version", borrow)]
+    pub jwt_version: Cow<'a, str>,
     /// The merchant id.
-    #[serde(rename = "v-c-merchant-id")]
-    pub merchant_id: String,
+    #[serde(rename = "v-c-merchant-id", borrow)]
+    pub merchant_id: Cow<'a, str>,
 }
 
-/// The claims for `input`.
-pub fn claims(input: &TokenInput<'_>) -> Claims {
+/// The claims for `input`, borrowing its strings.
+pub fn claims<'a>(input: &TokenInput<'a>) -> Claims<'a> {
     let digest = has_digest(input.method).then(|| super::http_signature::sha256_base64(input.body));
+    // Standard methods are upper case already; only an extension method is copied.
+    let request_method = if input.method.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(input.method.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(input.method)
+    };
     Claims {
-        digest_algorithm: digest.as_ref().map(|_| "SHA-256".to_owned()),
-        digest,
+        digest_algorithm: digest.as_ref().map(|_| Cow::Borrowed("SHA-256")),
+        digest: digest.map(Cow::Owned),
         exp: input.issued_at + LIFETIME_SECONDS,
         iat: input.issued_at,
-        iss: input.issuer.to_owned(),
-        jti: input.token_id.to_owned(),
-        request_host: input.host.to_owned(),
-        request_method: input.method.to_ascii_uppercase(),
-        request_resource_path: input.request_target.to_owned(),
-        jwt_version: "2".to_owned(),
-        merchant_id: input.merchant_id.to_owned(),
+        iss: Cow::Borrowed(input.issuer),
+        jti: Cow::Borrowed(input.token_id),
+        request_host: Cow::Borrowed(input.host),
+        request_method,
+        request_resource_path: Cow::Borrowed(input.request_target),
+        jwt_version: Cow::Borrowed("2"),
+        merchant_id: Cow::Borrowed(input.merchant_id),
     }
 }
 
@@ -100,15 +112,16 @@ pub fn header(algorithm: Algorithm, kid: &str) -> Header {
     header
 }
 
-/// An HS256 signer prepared once per credentials: the encoded header and the HMAC key
-/// are computed when the credentials are made, so each token costs one claims
-/// serialisation, two base64 encodings and one HMAC. jsonwebtoken's `encode` rebuilds
-/// both for every token (about a third of its time, BENCHMARKS.md); the tokens are
-/// byte-identical (tested against it).
+/// An HS256 signer prepared once per credentials: the encoded header, and the HMAC
+/// state after the key and that header, are computed when the credentials are made,
+/// so each token costs one claims serialisation, two base64 encodings and the HMAC of
+/// the claims alone. jsonwebtoken's `encode` rebuilds all of it for every token
+/// (BENCHMARKS.md); the tokens are byte-identical (tested against it).
 pub(crate) struct Hs256 {
     /// `base64url(header JSON) + "."`.
     encoded_header: String,
-    key: aws_lc_rs::hmac::Key,
+    /// HMAC-SHA256 under the secret, having absorbed `encoded_header`.
+    after_header: aws_lc_rs::hmac::Context,
 }
 
 impl Hs256 {
@@ -116,22 +129,33 @@ impl Hs256 {
         let mut encoded_header =
             URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header(Algorithm::HS256, kid))?);
         encoded_header.push('.');
+        let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret);
+        let mut after_header = aws_lc_rs::hmac::Context::with_key(&key);
+        after_header.update(encoded_header.as_bytes());
         Ok(Self {
             encoded_header,
-            key: aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret),
+            after_header,
         })
     }
 
     /// The compact token for `claims`, after `prefix` (e.g. `Bearer `).
-    pub(crate) fn token(&self, prefix: &str, claims: &Claims) -> Result<String, serde_json::Error> {
-        let claims = serde_json::to_vec(claims)?;
+    pub(crate) fn token(
+        &self,
+        prefix: &str,
+        claims: &Claims<'_>,
+    ) -> Result<String, serde_json::Error> {
+        let mut json = Vec::with_capacity(384);
+        serde_json::to_writer(&mut json, claims)?;
         let mut token = String::with_capacity(
-            prefix.len() + self.encoded_header.len() + claims.len() * 4 / 3 + 48,
+            prefix.len() + self.encoded_header.len() + json.len() * 4 / 3 + 48,
         );
         token.push_str(prefix);
         token.push_str(&self.encoded_header);
-        URL_SAFE_NO_PAD.encode_string(&claims, &mut token);
-        let tag = aws_lc_rs::hmac::sign(&self.key, &token.as_bytes()[prefix.len()..]);
+        let claims_start = token.len();
+        URL_SAFE_NO_PAD.encode_string(&json, &mut token);
+        let mut hmac = self.after_header.clone();
+        hmac.update(&token.as_bytes()[claims_start..]);
+        let tag = hmac.sign();
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(tag.as_ref(), &mut token);
         Ok(token)
@@ -140,7 +164,7 @@ impl Hs256 {
 
 /// Signs `claims` into a compact JWT with header `{alg, kid, typ: "JWT"}`.
 pub fn token(
-    claims: &Claims,
+    claims: &Claims<'_>,
     algorithm: Algorithm,
     kid: &str,
     key: &EncodingKey,

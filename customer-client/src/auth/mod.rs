@@ -18,21 +18,15 @@ const MERCHANT_ID: HeaderName = HeaderName::from_static("v-c-merchant-id");
 const DIGEST: HeaderName = HeaderName::from_static("digest");
 const SIGNATURE: HeaderName = HeaderName::from_static("signature");
 
-/// The `Host` value the request goes out with: host, plus `:port` when the URL names one.
-pub fn host_of(url: &reqwest::Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    }
+/// The `Host` value the request goes out with: host, plus `:port` when the URL names
+/// one (a default port is dropped when the URL is parsed). Borrowed from the URL.
+pub fn host_of(url: &reqwest::Url) -> &str {
+    &url[url::Position::BeforeHost..url::Position::AfterPort]
 }
 
-/// The path with `?query` when there is one, as signed.
-pub fn request_target_of(url: &reqwest::Url) -> String {
-    match url.query() {
-        Some(query) => format!("{}?{query}", url.path()),
-        None => url.path().to_owned(),
-    }
+/// The path with `?query` when there is one, as signed. Borrowed from the URL.
+pub fn request_target_of(url: &reqwest::Url) -> &str {
+    &url[url::Position::BeforePath..url::Position::AfterQuery]
 }
 
 /// Adds the authentication headers of `credentials` to `request`, for `now`, with
@@ -54,42 +48,45 @@ pub fn authenticate(
             .headers_mut()
             .insert(reqwest::header::CONTENT_TYPE, JSON_UTF8);
     }
-    let host = host_of(request.url());
-    let target = request_target_of(request.url());
-    // The body is read in place (no copy): headers are computed first, added after.
+    // The body and URL are read in place (no copies): the headers are computed
+    // first, added after.
+    let url = request.url();
+    let (host, target) = (host_of(url), request_target_of(url));
     let method = request.method().as_str();
     let body: &[u8] = match request.body() {
         Some(body) => body.as_bytes().ok_or("streaming bodies cannot be signed")?,
         None => &[],
     };
-    let mut added = Vec::with_capacity(4);
-    match credentials {
+    let added: [Option<(HeaderName, HeaderValue)>; 4] = match credentials {
         Credentials::HttpSignature(key) => {
             let date = httpdate::fmt_http_date(now);
             let signed = http_signature::sign_with_key(
                 &http_signature::SigningInput {
-                    host: &host,
+                    host,
                     date: &date,
                     method,
-                    request_target: &target,
+                    request_target: target,
                     body,
                     signing_merchant_id: key.portfolio_id.as_deref().unwrap_or(&key.merchant_id),
                     key_id: &key.key_id,
                 },
                 &key.hmac_key,
             );
-            added.push((MERCHANT_ID, value(&key.merchant_id, false)?));
-            added.push((DATE, owned_value(date, false)?));
-            if let Some(digest) = signed.digest {
-                added.push((DIGEST, owned_value(digest, true)?));
-            }
-            added.push((SIGNATURE, owned_value(signed.signature, true)?));
+            [
+                Some((MERCHANT_ID, value(&key.merchant_id, false)?)),
+                Some((DATE, owned_value(date, false)?)),
+                signed
+                    .digest
+                    .map(|digest| owned_value(digest, true).map(|v| (DIGEST, v)))
+                    .transpose()?,
+                Some((SIGNATURE, owned_value(signed.signature, true)?)),
+            ]
         }
         jwt_credentials => {
             let claims = jwt::claims(&token_input(
-                &host,
+                host,
                 method,
-                &target,
+                target,
                 body,
                 jwt_credentials.merchant_id(),
                 jwt_credentials.portfolio_id(),
@@ -100,12 +97,17 @@ pub fn authenticate(
                 .bearer(&claims)
                 .ok_or("these credentials do not sign JWTs")?
                 .map_err(|e| e.to_string())?;
-            added.push((AUTHORIZATION, owned_value(bearer, true)?));
+            [
+                Some((AUTHORIZATION, owned_value(bearer, true)?)),
+                None,
+                None,
+                None,
+            ]
         }
-    }
+    };
     // Insert, not append: a retried request is signed again over its old headers.
     let headers = request.headers_mut();
-    for (name, value) in added {
+    for (name, value) in added.into_iter().flatten() {
         headers.insert(name, value);
     }
     Ok(())
