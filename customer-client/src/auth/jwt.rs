@@ -177,6 +177,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn claims_borrow_the_input_and_claim_the_method_in_upper_case() {
+        let input = TokenInput {
+            host: "apitest.cybersource.com",
+            method: "GET",
+            request_target: "/tms/v2/customers/A",
+            body: b"",
+            merchant_id: "testrest",
+            issuer: "testrest",
+            issued_at: 1_764_000_000,
+            token_id: "id",
+        };
+        let get = claims(&input);
+        assert!(matches!(get.request_method, Cow::Borrowed("GET")));
+        assert!(matches!(get.request_resource_path, Cow::Borrowed(_)));
+        assert_eq!((get.digest, get.digest_algorithm), (None, None));
+        let patch = claims(&TokenInput {
+            method: "patch",
+            body: b"{}",
+            ..input
+        });
+        assert_eq!(patch.request_method, "PATCH");
+        assert_eq!(patch.digest_algorithm.as_deref(), Some("SHA-256"));
+        assert_eq!(
+            patch.digest.as_deref(),
+            Some(super::super::http_signature::sha256_base64(b"{}").as_str())
+        );
+    }
+
+    #[test]
     fn prepared_hs256_tokens_are_byte_identical_to_jsonwebtokens() {
         let secret = b"a shared secret of some length, as CyberSource issues";
         let signer = Hs256::new("08c94330-f618-42a3-b09d-e1e43be5efda", secret).unwrap();

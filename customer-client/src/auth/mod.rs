@@ -207,5 +207,13 @@ mod tests {
         assert_eq!(request_target_of(&url), "/tms/v2/customers/A?x=1");
         let url = reqwest::Url::parse("https://api.cybersource.com:443/tms").unwrap();
         assert_eq!(host_of(&url), "api.cybersource.com");
+        // Slices of the URL: user info is not part of the host, brackets are, and an
+        // empty query still shows its `?`, as it goes out on the request line.
+        let url = reqwest::Url::parse("https://user:secret@[::1]:8443/tms/v2?").unwrap();
+        assert_eq!(host_of(&url), "[::1]:8443");
+        assert_eq!(request_target_of(&url), "/tms/v2?");
+        let url = reqwest::Url::parse("https://apitest.cybersource.com/tms#fragment").unwrap();
+        assert_eq!(host_of(&url), "apitest.cybersource.com");
+        assert_eq!(request_target_of(&url), "/tms");
     }
 }
