@@ -57,7 +57,8 @@ pub fn authenticate(
         Some(body) => body.as_bytes().ok_or("streaming bodies cannot be signed")?,
         None => &[],
     };
-    let added: [Option<(HeaderName, HeaderValue)>; 4] = match credentials {
+    let mut added = Vec::with_capacity(4);
+    match credentials {
         Credentials::HttpSignature(key) => {
             let date = httpdate::fmt_http_date(now);
             let signed = http_signature::sign_with_key(
@@ -72,15 +73,12 @@ pub fn authenticate(
                 },
                 &key.hmac_key,
             );
-            [
-                Some((MERCHANT_ID, value(&key.merchant_id, false)?)),
-                Some((DATE, owned_value(date, false)?)),
-                signed
-                    .digest
-                    .map(|digest| owned_value(digest, true).map(|v| (DIGEST, v)))
-                    .transpose()?,
-                Some((SIGNATURE, owned_value(signed.signature, true)?)),
-            ]
+            added.push((MERCHANT_ID, value(&key.merchant_id, false)?));
+            added.push((DATE, owned_value(date, false)?));
+            if let Some(digest) = signed.digest {
+                added.push((DIGEST, owned_value(digest, true)?));
+            }
+            added.push((SIGNATURE, owned_value(signed.signature, true)?));
         }
         jwt_credentials => {
             let claims = jwt::claims(&token_input(
@@ -97,17 +95,12 @@ pub fn authenticate(
                 .bearer(&claims)
                 .ok_or("these credentials do not sign JWTs")?
                 .map_err(|e| e.to_string())?;
-            [
-                Some((AUTHORIZATION, owned_value(bearer, true)?)),
-                None,
-                None,
-                None,
-            ]
+            added.push((AUTHORIZATION, owned_value(bearer, true)?));
         }
-    };
+    }
     // Insert, not append: a retried request is signed again over its old headers.
     let headers = request.headers_mut();
-    for (name, value) in added.into_iter().flatten() {
+    for (name, value) in added {
         headers.insert(name, value);
     }
     Ok(())
