@@ -92,10 +92,7 @@ impl Credentials {
     ) -> Option<Result<String, Error>> {
         match self {
             Self::JwtSharedSecret(key) => {
-                Some(key.jwt.token("Bearer ", claims).map_err(|e| Error::Config {
-                    setting: "credentials".to_owned(),
-                    message: format!("cannot sign the JWT: {e}"),
-                }))
+                Some(key.jwt.token("Bearer ", claims).map_err(signing_error))
             }
             other => other
                 .jwt(claims)
@@ -171,10 +168,7 @@ impl SharedSecret {
 impl SharedSecret {
     /// A JWT (HS256) carrying `claims`, with this key's id as `kid`.
     pub fn jwt(&self, claims: &crate::auth::jwt::Claims<'_>) -> Result<String, Error> {
-        self.jwt.token("", claims).map_err(|e| Error::Config {
-            setting: "credentials".to_owned(),
-            message: format!("cannot sign the JWT: {e}"),
-        })
+        self.jwt.token("", claims).map_err(signing_error)
     }
 }
 
@@ -280,7 +274,8 @@ impl P12Key {
     /// A JWT (RS256) carrying `claims`, with the certificate's serialNumber as `kid`.
     pub fn jwt(&self, claims: &crate::auth::jwt::Claims<'_>) -> Result<String, Error> {
         crate::auth::jwt::token(claims, jsonwebtoken::Algorithm::RS256, &self.kid, &self.key)
-            .map_err(|e| signing_error(&e))
+            // The kind only: jsonwebtoken's messages are not vetted for key material.
+            .map_err(|e| signing_error(format_args!("{:?}", e.kind())))
     }
 }
 
@@ -296,12 +291,11 @@ impl fmt::Debug for P12Key {
     }
 }
 
-/// A signing failure, without any key material in it.
-#[cfg(feature = "p12")]
-fn signing_error(error: &jsonwebtoken::errors::Error) -> Error {
+/// A signing failure; `reason` says what failed, never with key material in it.
+fn signing_error(reason: impl fmt::Display) -> Error {
     Error::Config {
         setting: "credentials".to_owned(),
-        message: format!("cannot sign the JWT: {:?}", error.kind()),
+        message: format!("cannot sign the JWT: {reason}"),
     }
 }
 

@@ -4,11 +4,11 @@
 //! Pure functions: the issue time and token id are arguments, so the official test
 //! vectors can be reproduced.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 
 use super::http_signature::has_digest;
