@@ -262,7 +262,7 @@ impl Error {
         }
         let status = response.status();
         let headers = response.headers();
-        let correlation_id = header(headers, names::CORRELATION_ID).map(str::to_owned);
+        let correlation_id = header(headers, &names::CORRELATION_ID).map(str::to_owned);
         match response.extensions().get::<BodyFailure>() {
             Some(BodyFailure::TooLarge { limit }) => {
                 return Self::ResponseTooLarge {
@@ -310,7 +310,8 @@ impl Error {
             body: serde_json::from_slice::<ErrorResponse>(&raw_body)
                 .ok()
                 .filter(|body| !body.errors.is_empty()),
-            unique_transaction_id: header(headers, names::UNIQUE_TRANSACTION_ID).map(str::to_owned),
+            unique_transaction_id: header(headers, &names::UNIQUE_TRANSACTION_ID)
+                .map(str::to_owned),
             raw_body,
             correlation_id,
         }
@@ -354,9 +355,9 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             Generated::ErrorResponse(value) => {
                 let status = value.status();
                 let correlation_id =
-                    header(value.headers(), names::CORRELATION_ID).map(str::to_owned);
+                    header(value.headers(), &names::CORRELATION_ID).map(str::to_owned);
                 let unique_transaction_id =
-                    header(value.headers(), names::UNIQUE_TRANSACTION_ID).map(str::to_owned);
+                    header(value.headers(), &names::UNIQUE_TRANSACTION_ID).map(str::to_owned);
                 let body = value.into_inner();
                 Self::Api {
                     status,

@@ -229,7 +229,7 @@ impl Client {
                 span.record("status", result.status().as_u16());
                 if let Some(id) = crate::response::header(
                     result.headers(),
-                    crate::response::names::CORRELATION_ID,
+                    &crate::response::names::CORRELATION_ID,
                 ) {
                     span.record("correlation_id", id);
                 }
@@ -258,7 +258,7 @@ fn assemble(url: reqwest::Url, answer: transport::Answer) -> reqwest::Response {
                 status,
                 correlation_id: crate::response::header(
                     &head.headers,
-                    crate::response::names::CORRELATION_ID,
+                    &crate::response::names::CORRELATION_ID,
                 )
                 .map(str::to_owned),
             },

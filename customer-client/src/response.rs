@@ -24,32 +24,38 @@ pub trait ResponseExt {
 }
 
 /// Header names, as the spec documents them (HTTP header names are case-insensitive).
+/// Kept as `HeaderName`s: a lookup by `&str` parses the name again on every call.
 pub(crate) mod names {
-    pub const ETAG: &str = "etag";
-    pub const CORRELATION_ID: &str = "v-c-correlation-id";
-    pub const UNIQUE_TRANSACTION_ID: &str = "uniquetransactionid";
-    pub const LOCATION: &str = "location";
+    use reqwest::header::HeaderName;
+
+    pub const ETAG: HeaderName = HeaderName::from_static("etag");
+    pub const CORRELATION_ID: HeaderName = HeaderName::from_static("v-c-correlation-id");
+    pub const UNIQUE_TRANSACTION_ID: HeaderName = HeaderName::from_static("uniquetransactionid");
+    pub const LOCATION: HeaderName = HeaderName::from_static("location");
 }
 
 /// A header's value as text, when present and printable.
-pub(crate) fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(
+    headers: &'a reqwest::header::HeaderMap,
+    name: &reqwest::header::HeaderName,
+) -> Option<&'a str> {
     headers.get(name).and_then(|value| value.to_str().ok())
 }
 
 impl<T> ResponseExt for ResponseValue<T> {
     fn etag(&self) -> Option<&str> {
-        header(self.headers(), names::ETAG)
+        header(self.headers(), &names::ETAG)
     }
 
     fn correlation_id(&self) -> Option<&str> {
-        header(self.headers(), names::CORRELATION_ID)
+        header(self.headers(), &names::CORRELATION_ID)
     }
 
     fn unique_transaction_id(&self) -> Option<&str> {
-        header(self.headers(), names::UNIQUE_TRANSACTION_ID)
+        header(self.headers(), &names::UNIQUE_TRANSACTION_ID)
     }
 
     fn location(&self) -> Option<&str> {
-        header(self.headers(), names::LOCATION)
+        header(self.headers(), &names::LOCATION)
     }
 }
