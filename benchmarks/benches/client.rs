@@ -7,108 +7,14 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion};
 use customer_bench::{self as bench, Ratio, Target};
-use customer_client::{Client, Environment, types};
+use customer_client::types;
 use tokio::runtime::Runtime;
-
-/// Requests in flight in the concurrency benchmark.
-const IN_FLIGHT: usize = 64;
 
 fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime")
-}
-
-fn client(base_url: &str, credentials: Option<customer_client::Credentials>) -> Client {
-    let mut builder = Client::builder(Environment::custom(base_url).expect("a base URL"));
-    if let Some(credentials) = credentials {
-        builder = builder.credentials(credentials);
-    }
-    builder.build().expect("a client")
-}
-
-/// One `get_customer` through the generated client (borrowed, as the baselines
-/// borrow theirs).
-async fn get(client: &Client) -> types::Customer {
-    client
-        .get_customer()
-        .customer_id(bench::CUSTOMER_ID)
-        .send()
-        .await
-        .expect("a customer")
-        .into_inner()
-}
-
-/// One `post_customer` through the generated client, handed an owned customer as
-/// the baseline is.
-async fn post(client: &Client, customer: types::Customer) -> types::Customer {
-    client
-        .post_customer()
-        .body(customer)
-        .send()
-        .await
-        .expect("a customer")
-        .into_inner()
-}
-
-/// `IN_FLIGHT` calls at once, each a task of its own, until all have finished.
-async fn batch<F, R>(call: F)
-where
-    F: Fn() -> R,
-    R: std::future::Future + Send + 'static,
-    R::Output: Send + 'static,
-{
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..IN_FLIGHT {
-        tasks.spawn(call());
-    }
-    while let Some(done) = tasks.join_next().await {
-        done.expect("the task finished");
-    }
-}
-
-/// The three contenders of the concurrency benchmark, as batch makers.
-struct Contenders {
-    generated: Client,
-    reqwest: reqwest::Client,
-    raw: bench::RawClient,
-    base_url: String,
-}
-
-impl Contenders {
-    fn new(base_url: &str) -> Self {
-        Self {
-            generated: client(base_url, None),
-            reqwest: bench::reqwest_client(),
-            raw: bench::raw_hyper_client(),
-            base_url: base_url.to_owned(),
-        }
-    }
-
-    async fn generated(&self) {
-        batch(|| {
-            let client = self.generated.clone();
-            async move { get(&client).await }
-        })
-        .await
-    }
-
-    async fn reqwest(&self) {
-        batch(|| {
-            let (http, base_url) = (self.reqwest.clone(), self.base_url.clone());
-            async move { bench::reqwest_get(&http, &base_url).await }
-        })
-        .await
-    }
-
-    async fn raw(&self) {
-        batch(|| {
-            let (raw, base_url) = (self.raw.clone(), self.base_url.clone());
-            async move { bench::raw_hyper_get(&raw, &base_url).await }
-        })
-        .await
-    }
 }
 
 /// 1 and 3c: sequential GET latency, generated vs reqwest, and signed vs unsigned.
@@ -120,8 +26,8 @@ fn get_customer(c: &mut Criterion, rt: &Runtime, base_url: &str) {
         ("generated_jwt", Some(bench::credentials(false))),
         ("generated_http_signature", Some(bench::credentials(true))),
     ] {
-        let client = client(base_url, credentials);
-        group.bench_function(name, |b| b.to_async(rt).iter(|| get(&client)));
+        let client = bench::client(base_url, credentials);
+        group.bench_function(name, |b| b.to_async(rt).iter(|| bench::get(&client)));
     }
     group.bench_function("reqwest", |b| {
         b.to_async(rt).iter(|| bench::reqwest_get(&http, base_url))
@@ -143,11 +49,12 @@ fn full_customer() -> types::Customer {
 /// 2: create with every writable field, generated vs reqwest.
 fn post_customer(c: &mut Criterion, rt: &Runtime, base_url: &str) {
     let customer = full_customer();
-    let unsigned = client(base_url, None);
+    let unsigned = bench::client(base_url, None);
     let http = bench::reqwest_client();
     let mut group = c.benchmark_group("post_customer");
     group.bench_function("generated", |b| {
-        b.to_async(rt).iter(|| post(&unsigned, customer.clone()))
+        b.to_async(rt)
+            .iter(|| bench::post(&unsigned, customer.clone()))
     });
     group.bench_function("reqwest", |b| {
         b.to_async(rt)
@@ -194,9 +101,9 @@ fn signing(c: &mut Criterion) {
 
 /// 4: 64 requests in flight on one client, against raw hyper (and, for reference, reqwest).
 fn concurrency(c: &mut Criterion, rt: &Runtime, base_url: &str) {
-    let contenders = Contenders::new(base_url);
+    let contenders = bench::Contenders::new(base_url);
     let mut group = c.benchmark_group("concurrency_64");
-    group.throughput(criterion::Throughput::Elements(IN_FLIGHT as u64));
+    group.throughput(criterion::Throughput::Elements(bench::IN_FLIGHT as u64));
     group.bench_function("generated", |b| {
         b.to_async(rt).iter(|| contenders.generated())
     });
@@ -296,12 +203,12 @@ fn measure_interleaved(
 ) -> std::collections::HashMap<&'static str, f64> {
     const ROUNDS: usize = 41;
     const CALLS: usize = 200;
-    let unsigned = client(base_url, None);
-    let jwt = client(base_url, Some(bench::credentials(false)));
-    let http_signature = client(base_url, Some(bench::credentials(true)));
+    let unsigned = bench::client(base_url, None);
+    let jwt = bench::client(base_url, Some(bench::credentials(false)));
+    let http_signature = bench::client(base_url, Some(bench::credentials(true)));
     let http = bench::reqwest_client();
     let customer = full_customer();
-    let contenders = Contenders::new(base_url);
+    let contenders = bench::Contenders::new(base_url);
     let mut results = std::collections::HashMap::new();
     results.insert(
         RATIOS[0].label,
@@ -309,7 +216,7 @@ fn measure_interleaved(
             rt,
             ROUNDS,
             CALLS,
-            || get(&unsigned),
+            || bench::get(&unsigned),
             || bench::reqwest_get(&http, base_url),
         ),
     );
@@ -319,13 +226,19 @@ fn measure_interleaved(
             rt,
             ROUNDS,
             CALLS,
-            || post(&unsigned, customer.clone()),
+            || bench::post(&unsigned, customer.clone()),
             || bench::reqwest_post(&http, base_url, customer.clone()),
         ),
     );
     results.insert(
         RATIOS[4].label,
-        bench::interleaved(rt, ROUNDS, CALLS, || get(&jwt), || get(&unsigned)),
+        bench::interleaved(
+            rt,
+            ROUNDS,
+            CALLS,
+            || bench::get(&jwt),
+            || bench::get(&unsigned),
+        ),
     );
     results.insert(
         RATIOS[5].label,
@@ -333,8 +246,8 @@ fn measure_interleaved(
             rt,
             ROUNDS,
             CALLS,
-            || get(&http_signature),
-            || get(&unsigned),
+            || bench::get(&http_signature),
+            || bench::get(&unsigned),
         ),
     );
     results.insert(

@@ -1,14 +1,15 @@
-//! What the benchmarks in `benches/client.rs` share: a minimal hyper server on
-//! loopback that answers like TMS, the bodies (a full create request, the largest
-//! possible customer), the hand-written baselines (reqwest, raw hyper), and the ratio
-//! report read back from criterion's estimates.
+//! What the benchmarks in `benches/client.rs` and the instruction counts of
+//! `examples/calls.rs` share: a minimal hyper server on loopback that answers like TMS,
+//! the bodies (a full create request, the largest possible customer), the contenders
+//! (the generated client, the hand-written baselines: reqwest, raw hyper), and the
+//! ratio report read back from criterion's estimates.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use customer_client::{ClientBuilder, types};
+use customer_client::{Client, ClientBuilder, Environment, types};
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
@@ -221,6 +222,110 @@ fn walk(schema: &Value, path: &str, visit: &mut dyn FnMut(&str, &Value) -> bool)
         if visit(&child, &items) {
             walk(&items, &child, visit);
         }
+    }
+}
+
+/// Requests in flight in the concurrency benchmark.
+pub const IN_FLIGHT: usize = 64;
+
+/// A generated client for `base_url`, signing with `credentials` when given.
+pub fn client(base_url: &str, credentials: Option<customer_client::Credentials>) -> Client {
+    let mut builder = Client::builder(Environment::custom(base_url).expect("a base URL"));
+    if let Some(credentials) = credentials {
+        builder = builder.credentials(credentials);
+    }
+    builder.build().expect("a client")
+}
+
+/// One `get_customer` through the generated client (borrowed, as the baselines
+/// borrow theirs).
+pub async fn get(client: &Client) -> types::Customer {
+    client
+        .get_customer()
+        .customer_id(CUSTOMER_ID)
+        .send()
+        .await
+        .expect("a customer")
+        .into_inner()
+}
+
+/// One `post_customer` through the generated client, handed an owned customer as
+/// the baseline is.
+pub async fn post(client: &Client, customer: types::Customer) -> types::Customer {
+    client
+        .post_customer()
+        .body(customer)
+        .send()
+        .await
+        .expect("a customer")
+        .into_inner()
+}
+
+/// `IN_FLIGHT` calls at once, each a task of its own, until all have finished.
+pub async fn batch<F, R>(call: F)
+where
+    F: Fn() -> R,
+    R: std::future::Future + Send + 'static,
+    R::Output: Send + 'static,
+{
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..IN_FLIGHT {
+        tasks.spawn(call());
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("the task finished");
+    }
+}
+
+/// The three contenders of the concurrency benchmark, as batch makers.
+pub struct Contenders {
+    generated: Client,
+    reqwest: reqwest::Client,
+    raw: RawClient,
+    base_url: String,
+}
+
+impl Contenders {
+    /// One client of each kind for `base_url`.
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            generated: client(base_url, None),
+            reqwest: reqwest_client(),
+            raw: raw_hyper_client(),
+            base_url: base_url.to_owned(),
+        }
+    }
+
+    /// The generated client the concurrent calls share.
+    pub fn generated_client(&self) -> &Client {
+        &self.generated
+    }
+
+    /// One batch through the generated client.
+    pub async fn generated(&self) {
+        batch(|| {
+            let client = self.generated.clone();
+            async move { get(&client).await }
+        })
+        .await
+    }
+
+    /// One batch through hand-written reqwest.
+    pub async fn reqwest(&self) {
+        batch(|| {
+            let (http, base_url) = (self.reqwest.clone(), self.base_url.clone());
+            async move { reqwest_get(&http, &base_url).await }
+        })
+        .await
+    }
+
+    /// One batch through raw hyper.
+    pub async fn raw(&self) {
+        batch(|| {
+            let (raw, base_url) = (self.raw.clone(), self.base_url.clone());
+            async move { raw_hyper_get(&raw, &base_url).await }
+        })
+        .await
     }
 }
 
