@@ -1,9 +1,29 @@
-//! Any request parts signed both ways: never a panic, and the HTTP Signature's digest
-//! always covers exactly the body.
+//! Any request parts signed both ways: never a panic, the HTTP Signature's digest
+//! always covers exactly the body, and the prepared HS256 signer (which writes the
+//! claims' JSON itself) makes the token jsonwebtoken makes of the same claims.
 #![no_main]
 
-use customer_client::auth::{http_signature, jwt};
+use std::sync::LazyLock;
+use std::time::{Duration, UNIX_EPOCH};
+
+use base64::Engine as _;
+use customer_client::Credentials;
+use customer_client::auth::{authenticate, http_signature, jwt};
 use libfuzzer_sys::fuzz_target;
+
+const MERCHANT: &str = "testrest";
+const KEY_ID: &str = "08c94330-f618-42a3-b09d-e1e43be5efda";
+const SECRET: &str = "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=";
+
+static CREDENTIALS: LazyLock<Credentials> =
+    LazyLock::new(|| Credentials::jwt_shared_secret(MERCHANT, KEY_ID, SECRET).unwrap());
+static ORACLE: LazyLock<jsonwebtoken::EncodingKey> = LazyLock::new(|| {
+    jsonwebtoken::EncodingKey::from_secret(
+        &base64::engine::general_purpose::STANDARD
+            .decode(SECRET)
+            .unwrap(),
+    )
+});
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -43,4 +63,35 @@ fuzz_target!(|data: &[u8]| {
     });
     assert_eq!(claims.exp, claims.iat + jwt::LIFETIME_SECONDS);
     let _ = serde_json::to_string(&claims);
+
+    // Any token id (escapes, controls, any Unicode) and body, through the client's
+    // signer, against jsonwebtoken.
+    let post = data.first().is_some_and(|b| b % 2 == 1);
+    let method = if post { "POST" } else { "GET" };
+    let token_id = &*text;
+    let url = reqwest::Url::parse("https://apitest.cybersource.com/tms/v2/customers").unwrap();
+    let mut request = reqwest::Request::new(method.parse().unwrap(), url);
+    if post {
+        *request.body_mut() = Some(reqwest::Body::from(data.to_vec()));
+    }
+    let now = UNIX_EPOCH + Duration::from_secs(data.len() as u64);
+    authenticate(&CREDENTIALS, &mut request, now, token_id).unwrap();
+    let bearer = request.headers()["authorization"].to_str().unwrap();
+    let expected = jwt::token(
+        &jwt::claims(&jwt::TokenInput {
+            host: "apitest.cybersource.com",
+            method,
+            request_target: "/tms/v2/customers",
+            body: if post { data } else { b"" },
+            merchant_id: MERCHANT,
+            issuer: MERCHANT,
+            issued_at: data.len() as u64,
+            token_id,
+        }),
+        jsonwebtoken::Algorithm::HS256,
+        KEY_ID,
+        &ORACLE,
+    )
+    .unwrap();
+    assert_eq!(bearer, format!("Bearer {expected}"));
 });
