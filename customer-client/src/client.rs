@@ -1,57 +1,16 @@
-//! Building a [`Client`]: environment, credentials, timeouts, one shared connection pool.
+//! Building a [`Client`]: environment, credentials, retries, and the settings of the
+//! one `reqwest::Client` every request goes through (timeouts, proxy, trusted roots).
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::transport::Transport;
-use crate::{Client, Credentials, Environment, Error, RetryPolicy};
-
-/// Where signing takes the current time from.
-pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
-/// Where signing takes a fresh JWT id (`jti`) from.
-pub type IdSource = Arc<dyn Fn() -> String + Send + Sync>;
-
-/// Settings every request of a [`Client`] shares. Immutable once the client is built,
-/// and shared: cloning a client (to move it into a task) copies a pointer, not the
-/// credentials.
-#[derive(Clone)]
-pub struct ClientContext(pub(crate) Arc<Settings>);
-
-/// What a [`ClientContext`] shares.
-pub(crate) struct Settings {
-    pub(crate) environment: Environment,
-    pub(crate) credentials: Option<Credentials>,
-    pub(crate) clock: Clock,
-    pub(crate) ids: IdSource,
-    pub(crate) max_response_bytes: usize,
-    pub(crate) retry: Option<RetryPolicy>,
-    /// The whole exchange of one request (the direct transport applies it).
-    pub(crate) timeout: Duration,
-    pub(crate) transport: Transport,
-}
-
-impl ClientContext {
-    /// The environment the client was built for.
-    pub fn environment(&self) -> &Environment {
-        &self.0.environment
-    }
-
-    /// The credentials requests are signed with, if any.
-    pub fn credentials(&self) -> Option<&Credentials> {
-        self.0.credentials.as_ref()
-    }
-}
-
-impl fmt::Debug for ClientContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientContext")
-            .field("environment", &self.0.environment)
-            .field("credentials", &self.0.credentials)
-            .field("transport", &self.0.transport.name())
-            .finish_non_exhaustive()
-    }
-}
+use crate::auth::credentials::Credentials;
+use crate::context::{ClientContext, Clock, IdSource, Settings};
+use crate::environment::Environment;
+use crate::error::Error;
+use crate::generated::Client;
+use crate::retry::RetryPolicy;
 
 /// Builds a [`Client`]; start from [`Client::builder`] or [`ClientBuilder::from_env`].
 #[derive(Clone)]
@@ -154,38 +113,42 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client: one connection pool (rustls TLS), shared by every clone.
+    /// Builds the client: one `reqwest::Client` (rustls, the operating system's
+    /// trust store, HTTP/2 by ALPN), whose connection pool every clone shares.
     pub fn build(self) -> Result<Client, Error> {
-        let config = |setting: &str| {
-            let setting = setting.to_owned();
-            move |message: String| Error::Config { setting, message }
+        let config = |setting: &str, message: &str| Error::Config {
+            setting: setting.to_owned(),
+            message: message.to_owned(),
         };
-        // One TLS configuration for both transports: loading the system's trust store
-        // is most of the cost of building a client.
-        let tls = crate::transport::tls_config(&self.extra_roots).map_err(config("TLS"))?;
-        // reqwest takes a preconfigured TLS setup as it is: offer HTTP/2 and HTTP/1.1,
-        // as reqwest itself does (hyper-rustls sets the same for the direct transport).
-        let mut reqwest_tls = tls.clone();
-        reqwest_tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         let mut http = reqwest::Client::builder()
-            .user_agent(crate::USER_AGENT)
+            .user_agent(crate::wire::USER_AGENT)
             .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .use_preconfigured_tls(reqwest_tls);
+            .connect_timeout(self.connect_timeout);
+        if !self.extra_roots.is_empty() {
+            let roots = self
+                .extra_roots
+                .iter()
+                .map(|der| reqwest::Certificate::from_der(der))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| config("TLS", "an extra root certificate is not DER"))?;
+            http = http.tls_certs_merge(roots);
+        }
         if let Some(proxy) = &self.proxy {
             // reqwest's message would repeat the URL, which may hold a password.
             let proxy = reqwest::Proxy::all(proxy).map_err(|_| {
-                config("proxy")("not a valid proxy URL (http://[user:password@]host:port)".into())
+                config(
+                    "proxy",
+                    "not a valid proxy URL (http://[user:password@]host:port)",
+                )
             })?;
             http = http.proxy(proxy);
         }
-        let http = http
-            .build()
-            .map_err(|e| config("HTTP client")(e.to_string()))?;
+        let http = http.build().map_err(|e| {
+            // Only the builder's setting problems come here (TLS roots, proxy); the
+            // proxy's URL was checked above, so its text cannot reach the message.
+            config("HTTP client", &crate::transport_error::chain(&e))
+        })?;
         let base_url = self.environment.base_url().to_owned();
-        let transport =
-            Transport::for_base_url(&base_url, self.proxy.is_some(), self.connect_timeout, tls)
-                .map_err(config("HTTP client"))?;
         Ok(Client::new_with_client(
             &base_url,
             http,
@@ -196,15 +159,13 @@ impl ClientBuilder {
                 ids: self.ids,
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
-                timeout: self.timeout,
-                transport,
             })),
         ))
     }
 }
 
 /// A random (version 4) UUID for a JWT's `jti`, from the operating system's generator
-/// (one `getrandom` call, 0.4 µs here; aws-lc's generator measured slower, BENCHMARKS.md).
+/// (reseeded across fork and snapshot restore, so no id repeats; see BENCHMARKS.md).
 fn random_token_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

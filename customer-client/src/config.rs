@@ -1,6 +1,7 @@
 //! Configuration from `CYBERSOURCE_*` environment variables.
 
-use crate::{Client, ClientBuilder, Credentials, Environment, Error};
+use crate::auth::credentials::Credentials;
+use crate::{Client, ClientBuilder, Environment, Error};
 
 /// The environment variables [`ClientBuilder::from_env`] reads.
 pub mod vars {
@@ -105,7 +106,7 @@ fn p12_credentials(
     let bytes = std::fs::read(&path)
         .map_err(|e| config(vars::P12_PATH, format!("cannot read `{path}`: {e}")))?;
     let password = get(vars::P12_PASSWORD).unwrap_or_default();
-    crate::credentials::P12Key::from_pkcs12(merchant_id, &bytes, &password)
+    crate::auth::credentials::P12Key::from_pkcs12(merchant_id, &bytes, &password)
         .map(Credentials::JwtP12)
         .map_err(|e| rename(e, vars::P12_PATH))
 }

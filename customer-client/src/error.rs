@@ -1,13 +1,13 @@
-//! The one error type callers match on.
+//! The one error type callers match on: what it holds, how it reads, and whether a
+//! repeat may succeed. How progenitor's error becomes this one is in
+//! `generated_error.rs`.
 
 use std::fmt;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::hooks::{BodyFailure, BufferedBody, DecodeFailure, NoAnswer, error_chain};
-use crate::response::{header, names};
+use crate::transport_error::TransportError;
 use crate::types::ErrorResponse;
 
 /// Everything that can go wrong with a call, with every reason kept.
@@ -101,96 +101,6 @@ pub enum Error {
     Transport(TransportError),
 }
 
-/// Why no answer arrived: connecting, TLS, sending the request or reading the
-/// answer's head failed. Its `source` chain keeps the underlying errors.
-#[derive(Clone)]
-pub struct TransportError {
-    connect: bool,
-    timeout: bool,
-    cause: Arc<dyn std::error::Error + Send + Sync>,
-}
-
-impl TransportError {
-    /// Whether connecting (TCP, TLS) failed, so the request never reached a server:
-    /// always safe to retry.
-    pub fn is_connect(&self) -> bool {
-        self.connect
-    }
-
-    /// Whether a timeout struck.
-    pub fn is_timeout(&self) -> bool {
-        self.timeout
-    }
-
-    pub(crate) fn from_reqwest(error: reqwest::Error) -> Self {
-        Self {
-            connect: error.is_connect(),
-            timeout: error.is_timeout(),
-            cause: Arc::new(error),
-        }
-    }
-
-    pub(crate) fn from_hyper(error: hyper_util::client::legacy::Error) -> Self {
-        let mut timeout = false;
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
-        while let Some(cause) = source {
-            timeout |= cause
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|e| e.kind() == std::io::ErrorKind::TimedOut);
-            source = cause.source();
-        }
-        Self {
-            connect: error.is_connect(),
-            timeout,
-            cause: Arc::new(error),
-        }
-    }
-
-    /// A connection that could not be made (for unit tests of what follows one).
-    #[cfg(test)]
-    pub(crate) fn connect_failed() -> Self {
-        Self {
-            connect: true,
-            timeout: false,
-            cause: Arc::new(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
-        }
-    }
-
-    /// No answer within the client's timeout.
-    pub(crate) fn timed_out() -> Self {
-        Self {
-            connect: false,
-            timeout: true,
-            cause: Arc::new(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "no answer within the client's timeout",
-            )),
-        }
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.cause, f)
-    }
-}
-
-impl fmt::Debug for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TransportError")
-            .field("connect", &self.connect)
-            .field("timeout", &self.timeout)
-            .field("cause", &error_chain(&*self.cause))
-            .finish()
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.cause.source()
-    }
-}
-
 impl Error {
     /// The HTTP status, when an answer arrived.
     pub fn status(&self) -> Option<StatusCode> {
@@ -216,13 +126,13 @@ impl Error {
     }
 
     /// Whether repeating the same request may succeed: timeouts, connection failures,
-    /// and the statuses 429, 502, 503 and 504. (Whether it is *safe* to repeat depends
-    /// on the operation: a POST may have reached the server.)
+    /// and the [`RETRYABLE_STATUSES`](crate::RETRYABLE_STATUSES). (Whether it is *safe*
+    /// to repeat depends on the operation: a POST may have reached the server.)
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Timeout { .. } | Self::Interrupted { .. } => true,
             Self::Transport(e) => e.is_connect() || e.is_timeout(),
-            Self::Api { status, .. } => matches!(status.as_u16(), 429 | 502 | 503 | 504),
+            Self::Api { status, .. } => crate::retry::RETRYABLE_STATUSES.contains(&status.as_u16()),
             _ => false,
         }
     }
@@ -240,146 +150,6 @@ impl Error {
         match self {
             Self::Api { raw_body, .. } | Self::InvalidResponse { raw_body, .. } => Some(raw_body),
             _ => None,
-        }
-    }
-
-    /// A timeout is [`Error::Timeout`], whatever timed out; anything else is transport.
-    fn no_answer(error: TransportError) -> Self {
-        if error.is_timeout() {
-            Self::Timeout {
-                status: None,
-                correlation_id: None,
-            }
-        } else {
-            Self::Transport(error)
-        }
-    }
-
-    /// Builds the error for a complete answer that is not a documented success.
-    fn from_response(response: reqwest::Response) -> Self {
-        if let Some(NoAnswer(error)) = response.extensions().get::<NoAnswer>() {
-            return Self::no_answer(error.clone());
-        }
-        let status = response.status();
-        let headers = response.headers();
-        let correlation_id = header(headers, &names::CORRELATION_ID).map(str::to_owned);
-        match response.extensions().get::<BodyFailure>() {
-            Some(BodyFailure::TooLarge { limit }) => {
-                return Self::ResponseTooLarge {
-                    status,
-                    limit: *limit,
-                    correlation_id,
-                };
-            }
-            Some(BodyFailure::TimedOut) => {
-                return Self::Timeout {
-                    status: Some(status),
-                    correlation_id,
-                };
-            }
-            Some(BodyFailure::Interrupted(reason)) => {
-                return Self::Interrupted {
-                    status,
-                    correlation_id,
-                    reason: reason.clone(),
-                };
-            }
-            None => {}
-        }
-        let raw_body = response
-            .extensions()
-            .get::<BufferedBody>()
-            .map(|b| b.0.clone())
-            .unwrap_or_default();
-        if status.is_success() {
-            let reason = response
-                .extensions()
-                .get::<DecodeFailure>()
-                .map(|failure| failure.0.clone())
-                .unwrap_or_else(|| format!("status {status} is not documented for this operation"));
-            return Self::InvalidResponse {
-                status: Some(status),
-                reason,
-                raw_body,
-                correlation_id,
-            };
-        }
-        Self::Api {
-            status,
-            // Only a body with at least one error entry counts as CyberSource's.
-            body: serde_json::from_slice::<ErrorResponse>(&raw_body)
-                .ok()
-                .filter(|body| !body.errors.is_empty()),
-            unique_transaction_id: header(headers, &names::UNIQUE_TRANSACTION_ID)
-                .map(str::to_owned),
-            raw_body,
-            correlation_id,
-        }
-    }
-}
-
-/// How `http` words a header value it refuses (progenitor passes it on as text).
-const INVALID_HEADER_VALUE: &str = "failed to parse header value";
-
-impl From<progenitor_client::Error<ErrorResponse>> for Error {
-    fn from(error: progenitor_client::Error<ErrorResponse>) -> Self {
-        use progenitor_client::Error as Generated;
-        match error {
-            // A header value progenitor could not turn into a header (CR, LF, ...).
-            Generated::InvalidRequest(message) if message == INVALID_HEADER_VALUE => {
-                Self::InvalidRequest {
-                    parameter: "header".to_owned(),
-                    rule: "header values must be visible ASCII text, without CR or LF".to_owned(),
-                }
-            }
-            // The request hook reports broken rules as "parameter: rule".
-            Generated::InvalidRequest(message) | Generated::Custom(message) => {
-                match message.split_once(": ") {
-                    Some((parameter, rule)) if !parameter.contains(' ') => Self::InvalidRequest {
-                        parameter: parameter.to_owned(),
-                        rule: rule.to_owned(),
-                    },
-                    _ => Self::InvalidRequest {
-                        parameter: "request".to_owned(),
-                        rule: message,
-                    },
-                }
-            }
-            Generated::CommunicationError(e)
-            | Generated::InvalidUpgrade(e)
-            | Generated::ResponseBodyError(e) => Self::no_answer(TransportError::from_reqwest(e)),
-            // The hooks route every error status here, with the body kept (hooks.rs).
-            Generated::UnexpectedResponse(response) => Self::from_response(response),
-            // Not reached through this crate's hooks, which route every error status
-            // to `UnexpectedResponse`; mapped faithfully all the same.
-            Generated::ErrorResponse(value) => {
-                let status = value.status();
-                let correlation_id =
-                    header(value.headers(), &names::CORRELATION_ID).map(str::to_owned);
-                let unique_transaction_id =
-                    header(value.headers(), &names::UNIQUE_TRANSACTION_ID).map(str::to_owned);
-                let body = value.into_inner();
-                Self::Api {
-                    status,
-                    raw_body: serde_json::to_vec(&body)
-                        .map(Bytes::from)
-                        .unwrap_or_default(),
-                    body: Some(body),
-                    correlation_id,
-                    unique_transaction_id,
-                }
-            }
-            // A success body that did not decode: its status and correlation id are
-            // found by the body's address while it lives (hooks.rs, `registered`).
-            Generated::InvalidResponsePayload(raw_body, e) => {
-                let answer = crate::hooks::answer_of(&raw_body);
-                Self::InvalidResponse {
-                    status: answer.as_ref().map(|a| a.status),
-                    reason: format!("the body is not the documented JSON: {e}"),
-                    correlation_id: answer.and_then(|a| a.correlation_id),
-                    raw_body,
-                }
-            }
         }
     }
 }
@@ -476,7 +246,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Self::Transport(e) => write!(f, "no answer: {}", error_chain(e)),
+            Self::Transport(_) => f.write_str("no answer"),
         }
     }
 }

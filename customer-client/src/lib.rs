@@ -39,6 +39,37 @@
 //! client.delete_customer().customer_id(&id).send().await?;
 //! # Ok(()) }
 //! ```
+//!
+//! # How a request flows
+//!
+//! A generated method (`generated.rs`) builds a `reqwest::Request` and calls the three
+//! hooks of `hooks.rs` in turn. Each layer owns one thing, in one file, and imports
+//! only the layers listed after it (the arrows never point up, so there are no
+//! import cycles):
+//!
+//! | layer | file | imports |
+//! |---|---|---|
+//! | the hooks: `pre` checks, adds headers and signs; `exec` sends and retries; `post` routes failures | `hooks.rs` | everything below |
+//! | progenitor's error, both ways: the hooks' failures encoded into it and read back, and `From` into [`Error`] | `generated_error.rs` | `error`, `extensions`, `transport_error`, `wire`, `types` |
+//! | sending through the one `reqwest::Client` and reading the whole body, up to a limit | `transport.rs` | `extensions`, `transport_error` |
+//! | building a client: reqwest's timeouts, proxy and TLS roots | `client.rs`, `config.rs` (from `CYBERSOURCE_*`) | `context`, `auth`, `environment`, `error`, `retry`, `transport_error`, `generated` |
+//! | the settings every call shares (progenitor's inner type) | `context.rs` | `auth`, `environment`, `retry` |
+//! | the spec's request rules, applied | `rules.rs` | `rule_model`, `generated_rules`, `error` |
+//! | the generated rule table (one entry per operation, with success-body decoders) | `generated_rules.rs` | `rule_model`, `types` |
+//! | signing: credentials, HTTP Signature, JWT | `auth/` | `error`, `wire` |
+//! | environments | `environment.rs` | `error` |
+//! | the one error type | `error.rs` | `transport_error`, `retry`, `types` |
+//! | retry policy and the one list of retryable statuses | `retry.rs` | `wire` |
+//! | typed response headers | `response.rs` | `wire`, `generated` |
+//! | no answer, or a body cut short | `transport_error.rs` | nothing |
+//! | what travels on a response for [`Error`] | `extensions.rs` | nothing |
+//! | the rule table's types | `rule_model.rs` | nothing |
+//! | media type, client id, header names | `wire.rs` | nothing |
+//! | masking card data in logs | `mask.rs` | nothing |
+//!
+//! `generated.rs` names only `context` (its inner type); its `types` module names
+//! nothing of this crate.
+
 #![deny(missing_docs)]
 
 /// The generated module as progenitor lays it out (its `Error` is progenitor's), for
@@ -74,32 +105,34 @@ pub mod mock;
 pub mod auth;
 mod client;
 mod config;
-mod credentials;
+mod context;
 mod environment;
 mod error;
+mod extensions;
+mod generated_error;
 mod hooks;
 mod mask;
 mod response;
 mod retry;
+mod rule_model;
 pub mod rules;
 mod transport;
+mod transport_error;
+mod wire;
 
-pub use client::{ClientBuilder, ClientContext, Clock, IdSource};
-pub use config::vars;
 #[cfg(feature = "p12")]
-pub use credentials::P12Key;
-pub use credentials::{Credentials, SharedSecret};
+pub use auth::credentials::P12Key;
+pub use auth::credentials::{Credentials, SharedSecret};
+pub use client::ClientBuilder;
+pub use config::vars;
+pub use context::{ClientContext, Clock, IdSource};
 pub use environment::Environment;
-pub use error::{Error, TransportError};
+pub use error::Error;
 pub use generated::{Client, ResponseValue, builder, types};
 pub use response::ResponseExt;
-pub use retry::RetryPolicy;
-
-/// `User-Agent` and `v-c-client-id` of every request: this crate and its version.
-pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-
-/// The exact media type sent as `Accept` (and as `Content-Type` with a body).
-pub const JSON_MEDIA_TYPE: &str = "application/json;charset=utf-8";
+pub use retry::{RETRYABLE_STATUSES, RetryPolicy};
+pub use transport_error::TransportError;
+pub use wire::{JSON_MEDIA_TYPE, USER_AGENT};
 
 /// The README's examples compile (they run as doctests of this crate).
 #[doc = include_str!("../../README.md")]

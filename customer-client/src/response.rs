@@ -1,6 +1,7 @@
-//! Typed access to the documented response headers.
+//! Typed access to the documented response headers of a successful call.
 
 use crate::ResponseValue;
+use crate::wire::{CORRELATION_ID, ETAG, LOCATION, UNIQUE_TRANSACTION_ID, header};
 
 /// The documented response headers of a successful call, without matching header names.
 ///
@@ -23,39 +24,20 @@ pub trait ResponseExt {
     fn location(&self) -> Option<&str>;
 }
 
-/// Header names, as the spec documents them (HTTP header names are case-insensitive).
-/// Kept as `HeaderName`s: a lookup by `&str` parses the name again on every call.
-pub(crate) mod names {
-    use reqwest::header::HeaderName;
-
-    pub const ETAG: HeaderName = HeaderName::from_static("etag");
-    pub const CORRELATION_ID: HeaderName = HeaderName::from_static("v-c-correlation-id");
-    pub const UNIQUE_TRANSACTION_ID: HeaderName = HeaderName::from_static("uniquetransactionid");
-    pub const LOCATION: HeaderName = HeaderName::from_static("location");
-}
-
-/// A header's value as text, when present and printable.
-pub(crate) fn header<'a>(
-    headers: &'a reqwest::header::HeaderMap,
-    name: &reqwest::header::HeaderName,
-) -> Option<&'a str> {
-    headers.get(name).and_then(|value| value.to_str().ok())
-}
-
 impl<T> ResponseExt for ResponseValue<T> {
     fn etag(&self) -> Option<&str> {
-        header(self.headers(), &names::ETAG)
+        header(self.headers(), &ETAG)
     }
 
     fn correlation_id(&self) -> Option<&str> {
-        header(self.headers(), &names::CORRELATION_ID)
+        header(self.headers(), &CORRELATION_ID)
     }
 
     fn unique_transaction_id(&self) -> Option<&str> {
-        header(self.headers(), &names::UNIQUE_TRANSACTION_ID)
+        header(self.headers(), &UNIQUE_TRANSACTION_ID)
     }
 
     fn location(&self) -> Option<&str> {
-        header(self.headers(), &names::LOCATION)
+        header(self.headers(), &LOCATION)
     }
 }

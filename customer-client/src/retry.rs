@@ -1,18 +1,26 @@
-//! Opt-in retries of requests that are safe to repeat.
+//! Opt-in retries of requests that are safe to repeat, and the one list of statuses
+//! worth repeating a request for.
 
 use std::time::{Duration, SystemTime};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
-use reqwest::header::RETRY_AFTER;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// Statuses that say "try again later": too many requests, and a gateway or service
+/// that is busy or unreachable. [`Error::is_retryable`](crate::Error::is_retryable)
+/// and [`RetryPolicy`] both use this list.
+pub const RETRYABLE_STATUSES: [u16; 4] = [429, 502, 503, 504];
 
 /// When and how often a failed request is repeated ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
 ///
 /// Only requests that are safe to repeat are retried: GET and DELETE, and PATCH when it
 /// carries `if-match` (a repeat then cannot apply twice). POST never is, since its bytes
-/// may have reached the server. Triggers: a failed connection, and the statuses 429,
-/// 502, 503 and 504. Delays grow exponentially with jitter, bounded by
+/// may have reached the server. Triggers: a failed connection, and the
+/// [`RETRYABLE_STATUSES`]. Delays grow exponentially with jitter, bounded by
 /// [`max_attempts`](Self::max_attempts) and [`max_total_delay`](Self::max_total_delay), and
-/// a `Retry-After` longer than the next delay is honoured. Each attempt is signed afresh.
+/// a `Retry-After` longer than the next delay is honoured; one longer than
+/// `max_total_delay` is not waited out: the answer is returned at once. Each attempt is
+/// signed afresh.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (default 3).
@@ -47,41 +55,67 @@ impl RetryPolicy {
             .with_total_delay(Some(self.max_total_delay))
             .build()
     }
+
+    /// How long to wait before the next attempt, given the backoff's `delay` and the
+    /// answer's `headers` (for `Retry-After`) at `now`; `None`: return the answer now.
+    pub(crate) fn wait(
+        &self,
+        delay: Duration,
+        headers: Option<&HeaderMap>,
+        now: SystemTime,
+    ) -> Option<Duration> {
+        match headers.and_then(|headers| retry_after(headers, now)) {
+            // A server asking for more than the whole budget gets its answer back.
+            Some(asked) if asked > self.max_total_delay => None,
+            Some(asked) => Some(delay.max(asked)),
+            None => Some(delay),
+        }
+    }
 }
 
 /// Whether a request may be repeated without risk of applying it twice.
 pub(crate) fn is_safe_to_repeat(request: &reqwest::Request) -> bool {
     match request.method().as_str() {
         "GET" | "DELETE" | "HEAD" | "OPTIONS" => true,
-        "PATCH" | "PUT" => request.headers().contains_key("if-match"),
+        "PATCH" | "PUT" => request.headers().contains_key(crate::wire::IF_MATCH),
         _ => false,
     }
 }
 
 /// Whether this outcome of an attempt is worth another.
-pub(crate) fn should_retry(response: &reqwest::Response) -> bool {
-    match response.extensions().get::<crate::hooks::NoAnswer>() {
-        // The request never reached a server.
-        Some(crate::hooks::NoAnswer(error)) => error.is_connect(),
-        None => matches!(response.status().as_u16(), 429 | 502 | 503 | 504),
+pub(crate) fn should_retry(outcome: &reqwest::Result<reqwest::Response>) -> bool {
+    match outcome {
+        // Only when the request never reached a server.
+        Err(error) => error.is_connect(),
+        Ok(response) => RETRYABLE_STATUSES.contains(&response.status().as_u16()),
     }
 }
 
-/// The wait a `Retry-After` header asks for (seconds, or an HTTP date).
-pub(crate) fn retry_after(response: &reqwest::Response, now: SystemTime) -> Option<Duration> {
-    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
+/// The wait a `Retry-After` header asks for: seconds, or an HTTP date (a date in the
+/// past asks for none).
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    httpdate::parse_http_date(value)
-        .ok()?
-        .duration_since(now)
-        .ok()
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or_default())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn headers(retry_after: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, retry_after.parse().unwrap());
+        headers
+    }
+
+    /// A fixed clock: 2025-01-01T00:00:00Z.
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_689_600)
+    }
 
     #[test]
     fn delays_are_bounded_by_attempts() {
@@ -95,18 +129,73 @@ mod tests {
     }
 
     #[test]
-    fn failed_connections_and_busy_statuses_are_worth_another_attempt() {
-        let url = reqwest::Url::parse("http://x/tms").unwrap();
-        let refused =
-            crate::hooks::no_answer(url.clone(), crate::error::TransportError::connect_failed());
-        assert!(should_retry(&refused));
-        let timed_out = crate::hooks::no_answer(url, crate::error::TransportError::timed_out());
-        assert!(!should_retry(&timed_out), "may have reached the server");
-        for (status, retry) in [(503, true), (429, true), (500, false), (200, false)] {
+    fn retry_after_is_read_as_seconds_or_as_an_http_date() {
+        assert_eq!(
+            retry_after(&headers("7"), now()),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            retry_after(&headers("Wed, 01 Jan 2025 00:00:30 GMT"), now()),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after(&headers("Tue, 31 Dec 2024 23:59:00 GMT"), now()),
+            Some(Duration::ZERO),
+            "a date in the past"
+        );
+        assert_eq!(retry_after(&headers("soon"), now()), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now()), None);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_within_the_budget_and_returned_beyond_it() {
+        let policy = RetryPolicy::default();
+        let backoff = Duration::from_millis(100);
+        assert_eq!(policy.wait(backoff, None, now()), Some(backoff));
+        assert_eq!(
+            policy.wait(backoff, Some(&headers("2")), now()),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            policy.wait(Duration::from_secs(3), Some(&headers("2")), now()),
+            Some(Duration::from_secs(3)),
+            "the longer of the two"
+        );
+        // An HTTP date five seconds ahead of the (fixed) clock.
+        assert_eq!(
+            policy.wait(
+                backoff,
+                Some(&headers("Wed, 01 Jan 2025 00:00:05 GMT")),
+                now()
+            ),
+            Some(Duration::from_secs(5))
+        );
+        // More than the whole budget (10 s), as seconds or as a date: not waited out.
+        assert_eq!(policy.wait(backoff, Some(&headers("11")), now()), None);
+        assert_eq!(
+            policy.wait(
+                backoff,
+                Some(&headers("Wed, 01 Jan 2025 01:00:00 GMT")),
+                now()
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn busy_statuses_are_worth_another_attempt() {
+        for (status, retry) in [
+            (503, true),
+            (429, true),
+            (502, true),
+            (504, true),
+            (500, false),
+            (200, false),
+        ] {
             let mut response = http::Response::new(reqwest::Body::from(""));
             *response.status_mut() = reqwest::StatusCode::from_u16(status).unwrap();
             assert_eq!(
-                should_retry(&reqwest::Response::from(response)),
+                should_retry(&Ok(reqwest::Response::from(response))),
                 retry,
                 "{status}"
             );

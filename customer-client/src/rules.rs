@@ -13,69 +13,22 @@ use percent_encoding::percent_decode;
 use serde_json::Value;
 
 use crate::generated_rules::OPERATIONS;
-
-/// One operation of the spec.
-pub(crate) struct Operation {
-    /// The spec's operationId, e.g. `getCustomer`.
-    pub operation_id: &'static str,
-    /// progenitor's name for it, e.g. `get_customer` (also `OperationInfo::operation_id`).
-    pub method_name: &'static str,
-    #[allow(dead_code)]
-    pub method: &'static str,
-    /// Path template, e.g. `/tms/v2/customers/{customerId}`.
-    pub path: &'static str,
-    pub params: &'static [Param],
-    /// Rules of the request body's fields, when the operation takes a body.
-    pub body: Option<&'static [Field]>,
-    /// Documented statuses and how their bodies decode.
-    pub responses: &'static [Response],
-}
-
-pub(crate) struct Param {
-    pub name: &'static str,
-    pub location: Location,
-    pub required: bool,
-    pub limits: Limits,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
-    Header,
-    Path,
-    #[allow(dead_code)]
-    Query,
-    #[allow(dead_code)]
-    Cookie,
-}
-
-/// A body field's rules; `path` is the JSON path with `[]` for array items.
-pub(crate) struct Field {
-    pub path: &'static str,
-    pub limits: Limits,
-}
-
-/// The JSON Schema keywords the client enforces.
-pub(crate) struct Limits {
-    pub min_length: Option<usize>,
-    pub max_length: Option<usize>,
-    pub pattern: Option<&'static str>,
-    pub format: Option<&'static str>,
-    pub min_items: Option<usize>,
-    pub max_items: Option<usize>,
-    pub required: &'static [&'static str],
-}
-
-pub(crate) struct Response {
-    pub status: u16,
-    /// The component schema of the body (progenitor decodes it); `None`: no body.
-    pub schema: Option<&'static str>,
-}
+use crate::rule_model::{Field, Limits, Location, Operation, Param};
 
 /// The operation progenitor calls `method_name` (or whose operationId that is).
 pub(crate) fn operation(method_name: &str) -> Option<&'static Operation> {
     OPERATIONS
         .iter()
         .find(|op| op.method_name == method_name || op.operation_id == method_name)
+}
+
+/// The name of the generated method (and CLI subcommand, in kebab case) for the spec's
+/// `operation_id`, as progenitor derived it; `None` when the spec has no such operation.
+pub fn method_name(operation_id: &str) -> Option<&'static str> {
+    OPERATIONS
+        .iter()
+        .find(|op| op.operation_id == operation_id)
+        .map(|op| op.method_name)
 }
 
 /// A broken rule: which parameter or field, and what the rule says.
@@ -119,6 +72,15 @@ impl Violation {
         Self {
             parameter: parameter.into(),
             rule: rule.into(),
+        }
+    }
+}
+
+impl From<Violation> for crate::Error {
+    fn from(violation: Violation) -> Self {
+        Self::InvalidRequest {
+            parameter: violation.parameter,
+            rule: violation.rule,
         }
     }
 }
@@ -614,17 +576,13 @@ mod tests {
     }
 
     #[test]
-    fn every_operation_is_in_the_table() {
-        for name in [
-            "post_customer",
-            "get_customer",
-            "patch_customer",
-            "delete_customer",
-        ] {
-            assert!(
-                operation(name).is_some(),
-                "{name} missing from generated_rules.rs"
-            );
+    fn operations_are_found_by_method_name_and_by_operation_id() {
+        for op in OPERATIONS {
+            assert!(std::ptr::eq(operation(op.method_name).unwrap(), op));
+            assert!(std::ptr::eq(operation(op.operation_id).unwrap(), op));
+            assert_eq!(method_name(op.operation_id), Some(op.method_name));
         }
+        assert!(operation("no_such_operation").is_none());
+        assert_eq!(method_name("get_customer"), None, "takes operationIds only");
     }
 }

@@ -1,12 +1,24 @@
-//! Checks a request's HTTP Signature or JWT against the mock's credentials.
+//! Checks a request's HTTP Signature or JWT against the mock's credentials, with code
+//! of its own (RustCrypto's HMAC and SHA-256, jsonwebtoken), never the client's
+//! signer: a signing bug in the client cannot also pass here.
 
 use axum::http::{HeaderMap, Method};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use customer_client::auth::http_signature;
+use hmac::{KeyInit, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
+
+/// Whether CyberSource expects a body digest for `method`.
+fn digested(method: &Method) -> bool {
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH)
+}
+
+/// Standard base64 of the body's SHA-256.
+fn body_digest(body: &[u8]) -> String {
+    STANDARD.encode(Sha256::digest(body))
+}
 
 /// The shared-secret key the mock accepts, for both HTTP Signature and JWT (HS256).
 #[derive(Clone)]
@@ -75,30 +87,49 @@ pub(crate) fn verify(credentials: &MockCredentials, request: &Signed<'_>) -> Res
     if field("keyid") != Some(credentials.key_id.as_str()) {
         return Err("unknown keyid".to_owned());
     }
+    if field("algorithm") != Some("HmacSHA256") {
+        return Err("the algorithm is not HmacSHA256".to_owned());
+    }
     if header("v-c-merchant-id") != Some(credentials.merchant_id.as_str()) {
         return Err("v-c-merchant-id does not match the key".to_owned());
     }
-    let digest_expected = http_signature::has_digest(request.method.as_str());
-    if digest_expected && header("digest") != Some(http_signature::digest(request.body).as_str()) {
+    let expected_headers = if digested(request.method) {
+        "host date request-target digest v-c-merchant-id"
+    } else {
+        "host date request-target v-c-merchant-id"
+    };
+    if field("headers") != Some(expected_headers) {
+        return Err(format!("the signed headers must be `{expected_headers}`"));
+    }
+    if digested(request.method)
+        && header("digest") != Some(format!("SHA-256={}", body_digest(request.body)).as_str())
+    {
         return Err("Digest does not match the body".to_owned());
     }
-    let expected = http_signature::sign(
-        &http_signature::SigningInput {
-            host: header("host").unwrap_or_default(),
-            date: header("date").ok_or("no Date header")?,
-            method: request.method.as_str(),
-            request_target: request.target,
-            body: request.body,
-            signing_merchant_id: &credentials.merchant_id,
-            key_id: &credentials.key_id,
-        },
-        &credentials.secret,
-    );
-    if Some(expected.signature.as_str()) == Some(signature) {
-        Ok(())
-    } else {
-        Err("the signature does not verify".to_owned())
+    // The signing string: one `name: value` line per signed header, in their order.
+    let mut lines = Vec::new();
+    for name in expected_headers.split(' ') {
+        let value = match name {
+            "request-target" => format!(
+                "{} {}",
+                request.method.as_str().to_ascii_lowercase(),
+                request.target
+            ),
+            "v-c-merchant-id" => credentials.merchant_id.clone(),
+            other => header(other)
+                .ok_or_else(|| format!("no {other} header"))?
+                .to_owned(),
+        };
+        lines.push(format!("{name}: {value}"));
     }
+    let signed = STANDARD
+        .decode(field("signature").unwrap_or_default())
+        .map_err(|_| "the signature is not base64".to_owned())?;
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&credentials.secret)
+        .map_err(|_| "the mock's secret is not an HMAC key".to_owned())?;
+    mac.update(lines.join("\n").as_bytes());
+    mac.verify_slice(&signed)
+        .map_err(|_| "the signature does not verify".to_owned())
 }
 
 fn verify_jwt(
@@ -112,7 +143,7 @@ fn verify_jwt(
         return Err("unknown kid".to_owned());
     }
     let mut validation = Validation::new(Algorithm::HS256);
-    validation.required_spec_claims.clear();
+    validation.set_required_spec_claims(&["exp"]);
     validation.validate_exp = true;
     let claims = jsonwebtoken::decode::<Value>(
         token,
@@ -133,11 +164,8 @@ fn verify_jwt(
             return Err(format!("the JWT claim `{name}` does not match the request"));
         }
     }
-    if http_signature::has_digest(request.method.as_str()) {
-        let digest = STANDARD.encode(Sha256::digest(request.body));
-        if claim("digest") != Some(digest.as_str()) {
-            return Err("the JWT digest does not match the body".to_owned());
-        }
+    if digested(request.method) && claim("digest") != Some(body_digest(request.body).as_str()) {
+        return Err("the JWT digest does not match the body".to_owned());
     }
     Ok(())
 }

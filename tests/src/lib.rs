@@ -83,16 +83,11 @@ pub struct SpecOperation {
 }
 
 impl SpecOperation {
-    /// progenitor's (and CustomerApi.md's) snake-case method name.
+    /// progenitor's method name, as the generated rule table records it.
     pub fn method_name(&self) -> String {
-        let mut out = String::new();
-        for c in self.operation_id.chars() {
-            if c.is_uppercase() {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        }
-        out
+        customer_client::rules::method_name(&self.operation_id)
+            .unwrap_or_else(|| panic!("`{}` is not in the generated rule table", self.operation_id))
+            .to_owned()
     }
 
     pub fn param(&self, name: &str) -> Option<&SpecParam> {

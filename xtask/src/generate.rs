@@ -155,8 +155,7 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
     let body_ident = |name: &str| format_ident!("{}_FIELDS", screaming_snake(name));
     let operations = rules.operations.iter().map(|op| {
         let operation_id = &op.operation_id;
-        // progenitor names methods (and OperationInfo ids) in snake case.
-        let method_name = snake(operation_id);
+        let method_name = crate::naming::method_name(operation_id);
         let method = &op.method;
         let path = &op.path;
         let params = op.params.iter().map(|p| {
@@ -184,7 +183,14 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
                 Some(schema) => quote! { Some(#schema) },
                 None => quote! { None },
             };
-            quote! { Response { status: #status, schema: #schema } }
+            let decode = match &r.schema {
+                Some(schema) if (200..300).contains(&r.status) => {
+                    let ident = decoder_ident(schema);
+                    quote! { Some(#ident) }
+                }
+                _ => quote! { None },
+            };
+            quote! { Response { status: #status, schema: #schema, decode: #decode } }
         });
         quote! {
             Operation {
@@ -211,14 +217,39 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
             pub(crate) static #ident: &[Field] = &[#(#fields),*];
         }
     });
+    // One decoder per schema that a success status documents, in name order.
+    let decoded: std::collections::BTreeSet<&str> = rules
+        .operations
+        .iter()
+        .flat_map(|op| &op.responses)
+        .filter(|r| (200..300).contains(&r.status))
+        .filter_map(|r| r.schema.as_deref())
+        .collect();
+    let decoders = decoded.into_iter().map(|schema| {
+        let ident = decoder_ident(schema);
+        let ty = format_ident!("{}", crate::naming::type_name(schema));
+        let doc = format!("Whether a body decodes as `{schema}`.");
+        quote! {
+            #[doc = #doc]
+            fn #ident(body: &[u8]) -> Result<(), serde_json::Error> {
+                serde_json::from_slice::<crate::generated::types::#ty>(body).map(drop)
+            }
+        }
+    });
     quote! {
-        use crate::rules::{Field, Limits, Location, Operation, Param, Response};
+        use crate::rule_model::{Field, Limits, Location, Operation, Param, Response};
 
         /// Every operation of the spec with its parameters, body and documented statuses.
         pub(crate) static OPERATIONS: &[Operation] = &[#(#operations),*];
 
         #(#bodies)*
+
+        #(#decoders)*
     }
+}
+
+fn decoder_ident(schema: &str) -> proc_macro2::Ident {
+    format_ident!("decode_{}", screaming_snake(schema).to_lowercase())
 }
 
 fn limits_tokens(limits: &Limits) -> TokenStream {
@@ -251,10 +282,6 @@ fn limits_tokens(limits: &Limits) -> TokenStream {
             required: &[#(#required),*],
         }
     }
-}
-
-fn snake(name: &str) -> String {
-    screaming_snake(name).to_lowercase()
 }
 
 fn screaming_snake(name: &str) -> String {

@@ -1,22 +1,20 @@
-//! Request authentication as CyberSource's official SDKs perform it.
-//!
-//! [`http_signature`] and [`jwt`] are pure functions of the request and the clock, so
-//! they are tested against the official vectors; the client applies them to a
-//! request about to be sent, and is called by the client's hook for every attempt.
+//! Request authentication as CyberSource's official SDKs perform it: who signs
+//! ([`credentials`]), the two algorithms ([`http_signature`], [`jwt`]: pure functions
+//! of the request and the clock, tested against the official vectors), and
+//! [`authenticate`], which adds their headers to a request about to be sent. It signs
+//! the request as it is and changes nothing but headers.
 
+pub(crate) mod credentials;
 pub mod http_signature;
 pub mod jwt;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use reqwest::header::{AUTHORIZATION, DATE, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, DATE, HeaderValue};
 
-use crate::credentials::Credentials;
-use crate::hooks::JSON_UTF8;
-
-const MERCHANT_ID: HeaderName = HeaderName::from_static("v-c-merchant-id");
-const DIGEST: HeaderName = HeaderName::from_static("digest");
-const SIGNATURE: HeaderName = HeaderName::from_static("signature");
+use crate::Error;
+use crate::wire::{DIGEST, MERCHANT_ID, SIGNATURE};
+use credentials::Credentials;
 
 /// The `Host` value the request goes out with: host, plus `:port` when the URL names
 /// one (a default port is dropped when the URL is parsed). Borrowed from the URL.
@@ -30,31 +28,27 @@ pub fn request_target_of(url: &reqwest::Url) -> &str {
 }
 
 /// Adds the authentication headers of `credentials` to `request`, for `now`, with
-/// `token_id` as the JWT id. A POST, PUT or PATCH without a body is sent as `{}`, as
-/// the official SDKs do, so that there is something to digest.
+/// `token_id` as the JWT id.
 ///
 /// The client calls this for every attempt of every operation; it is public for
-/// signing requests the generated client does not make, and for benchmarks. The
-/// error names what could not be signed (a streaming body) without secret values.
+/// signing requests the generated client does not make, and for benchmarks. A
+/// failure is [`Error::Config`] naming what could not be signed (a streaming body, a
+/// value that is not header text), never with secret values.
 pub fn authenticate(
     credentials: &Credentials,
     request: &mut reqwest::Request,
     now: SystemTime,
     token_id: &str,
-) -> Result<(), String> {
-    if http_signature::has_digest(request.method().as_str()) && request.body().is_none() {
-        *request.body_mut() = Some(reqwest::Body::from("{}"));
-        request
-            .headers_mut()
-            .insert(reqwest::header::CONTENT_TYPE, JSON_UTF8);
-    }
+) -> Result<(), Error> {
     // The body and URL are read in place (no copies): the headers are computed
     // first, added after.
     let url = request.url();
     let (host, target) = (host_of(url), request_target_of(url));
     let method = request.method().as_str();
     let body: &[u8] = match request.body() {
-        Some(body) => body.as_bytes().ok_or("streaming bodies cannot be signed")?,
+        Some(body) => body
+            .as_bytes()
+            .ok_or_else(|| failure("request body", "a streaming body cannot be signed"))?,
         None => &[],
     };
     let mut added = Vec::with_capacity(4);
@@ -93,8 +87,7 @@ pub fn authenticate(
             ));
             let bearer = jwt_credentials
                 .bearer(&claims)
-                .ok_or("these credentials do not sign JWTs")?
-                .map_err(|e| e.to_string())?;
+                .ok_or_else(|| failure("credentials", "these credentials do not sign JWTs"))??;
             added.push((AUTHORIZATION, owned_value(bearer, true)?));
         }
     }
@@ -132,17 +125,30 @@ fn token_input<'a>(
     }
 }
 
+fn failure(setting: &str, message: &str) -> Error {
+    Error::Config {
+        setting: setting.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+fn not_header_text() -> Error {
+    failure(
+        "credentials",
+        "an authentication header would not be valid header text",
+    )
+}
+
 /// Like [`value`], keeping the string's memory instead of copying it.
-fn owned_value(text: String, sensitive: bool) -> Result<HeaderValue, String> {
-    let mut value = HeaderValue::from_maybe_shared(bytes::Bytes::from(text))
-        .map_err(|_| "an authentication header is not valid header text".to_owned())?;
+fn owned_value(text: String, sensitive: bool) -> Result<HeaderValue, Error> {
+    let mut value =
+        HeaderValue::from_maybe_shared(bytes::Bytes::from(text)).map_err(|_| not_header_text())?;
     value.set_sensitive(sensitive);
     Ok(value)
 }
 
-fn value(text: &str, sensitive: bool) -> Result<HeaderValue, String> {
-    let mut value = HeaderValue::from_str(text)
-        .map_err(|_| "an authentication header is not valid header text".to_owned())?;
+fn value(text: &str, sensitive: bool) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(text).map_err(|_| not_header_text())?;
     value.set_sensitive(sensitive);
     Ok(value)
 }
@@ -183,13 +189,42 @@ mod tests {
     }
 
     #[test]
-    fn a_post_without_a_body_is_sent_and_digested_as_an_empty_object() {
+    fn signing_changes_headers_only() {
         let http = Credentials::http_signature("m", "k", SECRET).unwrap();
         let request = signed(&http, reqwest::Method::POST, None);
-        assert_eq!(request.body().and_then(|b| b.as_bytes()), Some(&b"{}"[..]));
+        assert!(request.body().is_none(), "the body is left as it was");
         assert_eq!(
             request.headers()["digest"],
-            http_signature::digest(b"{}").as_str()
+            http_signature::digest(b"").as_str()
+        );
+        let request = signed(&http, reqwest::Method::POST, Some("{\"a\":1}"));
+        assert_eq!(
+            request.body().and_then(|b| b.as_bytes()),
+            Some(&b"{\"a\":1}"[..])
+        );
+    }
+
+    /// A JWT covers the query string: the list operations page with `?offset=&limit=`.
+    #[test]
+    fn a_jwt_covers_the_path_with_its_query() {
+        let jwt = Credentials::jwt_shared_secret("m", "k", SECRET).unwrap();
+        let url = reqwest::Url::parse(
+            "https://apitest.cybersource.com/tms/v2/customers/A/shipping-addresses?offset=20&limit=10",
+        )
+        .unwrap();
+        let mut request = reqwest::Request::new(reqwest::Method::GET, url);
+        authenticate(&jwt, &mut request, UNIX_EPOCH, "id").unwrap();
+        let bearer = request.headers()[AUTHORIZATION].to_str().unwrap();
+        let token = bearer.strip_prefix("Bearer ").unwrap();
+        let payload = token.split('.').nth(1).unwrap();
+        let claims: serde_json::Value = serde_json::from_slice(
+            &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            claims["request-resource-path"],
+            "/tms/v2/customers/A/shipping-addresses?offset=20&limit=10"
         );
     }
 

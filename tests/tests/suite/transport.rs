@@ -1,6 +1,7 @@
-//! Both ways a request can go, directly (hyper) and through a proxy (reqwest), put
-//! the same request on the wire and fail the same way; the direct way's timeouts
-//! cover what they promise. (`hostile_server.rs` runs its cases both ways too.)
+//! The one transport (reqwest): a request through a proxy carries the same headers as
+//! one sent straight; a request that gets no answer fails with no status, through
+//! this crate's `Error` and through progenitor's; the timeouts cover what they
+//! promise; TLS trusts what it is told to and nothing else.
 
 use std::time::{Duration, SystemTime};
 
@@ -89,15 +90,37 @@ async fn the_direct_and_the_proxied_request_carry_the_same_headers() {
     }
 }
 
-#[tokio::test]
-async fn a_refused_connection_is_a_retryable_connect_error_both_ways() {
-    // A port nobody listens on: bound, then released.
+/// A port nobody listens on: bound, then released.
+fn refused_url() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let direct = Client::builder(Environment::custom(&url).unwrap());
-    let proxied = Client::builder(Environment::custom("http://tms.test").unwrap()).proxy(&url);
-    for (way, builder) in [("direct", direct), ("proxy", proxied)] {
+    url
+}
+
+/// Where no answer can come from: a refused port, straight and through a proxy, and a
+/// host name that cannot resolve (`.invalid` is reserved for that, RFC 6761).
+fn unanswered() -> Vec<(&'static str, customer_client::ClientBuilder)> {
+    let refused = refused_url();
+    vec![
+        (
+            "refused",
+            Client::builder(Environment::custom(&refused).unwrap()),
+        ),
+        (
+            "refused proxy",
+            Client::builder(Environment::custom("http://tms.test").unwrap()).proxy(&refused),
+        ),
+        (
+            "unresolvable",
+            Client::builder(Environment::custom("http://tms-customers.invalid").unwrap()),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn no_answer_is_a_retryable_connect_error_with_no_status() {
+    for (way, builder) in unanswered() {
         let error = built_and_get(builder, ID).await.unwrap_err();
         let Error::Transport(cause) = &error else {
             panic!("{way}: {error:?}");
@@ -106,10 +129,31 @@ async fn a_refused_connection_is_a_retryable_connect_error_both_ways() {
         assert!(!cause.is_timeout(), "{way}: {cause:?}");
         assert!(error.is_retryable(), "{way}");
         assert_eq!(error.status(), None, "{way}");
-        assert!(
-            error.to_string().starts_with("no answer: "),
-            "{way}: {error}"
-        );
+        assert_eq!(error.to_string(), "no answer", "{way}");
+        // Each layer says its part once; reqwest's error is behind this crate's.
+        let source = std::error::Error::source(&error).expect("a cause");
+        assert_eq!(source.to_string(), "could not connect", "{way}");
+        let reqwest = std::error::Error::source(source).expect("reqwest's error");
+        assert!(reqwest.downcast_ref::<reqwest::Error>().is_some(), "{way}");
+    }
+}
+
+#[tokio::test]
+async fn no_answer_through_the_generated_send_is_progenitors_communication_error() {
+    for (way, builder) in unanswered() {
+        let client = builder.build().unwrap();
+        let error = client
+            .get_customer()
+            .customer_id(ID)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), None, "{way}: {error:?}");
+        let progenitor_client::Error::CommunicationError(cause) = &error else {
+            panic!("{way}: not a communication error: {error:?}");
+        };
+        assert!(cause.is_connect(), "{way}: {cause:?}");
+        assert_eq!(cause.status(), None, "{way}");
     }
 }
 

@@ -73,10 +73,7 @@ impl Credentials {
     }
 
     /// A JWT carrying `claims`, for the JWT modes (`None` for HTTP Signature).
-    pub(crate) fn jwt(
-        &self,
-        claims: &crate::auth::jwt::Claims<'_>,
-    ) -> Option<Result<String, Error>> {
+    pub(crate) fn jwt(&self, claims: &super::jwt::Claims<'_>) -> Option<Result<String, Error>> {
         match self {
             Self::JwtSharedSecret(key) => Some(key.jwt(claims)),
             #[cfg(feature = "p12")]
@@ -86,10 +83,7 @@ impl Credentials {
     }
 
     /// `Bearer <JWT>` for `claims`, built in one string; `None` for HTTP Signature.
-    pub(crate) fn bearer(
-        &self,
-        claims: &crate::auth::jwt::Claims<'_>,
-    ) -> Option<Result<String, Error>> {
+    pub(crate) fn bearer(&self, claims: &super::jwt::Claims<'_>) -> Option<Result<String, Error>> {
         match self {
             Self::JwtSharedSecret(key) => {
                 Some(key.jwt.token("Bearer ", claims).map_err(signing_error))
@@ -128,7 +122,7 @@ pub struct SharedSecret {
     pub(crate) merchant_id: String,
     pub(crate) key_id: String,
     /// Built once: the HS256 signer for JWT mode.
-    pub(crate) jwt: std::sync::Arc<crate::auth::jwt::Hs256>,
+    pub(crate) jwt: std::sync::Arc<super::jwt::Hs256>,
     /// Built once: the HMAC-SHA256 key for HTTP Signature mode.
     pub(crate) hmac_key: aws_lc_rs::hmac::Key,
     pub(crate) portfolio_id: Option<String>,
@@ -151,7 +145,7 @@ impl SharedSecret {
                 message: "is empty".to_owned(),
             });
         }
-        let jwt = crate::auth::jwt::Hs256::new(&key_id, &secret).map_err(|e| Error::Config {
+        let jwt = super::jwt::Hs256::new(&key_id, &secret).map_err(|e| Error::Config {
             setting: "key id".to_owned(),
             message: e.to_string(),
         })?;
@@ -167,7 +161,7 @@ impl SharedSecret {
 
 impl SharedSecret {
     /// A JWT (HS256) carrying `claims`, with this key's id as `kid`.
-    pub fn jwt(&self, claims: &crate::auth::jwt::Claims<'_>) -> Result<String, Error> {
+    pub fn jwt(&self, claims: &super::jwt::Claims<'_>) -> Result<String, Error> {
         self.jwt.token("", claims).map_err(signing_error)
     }
 }
@@ -247,7 +241,7 @@ impl P12Key {
                     portfolio_id: None,
                 };
                 // Sign once now, so an unusable key fails here rather than on a request.
-                key.jwt(&crate::auth::jwt::claims(&crate::auth::jwt::TokenInput {
+                key.jwt(&super::jwt::claims(&super::jwt::TokenInput {
                     host: "check",
                     method: "GET",
                     request_target: "/",
@@ -272,8 +266,8 @@ impl P12Key {
     }
 
     /// A JWT (RS256) carrying `claims`, with the certificate's serialNumber as `kid`.
-    pub fn jwt(&self, claims: &crate::auth::jwt::Claims<'_>) -> Result<String, Error> {
-        crate::auth::jwt::token(claims, jsonwebtoken::Algorithm::RS256, &self.kid, &self.key)
+    pub fn jwt(&self, claims: &super::jwt::Claims<'_>) -> Result<String, Error> {
+        super::jwt::token(claims, jsonwebtoken::Algorithm::RS256, &self.kid, &self.key)
             // The kind only: jsonwebtoken's messages are not vetted for key material.
             .map_err(|e| signing_error(format_args!("{:?}", e.kind())))
     }

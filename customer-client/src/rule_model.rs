@@ -1,0 +1,68 @@
+//! The shape of the generated rule table (`generated_rules.rs`): one entry per
+//! operation of the spec, with its parameters, body rules and documented responses.
+//! Types only; `rules.rs` applies them. The generated table imports nothing else
+//! from the hand-written layer.
+
+/// One operation of the spec.
+pub(crate) struct Operation {
+    /// The spec's operationId, e.g. `getCustomer`.
+    pub operation_id: &'static str,
+    /// progenitor's name for it, e.g. `get_customer` (also `OperationInfo::operation_id`).
+    pub method_name: &'static str,
+    /// The HTTP method, upper case.
+    #[allow(dead_code)]
+    pub method: &'static str,
+    /// Path template, e.g. `/tms/v2/customers/{customerId}`.
+    pub path: &'static str,
+    pub params: &'static [Param],
+    /// Rules of the request body's fields, when the operation takes a body.
+    pub body: Option<&'static [Field]>,
+    /// Documented statuses and how their bodies decode.
+    pub responses: &'static [Response],
+}
+
+pub(crate) struct Param {
+    pub name: &'static str,
+    pub location: Location,
+    pub required: bool,
+    pub limits: Limits,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Header,
+    Path,
+    #[allow(dead_code)]
+    Query,
+    #[allow(dead_code)]
+    Cookie,
+}
+
+/// A body field's rules; `path` is the JSON path with `[]` for array items.
+pub(crate) struct Field {
+    pub path: &'static str,
+    pub limits: Limits,
+}
+
+/// The JSON Schema keywords the client enforces.
+pub(crate) struct Limits {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<&'static str>,
+    pub format: Option<&'static str>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub required: &'static [&'static str],
+}
+
+/// Decodes a body as its documented schema, keeping nothing: whether progenitor's own
+/// decode (which reports no status) will succeed.
+pub(crate) type Decoder = fn(&[u8]) -> Result<(), serde_json::Error>;
+
+pub(crate) struct Response {
+    pub status: u16,
+    /// The component schema of the body; `None`: no body.
+    pub schema: Option<&'static str>,
+    /// For a success status with a body: the schema's decoder.
+    pub decode: Option<Decoder>,
+}

@@ -1,0 +1,84 @@
+//! What can go wrong between sending a request and holding its whole answer: no
+//! answer at all ([`TransportError`]), or an answer whose body could not be read
+//! whole ([`BodyFailure`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+/// Why no answer arrived: connecting, TLS, sending the request or reading the
+/// answer's head failed. No status exists; [`source`](std::error::Error::source) is
+/// reqwest's error, with its own causes behind it.
+#[derive(Clone)]
+pub struct TransportError(Arc<reqwest::Error>);
+
+impl TransportError {
+    /// Whether connecting (DNS, TCP, TLS) failed, so the request never reached a
+    /// server: always safe to retry.
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+
+    /// Whether a timeout struck.
+    pub fn is_timeout(&self) -> bool {
+        self.0.is_timeout()
+    }
+}
+
+impl From<reqwest::Error> for TransportError {
+    fn from(error: reqwest::Error) -> Self {
+        Self(Arc::new(error))
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.is_connect() {
+            "could not connect"
+        } else if self.is_timeout() {
+            "timed out before the answer's head"
+        } else {
+            "the exchange failed before the answer's head"
+        })
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("connect", &self.is_connect())
+            .field("timeout", &self.is_timeout())
+            .field("cause", &chain(&*self.0))
+            .finish()
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+/// Why the body of an answer could not be read whole (the status and headers had
+/// arrived). Kept on the response for [`Error`](crate::Error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum BodyFailure {
+    /// Longer than the client's limit (announced or counted); reading stopped there.
+    TooLarge { limit: usize },
+    /// The client's timeout struck while the body was arriving.
+    TimedOut,
+    /// The connection failed while the body was arriving: the causes, on one line.
+    Interrupted(String),
+}
+
+/// An error with its causes, on one line (for Debug output and a cut-short body's
+/// reason, which outlive the error itself).
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
