@@ -184,7 +184,11 @@ pub mod types {
         )]
         pub brand_name: ::std::option::Option<::std::string::String>,
         ///Card brands on the account.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub brands: ::std::vec::Vec<BinLookupPaymentAccountInformationCardBrandsItem>,
         ///Kind of credential.
         #[serde(
@@ -562,7 +566,8 @@ pub mod types {
         #[serde(
             rename = "merchantDefinedInformation",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub merchant_defined_information: ::std::vec::Vec<MerchantDefinedField>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -695,7 +700,11 @@ pub mod types {
     )]
     pub struct ErrorEntry {
         ///The fields at fault (400 only).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub details: ::std::vec::Vec<ErrorDetail>,
         ///Human-readable explanation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -721,7 +730,11 @@ pub mod types {
     )]
     pub struct ErrorResponse {
         ///What went wrong, one entry per problem.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub errors: ::std::vec::Vec<ErrorEntry>,
     }
     impl ErrorResponse {
@@ -1401,7 +1414,8 @@ pub mod types {
         #[serde(
             rename = "personalIdentification",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub personal_identification: ::std::vec::Vec<PersonalIdentification>,
     }
@@ -1635,7 +1649,8 @@ pub mod types {
         #[serde(
             rename = "emvTags",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub emv_tags: ::std::vec::Vec<EmvTag>,
     }
@@ -2241,7 +2256,8 @@ pub mod types {
         #[serde(
             rename = "bankApplications",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub bank_applications: ::std::vec::Vec<
             TokenizedCardMetadataIssuerBankApplicationsItem,
@@ -9762,6 +9778,19 @@ pub mod types {
                 Self(value.into())
             }
         }
+    }
+    /// Reads `null` as an empty list (lenient reading; added by `cargo xtask generate`).
+    fn null_as_empty<'de, D, T>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::serde::Deserialize<'de>,
+    {
+        let value: ::std::option::Option<::std::vec::Vec<T>> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_default())
     }
 }
 #[derive(Clone, Debug)]

@@ -111,6 +111,10 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
     let client = Generator::new(&settings)
         .generate_tokens(&openapi)
         .map_err(|e| failed("client", e))?;
+    let mut client: syn::File =
+        syn::parse2(client).map_err(|e| format!("generated client does not parse: {e}"))?;
+    crate::lenient::null_lists_read_as_empty(&mut client);
+    let client = quote! { #client };
     // Typed httpmock extensions, compiled into customer-client behind its `mock` feature.
     let httpmock = Generator::new(&settings)
         .httpmock(&openapi, "crate")

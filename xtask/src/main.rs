@@ -12,6 +12,7 @@ mod conformance;
 mod diff;
 mod facts;
 mod generate;
+mod lenient;
 mod naming;
 mod normalise;
 #[cfg(test)]

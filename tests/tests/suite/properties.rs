@@ -168,3 +168,142 @@ fn customer() -> impl Strategy<Value = types::Customer> {
         },
     )
 }
+
+/// A JSON document of `schema` (from the spec, `$ref`s followed) in which each
+/// property is, independently, `null` or a value of its own schema.
+fn document(schema: &serde_json::Value, depth: usize) -> BoxedStrategy<serde_json::Value> {
+    use serde_json::Value;
+    let schema = tests::resolve(schema);
+    if let Some(properties) = schema["properties"].as_object() {
+        if depth > 12 {
+            return Just(Value::Object(Default::default())).boxed();
+        }
+        let members: Vec<BoxedStrategy<(String, Value)>> = properties
+            .iter()
+            .map(|(name, property)| {
+                let name = name.clone();
+                prop_oneof![Just(Value::Null), document(property, depth + 1)]
+                    .prop_map(move |value| (name.clone(), value))
+                    .boxed()
+            })
+            .collect();
+        return members
+            .prop_map(|members| Value::Object(members.into_iter().collect()))
+            .boxed();
+    }
+    match schema["type"].as_str() {
+        Some("array") => prop::collection::vec(document(&schema["items"], depth + 1), 0..2)
+            .prop_map(Value::Array)
+            .boxed(),
+        Some("integer") => Just(Value::from(1)).boxed(),
+        Some("number") => Just(Value::from(1.5)).boxed(),
+        Some("boolean") => Just(Value::Bool(true)).boxed(),
+        _ => Just(match schema["enum"].as_array().and_then(|e| e.first()) {
+            Some(first) => first.clone(),
+            None => Value::from("x"),
+        })
+        .boxed(),
+    }
+}
+
+/// The JSON paths (`a.b[0].c`) of the members of `document` that are `null`.
+fn null_paths(document: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    match document {
+        serde_json::Value::Object(members) => {
+            for (name, value) in members {
+                let path = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+                if value.is_null() {
+                    out.push(path);
+                } else {
+                    null_paths(value, &path, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                null_paths(item, &format!("{at}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `value` has a member at `path` (as `null_paths` writes it).
+fn has_member(value: &serde_json::Value, path: &str) -> bool {
+    let mut current = value;
+    for part in path.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let Some(next) = current.get(name) else {
+            return false;
+        };
+        current = match index {
+            Some(i) => match next.get(i) {
+                Some(item) => item,
+                None => return false,
+            },
+            None => next,
+        };
+    }
+    true
+}
+
+/// Every documented response of the spec that has a body: (operation, status, schema).
+fn response_schemas() -> Vec<(tests::SpecOperation, u16, serde_json::Value)> {
+    let mut out = Vec::new();
+    for op in tests::spec_operations() {
+        for response in &op.responses {
+            if let Some(schema) = &response.schema {
+                let schema = tests::spec()["components"]["schemas"][schema].clone();
+                out.push((op.clone(), response.status, schema));
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    /// Lenient reading: `null` in any optional field of any response schema reads as
+    /// absent, through the client (success bodies) and as CyberSource's error body.
+    #[test]
+    fn null_in_any_optional_response_field_reads_as_absent(
+        (index, doc) in (0..response_schemas().len()).prop_flat_map(|i| {
+            (Just(i), document(&response_schemas()[i].2, 0))
+        })
+    ) {
+        let (op, status, _) = &response_schemas()[index];
+        let mut nulls = Vec::new();
+        null_paths(&doc, "", &mut nulls);
+        let body = serde_json::to_vec(&doc).unwrap();
+        if (200..300).contains(status) {
+            let server = server();
+            let mut mock = server.mock(|when, then| {
+                when.any_request();
+                then.status(*status).header("content-type", "application/json").body(body.clone());
+            });
+            let client = Client::builder(Environment::custom(&server.base_url()).unwrap()).build().unwrap();
+            let outcome = runtime().block_on(tests::calls::call(
+                &client,
+                op,
+                &tests::calls::Call::valid(op, false),
+            ));
+            mock.delete();
+            let outcome = outcome.map_err(|e| TestCaseError::fail(format!("{}: {e:?}\n{doc}", op.operation_id)))?;
+            let decoded = serde_json::to_value(&outcome.body).unwrap();
+            for path in &nulls {
+                prop_assert!(!has_member(&decoded, path), "{}: `{path}` is not absent: {decoded}", op.operation_id);
+            }
+        } else {
+            let decoded: types::ErrorResponse = serde_json::from_slice(&body)
+                .map_err(|e| TestCaseError::fail(format!("{}: {e}\n{doc}", op.operation_id)))?;
+            let decoded = serde_json::to_value(&decoded).unwrap();
+            for path in &nulls {
+                prop_assert!(!has_member(&decoded, path), "`{path}` is not absent: {decoded}");
+            }
+        }
+    }
+}
