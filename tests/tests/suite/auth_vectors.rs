@@ -182,7 +182,12 @@ fn every_jwt_vector_is_reproduced_and_verifies() {
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
     }
-    assert_eq!(list.len(), 4, "all JWT vectors");
+    assert_eq!(list.len(), 5, "all JWT vectors");
+    assert!(
+        list.iter()
+            .any(|v| text(&v["inputs"], "request_target").contains("?offset=")),
+        "one JWT vector covers a path with a query"
+    );
 }
 
 #[test]

@@ -298,3 +298,92 @@ async fn state_is_bounded() {
         );
     }
 }
+
+/// The mock checks what a JWT claims against the request it came with, and its expiry:
+/// a token signed with the right key for another path, method or host, or an expired
+/// one, is a 401. Tokens are made here with jsonwebtoken, not with the client.
+#[tokio::test]
+async fn a_jwt_for_another_request_or_an_expired_one_is_refused() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let mock = CustomerMock::start_with(MockConfig {
+        credentials: Some(MockCredentials::new(MERCHANT, KEY_ID, SECRET_B64).unwrap()),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let create = tests::spec_operations()
+        .into_iter()
+        .find(|op| op.method == "POST" && !op.path.contains('{'))
+        .expect("a create operation");
+    let url = format!("{}{}", mock.base_url(), create.path);
+    let host = reqwest::Url::parse(&mock.base_url()).unwrap();
+    let host = format!("{}:{}", host.host_str().unwrap(), host.port().unwrap());
+    let body = serde_json::to_vec(&sample()).unwrap();
+    let digest = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&body));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let secret = base64::engine::general_purpose::STANDARD
+        .decode(SECRET_B64)
+        .unwrap();
+    let token = |method: &str, path: &str, host: &str, iat: u64| {
+        let claims = json!({
+            "digest": digest, "digestAlgorithm": "SHA-256",
+            "exp": iat + 120, "iat": iat, "iss": MERCHANT, "jti": uuid_like(iat),
+            "request-host": host, "request-method": method, "request-resource-path": path,
+            "v-c-jwt-version": "2", "v-c-merchant-id": MERCHANT,
+        });
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        header.kid = Some(KEY_ID.to_owned());
+        jsonwebtoken::encode(
+            &header,
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(&secret),
+        )
+        .unwrap()
+    };
+    let other_path = format!("{}/other", create.path);
+    let cases = [
+        (
+            "the request itself",
+            token("POST", &create.path, &host, now),
+            201,
+        ),
+        ("another path", token("POST", &other_path, &host, now), 401),
+        (
+            "another method",
+            token("PATCH", &create.path, &host, now),
+            401,
+        ),
+        (
+            "another host",
+            token("POST", &create.path, "apitest.cybersource.com", now),
+            401,
+        ),
+        (
+            "expired an hour ago",
+            token("POST", &create.path, &host, now - 3600),
+            401,
+        ),
+    ];
+    let http = reqwest::Client::new();
+    for (label, token, expected) in cases {
+        let response = http
+            .post(&url)
+            .header("authorization", format!("Bearer {token}"))
+            .header("v-c-merchant-id", MERCHANT)
+            .header("content-type", customer_client::JSON_MEDIA_TYPE)
+            .header("accept", customer_client::JSON_MEDIA_TYPE)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), expected, "{label}");
+    }
+}
+
+fn uuid_like(n: u64) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}

@@ -211,7 +211,11 @@ fn null_paths(document: &serde_json::Value, at: &str, out: &mut Vec<String>) {
     match document {
         serde_json::Value::Object(members) => {
             for (name, value) in members {
-                let path = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+                let path = if at.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{at}.{name}")
+                };
                 if value.is_null() {
                     out.push(path);
                 } else {

@@ -159,3 +159,77 @@ async fn retry_after_is_honoured() {
     );
     assert_eq!(server.heads.lock().unwrap().len(), 2);
 }
+
+/// The client's fixed clock for the HTTP-date cases: 2025-01-01T00:00:00Z.
+fn fixed_clock() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + Duration::from_secs(1_735_689_600)
+}
+
+fn signing_client_at_fixed_clock(url: &str, policy: RetryPolicy) -> Client {
+    tests::calls::signing_builder(url)
+        .clock(fixed_clock)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    // One second after the client's clock.
+    let server = scripted(vec![
+        answer(
+            "503 Service Unavailable",
+            "retry-after: Wed, 01 Jan 2025 00:00:01 GMT\r\n",
+            "{}",
+        ),
+        answer("200 OK", "", "{}"),
+    ])
+    .await;
+    let started = Instant::now();
+    signing_client_at_fixed_clock(&server.url, quick_retries(2))
+        .get_customer()
+        .customer_id("ABC")
+        .send()
+        .await
+        .unwrap();
+    // The backoff alone is at most 5 ms: only the date explains the wait.
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.heads.lock().unwrap().len(), 2);
+}
+
+/// A server that asks for more than the policy's whole budget (5 s) gets its answer
+/// back at once, whether it asks in seconds or by a date an hour after the client's
+/// clock: one request, the 429 kept.
+#[tokio::test]
+async fn a_retry_after_beyond_the_budget_returns_the_answer_at_once() {
+    for retry_after in ["3600", "Wed, 01 Jan 2025 01:00:00 GMT"] {
+        let server = scripted(vec![
+            answer(
+                "429 Too Many Requests",
+                &format!("retry-after: {retry_after}\r\n"),
+                "{}",
+            ),
+            answer("200 OK", "", "{}"),
+        ])
+        .await;
+        let client = signing_client_at_fixed_clock(&server.url, quick_retries(3));
+        let call = client.get_customer().customer_id("ABC").send();
+        // Only a guard against waiting the hour out; the assertions are below.
+        let error = tokio::time::timeout(Duration::from_secs(60), call)
+            .await
+            .unwrap_or_else(|_| panic!("{retry_after}: waited instead of answering"))
+            .map_err(Error::from)
+            .unwrap_err();
+        assert_eq!(
+            error.status().map(|s| s.as_u16()),
+            Some(429),
+            "{retry_after}"
+        );
+        assert_eq!(error.correlation_id(), Some("corr-429"), "{retry_after}");
+        assert_eq!(server.heads.lock().unwrap().len(), 1, "{retry_after}");
+    }
+}
