@@ -10,6 +10,7 @@ mod decoding;
 mod hostile_input;
 mod hostile_server;
 mod mock_server;
+mod module_graph;
 mod prism;
 mod properties;
 mod request_rules;
