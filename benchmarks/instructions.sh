@@ -22,7 +22,7 @@ count() {
 }
 
 contenders=("$@")
-[ ${#contenders[@]} -gt 0 ] || contenders=(generated-64 raw-hyper-64 reqwest-64 get reqwest-get get-jwt get-http-signature)
+[ ${#contenders[@]} -gt 0 ] || contenders=(generated-64 raw-hyper-64 reqwest-64 get reqwest-get post reqwest-post get-jwt get-http-signature)
 declare -A per_call
 printf '%-20s %12s\n' contender instructions/call
 for contender in "${contenders[@]}"; do
@@ -39,6 +39,7 @@ ratio() {
 }
 echo
 ratio get reqwest-get "1  get: generated / reqwest"
+ratio post reqwest-post "2  post: generated / reqwest"
 ratio get-jwt get "3c get: JWT-signed / unsigned"
 ratio get-http-signature get "3c get: HTTP-Signature / unsigned"
 ratio raw-hyper-64 generated-64 "4  64 in flight: raw hyper / generated"

@@ -19,6 +19,8 @@ const CONTENDERS: &[&str] = &[
     "get-jwt",
     "get-http-signature",
     "reqwest-get",
+    "post",
+    "reqwest-post",
 ];
 
 fn main() {
@@ -40,6 +42,8 @@ fn main() {
         let jwt = bench::client(&base_url, Some(bench::credentials(false)));
         let http_signature = bench::client(&base_url, Some(bench::credentials(true)));
         let http = bench::reqwest_client();
+        let customer: customer_client::types::Customer =
+            serde_json::from_value(bench::full_create_request()).expect("a customer");
         // The warm-up opens the pooled connections (64 for the concurrent contenders).
         for _ in 0..2 + batches {
             match contender.as_str() {
@@ -52,6 +56,12 @@ fn main() {
                             "get" => drop(bench::get(contenders.generated_client()).await),
                             "get-jwt" => drop(bench::get(&jwt).await),
                             "get-http-signature" => drop(bench::get(&http_signature).await),
+                            "post" => drop(
+                                bench::post(contenders.generated_client(), customer.clone()).await,
+                            ),
+                            "reqwest-post" => {
+                                drop(bench::reqwest_post(&http, &base_url, customer.clone()).await)
+                            }
                             _ => drop(bench::reqwest_get(&http, &base_url).await),
                         }
                     }

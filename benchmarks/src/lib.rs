@@ -606,6 +606,9 @@ pub fn report(
                 1.0 / r,
                 verdict(1.0 / r >= min)
             ),
+            Target::ThroughputOnly => {
+                format!("{:<44} throughput ratio {:.3}", ratio.label, 1.0 / r)
+            }
             _ => format!("{:<44} ratio {r:.3}", ratio.label),
         };
         out.push_str(&line);

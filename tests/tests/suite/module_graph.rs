@@ -54,7 +54,11 @@ fn re_exports(lib: &str) -> BTreeMap<String, String> {
             None => path.rsplit("::").next().unwrap().to_owned(),
         };
         for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let node = if name == "types" { "types" } else { module.as_str() };
+            let node = if name == "types" {
+                "types"
+            } else {
+                module.as_str()
+            };
             map.insert(name.to_owned(), node.to_owned());
         }
     }
@@ -62,7 +66,11 @@ fn re_exports(lib: &str) -> BTreeMap<String, String> {
 }
 
 /// The top-level modules that `text` names through `crate::`.
-fn edges(text: &str, names: &BTreeMap<String, String>, modules: &BTreeSet<String>) -> BTreeSet<String> {
+fn edges(
+    text: &str,
+    names: &BTreeMap<String, String>,
+    modules: &BTreeSet<String>,
+) -> BTreeSet<String> {
     let node = |first: &str, rest: &str| -> Option<String> {
         if first == "generated" && rest.starts_with("::types") {
             return Some("types".to_owned());
