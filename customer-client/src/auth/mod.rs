@@ -1,8 +1,9 @@
 //! Request authentication as CyberSource's official SDKs perform it: who signs
-//! ([`credentials`]), the two algorithms ([`http_signature`], [`jwt`]: pure functions
-//! of the request and the clock, tested against the official vectors), and
-//! [`authenticate`], which adds their headers to a request about to be sent. It signs
-//! the request as it is and changes nothing but headers.
+//! (`credentials.rs`: [`Credentials`](crate::Credentials)), the two algorithms
+//! ([`http_signature`], [`jwt`]: pure functions of the request and the clock, tested
+//! against the official vectors), and [`authenticate`], which adds their headers to a
+//! request about to be sent. It signs the request as it is and changes nothing but
+//! headers.
 
 pub(crate) mod credentials;
 pub mod http_signature;
