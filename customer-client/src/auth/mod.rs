@@ -1,5 +1,5 @@
 //! Request authentication as CyberSource's official SDKs perform it: who signs
-//! (`credentials.rs`: [`Credentials`](crate::Credentials)), the two algorithms
+//! (`credentials.rs`: [`Credentials`]), the two algorithms
 //! ([`http_signature`], [`jwt`]: pure functions of the request and the clock, tested
 //! against the official vectors), and [`authenticate`], which adds their headers to a
 //! request about to be sent. It signs the request as it is and changes nothing but
