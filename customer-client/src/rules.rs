@@ -154,7 +154,7 @@ fn check_json(bytes: &[u8], fields: &'static [Field]) -> Result<(), Violation> {
     let mut walk = Walk {
         fields,
         rule_path: String::with_capacity(64),
-        shown_path: String::with_capacity(64),
+        indices: Vec::new(),
         violation: None,
     };
     let mut parser = serde_json::Deserializer::from_slice(bytes);
@@ -167,29 +167,48 @@ fn check_json(bytes: &[u8], fields: &'static [Field]) -> Result<(), Violation> {
     }
 }
 
-/// The walk's state: where it is, as the rules name it (`a.b[].c`) and as messages
-/// show it (`a.b[1].c`), grown and shrunk in place; and the first broken rule.
+/// The walk's state: where it is, as the rules name it (`a.b[].c`, grown and shrunk
+/// in place) with the index of each array it is in, so that a message can show the
+/// place as `a.b[1].c` (made only when a rule is broken); and the first broken rule.
 struct Walk {
     fields: &'static [Field],
     rule_path: String,
-    shown_path: String,
+    indices: Vec<usize>,
     violation: Option<Violation>,
 }
 
 impl Walk {
-    fn rule(&self) -> Option<&'static Limits> {
-        self.fields
-            .binary_search_by(|f| f.path.cmp(self.rule_path.as_str()))
-            .ok()
-            .map(|i| &self.fields[i].limits)
+    /// The rules at the current place: `None` when no rule applies here or anywhere
+    /// below (the value is then skipped unread), else the place's own limits, if any.
+    fn rules_here(&self) -> Option<Option<&'static Limits>> {
+        let path = self.rule_path.as_str();
+        // The table is sorted, so the paths at or below this place follow each other
+        // from the first path not less than it.
+        let first = self.fields.partition_point(|f| f.path < path);
+        let mut below = self.fields[first..]
+            .iter()
+            .take_while(|f| f.path.starts_with(path));
+        let own = self.fields.get(first).filter(|f| f.path == path);
+        if own.is_some() || path.is_empty() {
+            return Some(own.map(|f| &f.limits));
+        }
+        below
+            .any(|f| matches!(f.path.as_bytes().get(path.len()), Some(b'.' | b'[')))
+            .then_some(None)
     }
 
+    /// The current place as a message names it: each `[]` with its index.
     fn shown(&self) -> String {
-        if self.shown_path.is_empty() {
-            "body".to_owned()
-        } else {
-            self.shown_path.clone()
+        if self.rule_path.is_empty() {
+            return "body".to_owned();
         }
+        let mut shown = String::with_capacity(self.rule_path.len() + 8);
+        let mut parts = self.rule_path.split("[]");
+        shown.push_str(parts.next().unwrap_or_default());
+        for (part, index) in parts.zip(&self.indices) {
+            let _ = write!(shown, "[{index}]{part}");
+        }
+        shown
     }
 
     /// Records a broken rule and stops the parse.
@@ -198,22 +217,18 @@ impl Walk {
         E::custom("a rule is broken")
     }
 
-    fn enter_key(&mut self, key: &str) -> (usize, usize) {
-        let lengths = (self.rule_path.len(), self.shown_path.len());
+    /// Enters `key`; returns the path's length before, to leave it by.
+    fn enter_key(&mut self, key: &str) -> usize {
+        let length = self.rule_path.len();
         if !self.rule_path.is_empty() {
             self.rule_path.push('.');
         }
         self.rule_path.push_str(key);
-        if !self.shown_path.is_empty() {
-            self.shown_path.push('.');
-        }
-        self.shown_path.push_str(key);
-        lengths
+        length
     }
 
-    fn leave(&mut self, (rule, shown): (usize, usize)) {
-        self.rule_path.truncate(rule);
-        self.shown_path.truncate(shown);
+    fn leave(&mut self, length: usize) {
+        self.rule_path.truncate(length);
     }
 }
 
@@ -224,11 +239,26 @@ impl<'de> serde::de::DeserializeSeed<'de> for Node<'_> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        match self.0.rules_here() {
+            // No rule here or below (read-only parts, unknown fields): parsed, not walked.
+            None => deserializer
+                .deserialize_ignored_any(serde::de::IgnoredAny)
+                .map(drop),
+            Some(limits) => deserializer.deserialize_any(Checked {
+                walk: self.0,
+                limits,
+            }),
+        }
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Node<'_> {
+/// A value with its place's own limits, if any.
+struct Checked<'w> {
+    walk: &'w mut Walk,
+    limits: Option<&'static Limits>,
+}
+
+impl<'de> serde::de::Visitor<'de> for Checked<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -236,9 +266,9 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
     }
 
     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
-        match self.0.rule() {
-            Some(limits) => check_string_at(|| self.0.shown(), text, limits)
-                .map_err(|violation| self.0.broken(violation)),
+        match self.limits {
+            Some(limits) => check_string_at(|| self.walk.shown(), text, limits)
+                .map_err(|violation| self.walk.broken(violation)),
             None => Ok(()),
         }
     }
@@ -264,20 +294,22 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
-        let walk = self.0;
-        let limits = walk.rule();
-        let lengths = (walk.rule_path.len(), walk.shown_path.len());
+        let (walk, limits) = (self.walk, self.limits);
+        let length = walk.rule_path.len();
         walk.rule_path.push_str("[]");
+        walk.indices.push(0);
         let mut count = 0usize;
         loop {
-            walk.shown_path.truncate(lengths.1);
-            let _ = write!(walk.shown_path, "[{count}]");
+            if let Some(index) = walk.indices.last_mut() {
+                *index = count;
+            }
             if items.next_element_seed(Node(walk))?.is_none() {
                 break;
             }
             count += 1;
         }
-        walk.leave(lengths);
+        walk.indices.pop();
+        walk.leave(length);
         let Some(limits) = limits else {
             return Ok(());
         };
@@ -299,34 +331,34 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let walk = self.0;
-        let required = walk.rule().map(|limits| limits.required).unwrap_or(&[]);
+        let walk = self.walk;
+        let required = self.limits.map(|limits| limits.required).unwrap_or(&[]);
         let mut seen = vec![false; required.len()];
-        while let Some(lengths) = map.next_key_seed(Key(walk))? {
-            let key_start = if lengths.0 == 0 { 0 } else { lengths.0 + 1 };
+        while let Some(length) = map.next_key_seed(Key(walk))? {
+            let key_start = if length == 0 { 0 } else { length + 1 };
             let key = &walk.rule_path[key_start..];
             if let Some(i) = required.iter().position(|name| *name == key) {
                 seen[i] = true;
             }
             let value = map.next_value_seed(Node(walk));
-            walk.leave(lengths);
+            walk.leave(length);
             value?;
         }
         if let Some(missing) = required.iter().zip(&seen).find(|(_, seen)| !**seen) {
-            let lengths = walk.enter_key(missing.0);
+            let length = walk.enter_key(missing.0);
             let violation = Violation::new(walk.shown(), "is required");
-            walk.leave(lengths);
+            walk.leave(length);
             return Err(walk.broken(violation));
         }
         Ok(())
     }
 }
 
-/// An object's key: enters it on the walk's paths, and returns how to leave.
+/// An object's key: enters it on the walk's path, and returns how to leave.
 struct Key<'w>(&'w mut Walk);
 
 impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
-    type Value = (usize, usize);
+    type Value = usize;
 
     fn deserialize<D: serde::Deserializer<'de>>(
         self,
@@ -337,7 +369,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
 }
 
 impl<'de> serde::de::Visitor<'de> for Key<'_> {
-    type Value = (usize, usize);
+    type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object key")
@@ -531,7 +563,18 @@ mod tests {
             broken(r#"{"\u0069d": "ab\u0063de"}"#),
             Some(("id".into(), "must be at most 4 characters (got 5)".into()))
         );
-        for not_json in ["", "{", "{\"id\": \"a\"} x", "nul"] {
+        // A part no rule reaches is skipped, but must still be JSON.
+        assert_eq!(
+            broken(r#"{"id": "a", "other": {"id": "too long for the root rule", "x": [1, {}]}}"#),
+            None
+        );
+        for not_json in [
+            "",
+            "{",
+            "{\"id\": \"a\"} x",
+            "nul",
+            r#"{"id": "a", "other": {"x": }}"#,
+        ] {
             assert_eq!(
                 broken(not_json),
                 Some(("body".into(), "must be a JSON document".into())),
