@@ -202,6 +202,31 @@ mod tests {
         }
     }
 
+    /// reqwest's own errors, made on loopback: a refused connection never reached a
+    /// server and is worth another attempt; a timeout may have, and is not.
+    #[tokio::test]
+    async fn a_refused_connection_is_worth_another_attempt_and_a_timeout_is_not() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let refused = format!("http://{}/", listener.local_addr().unwrap());
+        drop(listener);
+        let http = reqwest::Client::new();
+        let outcome = http.get(&refused).send().await;
+        assert!(outcome.as_ref().is_err_and(reqwest::Error::is_connect));
+        assert!(should_retry(&outcome));
+        // Accepts, reads, never answers.
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", silent.local_addr().unwrap());
+        let held = tokio::spawn(async move { silent.accept().await });
+        let outcome = http
+            .get(&url)
+            .timeout(Duration::from_millis(200))
+            .send()
+            .await;
+        assert!(outcome.as_ref().is_err_and(reqwest::Error::is_timeout));
+        assert!(!should_retry(&outcome));
+        held.abort();
+    }
+
     #[test]
     fn only_safe_requests_repeat() {
         let url = reqwest::Url::parse("http://x/tms").unwrap();
