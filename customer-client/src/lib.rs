@@ -43,16 +43,17 @@
 //! # How a request flows
 //!
 //! A generated method (`generated.rs`) builds a `reqwest::Request` and calls the three
-//! hooks of `hooks.rs` in turn. Each layer owns one thing, in one file, and imports
-//! only the layers listed after it (the arrows never point up, so there are no
-//! import cycles):
+//! hooks of `hooks.rs` in turn. Each layer owns one thing, in one file, and uses only
+//! the modules in its last column, so the imports form no cycle (checked by
+//! `tests/tests/suite/module_graph.rs`):
 //!
 //! | layer | file | imports |
 //! |---|---|---|
 //! | the hooks: `pre` checks, adds headers and signs; `exec` sends and retries; `post` routes failures | `hooks.rs` | everything below |
 //! | progenitor's error, both ways: the hooks' failures encoded into it and read back, and `From` into [`Error`] | `generated_error.rs` | `error`, `extensions`, `transport_error`, `wire`, `types` |
 //! | sending through the one `reqwest::Client` and reading the whole body, up to a limit | `transport.rs` | `extensions`, `transport_error` |
-//! | building a client: reqwest's timeouts, proxy and TLS roots | `client.rs`, `config.rs` (from `CYBERSOURCE_*`) | `context`, `auth`, `environment`, `error`, `retry`, `transport_error`, `generated` |
+//! | configuration from `CYBERSOURCE_*` variables | `config.rs` | `client`, `auth`, `environment`, `error`, `generated` |
+//! | building a client: reqwest's timeouts, proxy and TLS roots | `client.rs` | `context`, `auth`, `environment`, `error`, `retry`, `transport_error`, `wire`, `generated` |
 //! | the settings every call shares (progenitor's inner type) | `context.rs` | `auth`, `environment`, `retry` |
 //! | the spec's request rules, applied | `rules.rs` | `rule_model`, `generated_rules`, `error` |
 //! | the generated rule table (one entry per operation, with success-body decoders) | `generated_rules.rs` | `rule_model`, `types` |
