@@ -36,9 +36,7 @@ impl ClientHooks<ClientContext> for Client {
                 rule: format!("`{}` is not in the spec", info.operation_id),
             })
         })?;
-        if auth::http_signature::has_digest(request.method().as_str()) && request.body().is_none() {
-            *request.body_mut() = Some(reqwest::Body::from("{}"));
-        }
+        fill_empty_body(request);
         rules::check_request(operation, request).map_err(|v| encode(v.into()))?;
         let has_body = request.body().is_some();
         let headers = request.headers_mut();
