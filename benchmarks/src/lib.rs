@@ -440,7 +440,8 @@ pub fn fixed_now() -> SystemTime {
 /// The median, over `rounds` rounds, of `time(a) / time(b)`, where each round times
 /// `per_round` calls of `a` and of `b` back to back (which goes first alternates).
 /// Criterion measures one benchmark after the other, seconds apart, and this machine's
-/// speed drifts by more than the 5 % being judged; pairs measured together cancel it.
+/// speed drifts by more than the differences being judged (BENCHMARKS.md); pairs
+/// measured together cancel it.
 pub fn interleaved<FA, RA, FB, RB>(
     rt: &tokio::runtime::Runtime,
     rounds: usize,
