@@ -4,6 +4,8 @@
 
 pub mod calls;
 pub mod documentation;
+#[rustfmt::skip]
+mod generated_calls;
 pub mod scripted;
 
 use std::collections::BTreeMap;

@@ -1,7 +1,8 @@
 //! `cargo xtask generate`: spec in, formatted Rust out (or, with `--check`, a diff).
 //!
-//! load openapi/tms-customers.yaml → normalise (normalise.rs) → progenitor → prettyplease
-//! → write customer-client/src/generated.rs and generated_rules.rs, or compare them.
+//! load openapi/tms-customers.yaml → normalise (normalise.rs) → progenitor (client, typed
+//! mocks, CLI; lenient.rs adjusts the client) and this file (the rule table, the tests'
+//! dispatch) → prettyplease → write every generated file, or compare them.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -141,6 +142,13 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
             path: "customer-client/src/generated_rules.rs",
             contents: format_file(rules_tokens(&normalised.rules), "the request rules")?,
         },
+        Output {
+            path: "tests/src/generated_calls.rs",
+            contents: format_file(
+                calls_tokens(&normalised.rules),
+                "the tests' call of every operation by its operationId",
+            )?,
+        },
     ])
 }
 
@@ -249,6 +257,92 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
         #(#bodies)*
 
         #(#decoders)*
+    }
+}
+
+/// The integration tests' dispatch (tests/src/calls.rs): one arm per operation that
+/// calls its generated method with the test's parameters (by wire name) and body, so a
+/// new operation in the spec is exercised by every spec-driven test without a line of
+/// hand-written code.
+fn calls_tokens(rules: &Rules) -> TokenStream {
+    let arms = rules.operations.iter().map(|op| {
+        let operation_id = &op.operation_id;
+        let method = format_ident!("{}", crate::naming::method_name(operation_id));
+        let params = op.params.iter().map(|p| {
+            let name = &p.name;
+            let setter = format_ident!("{}", crate::naming::method_name(name));
+            let value = match (p.kind.as_str(), p.format.as_deref()) {
+                ("integer", Some("int32")) => quote! { parsed::<i32>(#name, value) },
+                ("integer", _) => quote! { parsed::<i64>(#name, value) },
+                ("number", _) => quote! { parsed::<f64>(#name, value) },
+                ("boolean", _) => quote! { parsed::<bool>(#name, value) },
+                _ => quote! { value },
+            };
+            quote! {
+                if let Some(value) = call.value_of(#name) {
+                    builder = builder.#setter(#value);
+                }
+            }
+        });
+        let body = op.body.as_ref().map(|schema| {
+            let ty = format_ident!("{}", crate::naming::type_name(schema));
+            quote! {
+                if let Some(body) = call.body_as::<types::#ty>() {
+                    builder = builder.body(body);
+                }
+            }
+        });
+        quote! {
+            #operation_id => {
+                #[allow(unused_mut)]
+                let mut builder = client.#method();
+                #(#params)*
+                #body
+                Ok(outcome(builder.send().await?))
+            }
+        }
+    });
+    let body_arms = rules.operations.iter().filter_map(|op| {
+        let operation_id = &op.operation_id;
+        let ty = format_ident!("{}", crate::naming::type_name(op.body.as_ref()?));
+        Some(quote! {
+            #operation_id => call.body_as::<types::#ty>().map(|body| {
+                serde_json::to_string(&body).expect("a typed body serialises")
+            }),
+        })
+    });
+    // `parsed` turns a test's text into a number or a boolean; only for such parameters.
+    let typed_params = rules
+        .operations
+        .iter()
+        .flat_map(|op| &op.params)
+        .any(|p| p.kind != "string");
+    let parsed = typed_params.then(|| quote! { , parsed });
+    quote! {
+        use customer_client::{Client, Error, types};
+
+        use crate::calls::{Call, Outcome, outcome #parsed};
+
+        /// The bytes the client sends for `call`'s body to `operation_id`: the body as
+        /// the operation's generated type, serialised as progenitor serialises it.
+        pub fn body_bytes(operation_id: &str, call: &Call) -> Option<String> {
+            match operation_id {
+                #(#body_arms)*
+                _ => None,
+            }
+        }
+
+        /// Calls the generated method of `operation_id` with `call`'s parameters and body.
+        pub async fn call_operation(
+            client: &Client,
+            operation_id: &str,
+            call: &Call,
+        ) -> Result<Outcome, Error> {
+            match operation_id {
+                #(#arms)*
+                other => panic!("`{other}` is not an operation of the spec"),
+            }
+        }
     }
 }
 

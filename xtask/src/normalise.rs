@@ -57,6 +57,9 @@ pub struct ParamRule {
     pub name: String,
     pub location: String,
     pub required: bool,
+    /// The schema's `type` (`string` when the spec gives none) and `format`, if any.
+    pub kind: String,
+    pub format: Option<String>,
     pub limits: Limits,
 }
 
@@ -164,6 +167,15 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
                     name: text("name")?,
                     location: text("in")?,
                     required: param.get("required").and_then(Value::as_bool) == Some(true),
+                    kind: schema
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("string")
+                        .to_owned(),
+                    format: schema
+                        .get("format")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                     limits: limits_of(schema),
                 });
             }

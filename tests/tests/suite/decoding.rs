@@ -61,7 +61,7 @@ async fn developer_guide_responses_decode() {
         let outcome = answer(&op, op.success().status, JSON, &sample.to_string())
             .await
             .unwrap();
-        let customer = outcome.body.unwrap();
+        let customer: types::Customer = outcome.body_as().unwrap();
         assert_eq!(
             customer.id.as_deref(),
             Some("F2F3ADA770102B51E053A2598D0A9078")
@@ -165,10 +165,7 @@ async fn a_stale_if_match_is_a_412() {
             );
         })
         .await;
-    let inputs = Call {
-        if_match: Some("1".into()),
-        ..Call::valid(&op, true)
-    };
+    let inputs = Call::valid(&op, true).with("if-match", "1");
     let error = call(&client_for(&server.base_url()), &op, &inputs)
         .await
         .unwrap_err();
@@ -287,10 +284,10 @@ async fn answers_outside_the_documented_limits_still_decode() {
         }},
         "brandNewTopLevel": {"x": 1}
     });
-    let customer = answer(&op, 200, JSON, &body.to_string())
+    let customer: types::Customer = answer(&op, 200, JSON, &body.to_string())
         .await
         .unwrap()
-        .body
+        .body_as()
         .unwrap();
     assert_eq!(customer.id.as_deref(), Some(long_id.as_str()));
     assert_eq!(

@@ -50,10 +50,7 @@ async fn a_customer_id_never_changes_the_request_path() {
                         .body(if status == 204 { "" } else { "{}" });
                 })
                 .await;
-            let inputs = Call {
-                customer_id: Some((*id).to_owned()),
-                ..Call::valid(&op, false)
-            };
+            let inputs = Call::valid(&op, false).with("customerId", *id);
             let result = call(&client_for(&server.base_url()), &op, &inputs).await;
             let arrived = seen.lock().unwrap().clone();
             match result {

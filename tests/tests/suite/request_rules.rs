@@ -29,14 +29,7 @@ async fn attempt(
 }
 
 fn with_param(inputs: &Call, name: &str, value: String) -> Call {
-    let mut inputs = inputs.clone();
-    match name {
-        "customerId" => inputs.customer_id = Some(value),
-        "profile-id" => inputs.profile_id = Some(value),
-        "if-match" => inputs.if_match = Some(value),
-        other => panic!("unknown parameter {other}"),
-    }
-    inputs
+    inputs.clone().with(name, value)
 }
 
 fn assert_refused(
@@ -181,10 +174,7 @@ async fn body_fields_beyond_their_limits_are_refused() {
             ),
         ];
         for (body, field, rule) in cases {
-            let inputs = Call {
-                body: Some(body),
-                ..base.clone()
-            };
+            let inputs = base.clone().with_body(&body);
             let (result, arrived) = attempt(&op, &inputs).await;
             assert_refused(result, arrived, field, rule);
         }
@@ -205,14 +195,7 @@ async fn limits_count_characters_not_bytes() {
         }),
         ..Default::default()
     };
-    let (result, arrived) = attempt(
-        &op,
-        &Call {
-            body: Some(body),
-            ..Call::valid(&op, false)
-        },
-    )
-    .await;
+    let (result, arrived) = attempt(&op, &Call::valid(&op, false).with_body(&body)).await;
     assert_eq!(arrived, 1);
     result.unwrap();
 }
@@ -230,14 +213,7 @@ async fn read_only_fields_are_passed_through() {
         "metadata": {"creator": "c".repeat(500)}
     }))
     .unwrap();
-    let (result, arrived) = attempt(
-        &op,
-        &Call {
-            body: Some(body),
-            ..Call::valid(&op, true)
-        },
-    )
-    .await;
+    let (result, arrived) = attempt(&op, &Call::valid(&op, true).with_body(&body)).await;
     assert_eq!(arrived, 1);
     result.unwrap();
 }

@@ -40,10 +40,7 @@ async fn check_operation(op: &SpecOperation, with_optional: bool) {
     let inputs = Call::valid(op, with_optional);
     let path = op.path_with(|name| inputs.value_of(name).expect("path value").to_owned());
     let accept = response_media_type(op);
-    let body_bytes = inputs
-        .body
-        .as_ref()
-        .map(|b| serde_json::to_string(b).unwrap());
+    let body_bytes = tests::calls::body_bytes(op, &inputs);
     let success = op.success();
     let response = sample_response(op);
 
@@ -149,7 +146,7 @@ async fn check_operation(op: &SpecOperation, with_optional: bool) {
     match response {
         Some(expected) => {
             let expected: types::Customer = serde_json::from_value(expected).unwrap();
-            assert_eq!(outcome.body.as_ref(), Some(&expected));
+            assert_eq!(outcome.body_as::<types::Customer>(), Some(expected.clone()));
             assert_eq!(
                 expected.id.as_deref(),
                 Some("F2F3ADA770102B51E053A2598D0A9078")
