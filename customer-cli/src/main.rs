@@ -129,10 +129,8 @@ fn report(error: anyhow::Error) -> u8 {
                         }
                     }
                 }
-                _ => eprintln!(
-                    "  body: {}",
-                    String::from_utf8_lossy(&raw_body[..raw_body.len().min(500)])
-                ),
+                // Masked: the body may hold card data.
+                _ => eprintln!("  body: {}", customer_client::mask::body(raw_body)),
             }
             eprintln!(
                 "  correlation id: {}",

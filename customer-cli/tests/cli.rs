@@ -280,3 +280,42 @@ async fn every_documented_operation_is_a_subcommand() {
         );
     }
 }
+
+/// Card data is never printed: a card number and a security code in the answer to an
+/// undecodable success and to a non-CyberSource error body appear nowhere in
+/// `tms-customers`' error output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn card_data_in_an_answer_stays_out_of_the_error_output() {
+    use tests::{CARD_NUMBER, SECURITY_CODE};
+    let card = format!(r#"{{"number": "{CARD_NUMBER}", "securityCode": "{SECURITY_CODE}"}}"#);
+    for (status, body) in [
+        (
+            "200 OK",
+            format!(r#"{{"merchantDefinedInformation": "{CARD_NUMBER}", "card": {card}}}"#),
+        ),
+        ("400 Bad Request", format!(r#"{{"card": {card}}}"#)),
+    ] {
+        let server =
+            tests::scripted::scripted(vec![tests::scripted::answer(status, "", &body)]).await;
+        let vars = [
+            ("CYBERSOURCE_BASE_URL", server.url.as_str()),
+            ("CYBERSOURCE_MERCHANT_ID", MERCHANT),
+            ("CYBERSOURCE_KEY_ID", KEY_ID),
+            ("CYBERSOURCE_SECRET_KEY", SECRET_B64),
+        ];
+        let output = run(&vars, &["get-customer", "--customer-id", "ABC"]).await;
+        assert!(!output.status.success(), "{status}");
+        let printed = format!(
+            "{}{}",
+            stderr(&output),
+            String::from_utf8_lossy(&output.stdout)
+        );
+        assert!(printed.contains("error"), "{status}: {printed}");
+        for secret in [CARD_NUMBER, SECURITY_CODE] {
+            assert!(
+                !printed.contains(secret),
+                "{status}: `{secret}` in {printed}"
+            );
+        }
+    }
+}

@@ -27,7 +27,6 @@ use crate::types::ErrorResponse;
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// A request value breaks a rule of the spec. Nothing was sent.
@@ -150,6 +149,80 @@ impl Error {
         match self {
             Self::Api { raw_body, .. } | Self::InvalidResponse { raw_body, .. } => Some(raw_body),
             _ => None,
+        }
+    }
+}
+
+/// As derived, except that a body shows masked (`mask::body`): it may hold card data.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let masked = |raw: &Bytes| crate::mask::body(raw);
+        match self {
+            Self::InvalidRequest { parameter, rule } => f
+                .debug_struct("InvalidRequest")
+                .field("parameter", parameter)
+                .field("rule", rule)
+                .finish(),
+            Self::Config { setting, message } => f
+                .debug_struct("Config")
+                .field("setting", setting)
+                .field("message", message)
+                .finish(),
+            Self::Api {
+                status,
+                body,
+                raw_body,
+                correlation_id,
+                unique_transaction_id,
+            } => f
+                .debug_struct("Api")
+                .field("status", status)
+                .field("body", body)
+                .field("raw_body", &masked(raw_body))
+                .field("correlation_id", correlation_id)
+                .field("unique_transaction_id", unique_transaction_id)
+                .finish(),
+            Self::InvalidResponse {
+                status,
+                reason,
+                raw_body,
+                correlation_id,
+            } => f
+                .debug_struct("InvalidResponse")
+                .field("status", status)
+                .field("reason", reason)
+                .field("raw_body", &masked(raw_body))
+                .field("correlation_id", correlation_id)
+                .finish(),
+            Self::Timeout {
+                status,
+                correlation_id,
+            } => f
+                .debug_struct("Timeout")
+                .field("status", status)
+                .field("correlation_id", correlation_id)
+                .finish(),
+            Self::ResponseTooLarge {
+                status,
+                limit,
+                correlation_id,
+            } => f
+                .debug_struct("ResponseTooLarge")
+                .field("status", status)
+                .field("limit", limit)
+                .field("correlation_id", correlation_id)
+                .finish(),
+            Self::Interrupted {
+                status,
+                correlation_id,
+                reason,
+            } => f
+                .debug_struct("Interrupted")
+                .field("status", status)
+                .field("correlation_id", correlation_id)
+                .field("reason", reason)
+                .finish(),
+            Self::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
         }
     }
 }

@@ -103,7 +103,10 @@ impl From<GeneratedError<ErrorResponse>> for Error {
             // for a body that changed in between, and says so rather than invent one.
             GeneratedError::InvalidResponsePayload(raw_body, e) => Self::InvalidResponse {
                 status: None,
-                reason: format!("the body is not the documented JSON: {e}"),
+                reason: format!(
+                    "the body is not the documented JSON: {}",
+                    crate::mask::message(&e.to_string())
+                ),
                 correlation_id: None,
                 raw_body,
             },

@@ -22,7 +22,7 @@ use crate::extensions::{DecodeFailure, WholeBody, whole_body};
 use crate::generated_error::encode;
 use crate::transport_error::BodyFailure;
 use crate::wire::{API_VERSION, CLIENT_ID, CLIENT_ID_VALUE, JSON_UTF8};
-use crate::{Client, ClientContext, Error, auth, retry, rules, transport};
+use crate::{Client, ClientContext, Error, auth, mask, retry, rules, transport};
 
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
@@ -99,9 +99,12 @@ impl ClientHooks<ClientContext> for Client {
                 "the body is empty; the documented {schema} is missing"
             ))
         } else {
-            decode(&body)
-                .err()
-                .map(|e| format!("the body is not the documented JSON: {e}"))
+            decode(&body).err().map(|e| {
+                format!(
+                    "the body is not the documented JSON: {}",
+                    mask::message(&e.to_string())
+                )
+            })
         };
         match failure {
             Some(reason) => Err(GeneratedError::UnexpectedResponse(copy(
@@ -137,7 +140,7 @@ impl Client {
         if tracing::enabled!(tracing::Level::TRACE)
             && let Some(bytes) = request.body().and_then(|b| b.as_bytes())
         {
-            tracing::trace!(body = %crate::mask::body(bytes), "request body");
+            tracing::trace!(body = %mask::body(bytes), "request body");
         }
         let policy = settings
             .retry
@@ -177,7 +180,7 @@ impl Client {
                     span.record("correlation_id", id);
                 }
                 if tracing::enabled!(tracing::Level::TRACE) {
-                    tracing::trace!(body = %crate::mask::body(&whole_body(response)), "response body");
+                    tracing::trace!(body = %mask::body(&whole_body(response)), "response body");
                 }
             }
             return outcome;

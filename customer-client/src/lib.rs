@@ -66,7 +66,7 @@
 //! | what travels on a response for [`Error`] | `extensions.rs` | nothing |
 //! | the rule table's types | `rule_model.rs` | nothing |
 //! | media type, client id, header names | `wire.rs` | nothing |
-//! | masking card data in logs | `mask.rs` | nothing |
+//! | masking card data in logs, messages and Debug output | `mask.rs` | nothing |
 //!
 //! `generated.rs` names only `context` (its inner type); its `types` module names
 //! nothing of this crate.
@@ -112,7 +112,7 @@ mod error;
 mod extensions;
 mod generated_error;
 mod hooks;
-mod mask;
+pub mod mask;
 mod response;
 mod retry;
 mod rule_model;

@@ -1,9 +1,16 @@
-//! Masking of sensitive values in bodies written to TRACE logs.
+//! Masking of sensitive values (card and account numbers, security codes, personal
+//! data) wherever this crate shows a body or a decoder's message: TRACE logs, error
+//! messages and Debug output. Public so that the CLI, the mock and users' own logs can
+//! show bodies the same way.
 
 use serde_json::Value;
 
-/// Field names whose values CyberSource's SDKs mask in logs (reference README).
+/// Field names whose values are masked: those CyberSource's SDKs mask in logs
+/// (reference README), and the card data of payment instruments that they do not list
+/// (cryptograms, the card prefix of a BIN lookup).
 const SENSITIVE: &[&str] = &[
+    "cryptogram",
+    "accountPrefix",
     "securityCode",
     "cardNumber",
     "number",
@@ -26,9 +33,9 @@ const SENSITIVE: &[&str] = &[
 
 const MASK: &str = "****";
 
-/// The body as text for a log line, with sensitive values replaced by `****`.
-/// A body that is not JSON is not shown at all, only its length.
-pub(crate) fn body(bytes: &[u8]) -> String {
+/// The body as text for a log line or a message, with sensitive values replaced by
+/// `****`. A body that is not JSON is not shown at all, only its length.
+pub fn body(bytes: &[u8]) -> String {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(mut value) => {
             mask(&mut value, None);
@@ -42,9 +49,11 @@ fn mask(value: &mut Value, parent: Option<&str>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                // `type` names the card brand inside `card` objects.
-                let card_type = key == "type" && parent == Some("card");
-                if (SENSITIVE.contains(&key.as_str()) || card_type)
+                // `type` names the card brand inside `card` objects; an EMV tag's
+                // `value` can hold the card number.
+                let by_parent = (key == "type" && parent == Some("card"))
+                    || (key == "value" && parent == Some("emvTags"));
+                if (SENSITIVE.contains(&key.as_str()) || by_parent)
                     && !child.is_object()
                     && !child.is_array()
                 {
@@ -55,8 +64,46 @@ fn mask(value: &mut Value, parent: Option<&str>) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|item| mask(item, parent)),
+        // A card number in a field that is not named for one is masked all the same.
+        Value::String(text) if looks_like_card_number(text) => *text = MASK.to_owned(),
         _ => {}
     }
+}
+
+/// 13 to 19 digits, spaces and dashes between them allowed: the length of card numbers.
+fn looks_like_card_number(text: &str) -> bool {
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    (13..=19).contains(&digits)
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b' ' || b == b'-')
+}
+
+/// A message (a JSON decoder's, say) with every quoted value masked: serde's messages
+/// quote the value they could not read (`invalid type: string "4111…", expected …`).
+pub fn message(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<char> = None;
+    for c in text.chars() {
+        match open {
+            Some(quote) if c == quote => {
+                out.push_str(MASK);
+                out.push(c);
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if c == '"' || c == '`' {
+                    open = Some(c);
+                }
+            }
+        }
+    }
+    if open.is_some() {
+        out.push_str(MASK);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -75,5 +122,40 @@ mod tests {
         }
         assert!(shown.contains("M1") && shown.contains(MASK));
         assert_eq!(body(b"<html>"), "<6 bytes, not JSON>");
+        let card = body(
+            br#"{"card": {"number": "4111111111111111", "securityCode": "123"},
+                "tokenizedCard": {"cryptogram": "AceY+igABPs3jdwNaDg3MAACAAA="},
+                "pointOfSaleInformation": {"emvTags": [{"tag": "5A", "value": "4111111111111111"}]},
+                "bankAccount": {"number": "4100", "routingNumber": "071923284"}}"#,
+        );
+        for secret in ["4111111111111111", "123", "AceY", "071923284", "4100"] {
+            assert!(!card.contains(secret), "{secret} in {card}");
+        }
+        assert!(card.contains("5A"), "{card}");
+        // Wherever a card number is, by its shape; shorter numbers and other text stay.
+        let elsewhere =
+            body(br#"{"note": "4622 9431 2701 3705", "code": "123456", "id": "ABC-1"}"#);
+        assert!(!elsewhere.contains("4622"), "{elsewhere}");
+        assert!(
+            elsewhere.contains("123456") && elsewhere.contains("ABC-1"),
+            "{elsewhere}"
+        );
+    }
+
+    #[test]
+    fn quoted_values_in_messages_are_masked() {
+        let e = serde_json::from_str::<Vec<u8>>(r#""4111111111111111""#).unwrap_err();
+        let shown = message(&e.to_string());
+        assert!(!shown.contains("4111"), "{shown}");
+        assert!(
+            shown.starts_with("invalid type: string \"****\""),
+            "{shown}"
+        );
+        assert_eq!(
+            message("unknown variant `VISA`, expected one of"),
+            "unknown variant `****`, expected one of"
+        );
+        assert_eq!(message("cut \"short"), "cut \"****");
+        assert_eq!(message("no quotes"), "no quotes");
     }
 }

@@ -298,7 +298,11 @@ impl Incoming<'_> {
             let message = if at_path(&value, e.path()).is_some_and(Value::is_null) {
                 format!("{field} must not be null")
             } else {
-                format!("{field}: {}", e.inner())
+                // serde quotes the value it could not read, which may be card data.
+                format!(
+                    "{field}: {}",
+                    customer_client::mask::message(&e.inner().to_string())
+                )
             };
             return Err(Box::new(error(
                 StatusCode::BAD_REQUEST,

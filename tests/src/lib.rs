@@ -14,6 +14,11 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+/// A card number and a security code that must never be printed (a test Visa number,
+/// and a code that occurs in nothing else the tests print).
+pub const CARD_NUMBER: &str = "4622943127013705";
+pub const SECURITY_CODE: &str = "8273";
+
 /// A file below `tests/fixtures/`.
 pub fn fixture_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -8,6 +8,15 @@ use std::sync::{Arc, Mutex};
 use customer_client::{Client, types};
 use tests::scripted::{answer, scripted};
 
+/// `_embedded` of a customer holding a card number and a security code.
+fn card_data() -> String {
+    format!(
+        r#""_embedded": {{"defaultPaymentInstrument": {{"_embedded": {{"instrumentIdentifier": {{"card": {{"number": "{}", "securityCode": "{}"}}}}}}}}}}"#,
+        tests::CARD_NUMBER,
+        tests::SECURITY_CODE
+    )
+}
+
 fn client(url: &str) -> Client {
     tests::calls::signing_builder(url).build().unwrap()
 }
@@ -93,16 +102,19 @@ fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
         let server = scripted(vec![answer(
             "200 OK",
             "",
-            r#"{"id": "ABC", "buyerInformation": {"email": "secret@cybs.com"}}"#,
+            &format!(
+                r#"{{"id": "ABC", "buyerInformation": {{"email": "secret@cybs.com"}}, {}}}"#,
+                card_data()
+            ),
         )])
         .await;
-        let body = types::Customer {
-            buyer_information: Some(types::BuyerInformation {
-                email: Some("hidden@cybs.com".into()),
-                merchant_customer_id: Some("M-1".into()),
-            }),
-            ..Default::default()
-        };
+        // A customer as read back, with card data in its (read-only) embedded parts.
+        let mut body: types::Customer =
+            serde_json::from_str(&format!("{{{}}}", card_data())).unwrap();
+        body.buyer_information = Some(types::BuyerInformation {
+            email: Some("hidden@cybs.com".into()),
+            merchant_customer_id: Some("M-1".into()),
+        });
         client(&server.url)
             .patch_customer()
             .customer_id("ABC")
@@ -127,7 +139,14 @@ fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
         events.contains("request body") && events.contains("response body"),
         "{events}"
     );
-    for secret in ["hidden@cybs.com", "secret@cybs.com", "Bearer", "yBJxy6"] {
+    for secret in [
+        "hidden@cybs.com",
+        "secret@cybs.com",
+        "Bearer",
+        "yBJxy6",
+        tests::CARD_NUMBER,
+        tests::SECURITY_CODE,
+    ] {
         assert!(!events.contains(secret), "`{secret}` logged: {events}");
     }
     assert!(

@@ -15,6 +15,7 @@ mod prism;
 mod properties;
 mod request_rules;
 mod retries_and_tracing;
+mod sensitive_data;
 mod spec_vs_documentation;
 mod transport;
 mod typed_mocks;
