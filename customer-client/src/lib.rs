@@ -61,6 +61,7 @@
 //! | environments | `environment.rs` | `error` |
 //! | the one error type | `error.rs` | `transport_error`, `retry`, `types` |
 //! | retry policy and the one list of retryable statuses | `retry.rs` | `wire` |
+//! | walking a list operation's pages as one stream of items | `paging.rs` | `error`, `wire`, `generated`, `types` |
 //! | typed response headers | `response.rs` | `wire`, `generated` |
 //! | no answer, or a body cut short | `transport_error.rs` | nothing |
 //! | what travels on a response for [`Error`] | `extensions.rs` | nothing |
@@ -113,6 +114,7 @@ mod extensions;
 mod generated_error;
 mod hooks;
 pub mod mask;
+pub mod paging;
 mod response;
 mod retry;
 mod rule_model;
