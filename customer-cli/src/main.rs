@@ -180,7 +180,8 @@ async fn main() -> ExitCode {
         return ExitCode::from(EXIT_CONFIG);
     };
     if sub_matches.get_flag_if_present("json-body-template") {
-        let schema = schemars::schema_for!(types::Customer);
+        // The flag exists only on operations that take a body.
+        let schema = customer_client::rules::body_schema(command.operation_id());
         println!(
             "{}",
             serde_json::to_string_pretty(&schema).unwrap_or_default()

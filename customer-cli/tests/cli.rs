@@ -319,3 +319,47 @@ async fn card_data_in_an_answer_stays_out_of_the_error_output() {
         }
     }
 }
+
+/// `--json-body-template` prints the JSON Schema of the operation's own body type, for
+/// every operation that takes a body (read from the spec).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_body_template_is_the_operations_body_schema() {
+    let mut checked = 0;
+    for op in tests::spec_operations() {
+        let Some(schema) = tests::spec()["paths"][&op.path][op.method.to_lowercase()]
+            .pointer("/requestBody/content")
+            .and_then(|content| {
+                content
+                    .as_object()?
+                    .values()
+                    .next()?
+                    .pointer("/schema/$ref")
+            })
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        let name = schema.rsplit('/').next().unwrap();
+        let subcommand = op.method_name().replace('_', "-");
+        // Required parameters must be given even here: `--customer-id X`, ...
+        let mut args = vec![subcommand.clone(), "--json-body-template".to_owned()];
+        for param in op.params.iter().filter(|p| p.required) {
+            let mut flag = String::from("--");
+            for c in param.name.chars() {
+                if c.is_ascii_uppercase() {
+                    flag.push('-');
+                }
+                flag.push(c.to_ascii_lowercase());
+            }
+            args.extend([flag, "X".to_owned()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = run(&[], &args).await;
+        assert!(output.status.success(), "{subcommand}: {}", stderr(&output));
+        let template = stdout_json(&output);
+        assert_eq!(template["title"], name, "{subcommand}: {template}");
+        assert!(template["properties"].is_object(), "{subcommand}");
+        checked += 1;
+    }
+    assert!(checked > 0, "no operation of the spec takes a body");
+}

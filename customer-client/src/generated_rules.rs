@@ -26,6 +26,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(CUSTOMER_FIELDS),
+        body_schema: Some(schema_of_customer),
         responses: &[
             Response {
                 status: 201u16,
@@ -95,6 +96,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        body_schema: None,
         responses: &[
             Response {
                 status: 200u16,
@@ -169,6 +171,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        body_schema: None,
         responses: &[
             Response {
                 status: 204u16,
@@ -257,6 +260,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(CUSTOMER_FIELDS),
+        body_schema: Some(schema_of_customer),
         responses: &[
             Response {
                 status: 200u16,
@@ -391,4 +395,8 @@ pub(crate) static CUSTOMER_FIELDS: &[Field] = &[
 ///Whether a body decodes as `Customer`.
 fn decode_customer(body: &[u8]) -> Result<(), serde_json::Error> {
     serde_json::from_slice::<crate::generated::types::Customer>(body).map(drop)
+}
+///The JSON Schema of `Customer` as a request body.
+fn schema_of_customer() -> schemars::schema::RootSchema {
+    schemars::schema_for!(crate ::generated::types::Customer)
 }

@@ -17,6 +17,8 @@ pub(crate) struct Operation {
     pub params: &'static [Param],
     /// Rules of the request body's fields, when the operation takes a body.
     pub body: Option<&'static [Field]>,
+    /// The JSON Schema of the request body's type, when the operation takes a body.
+    pub body_schema: Option<fn() -> schemars::schema::RootSchema>,
     /// Documented statuses and how their bodies decode.
     pub responses: &'static [Response],
 }

@@ -31,6 +31,15 @@ pub fn method_name(operation_id: &str) -> Option<&'static str> {
         .map(|op| op.method_name)
 }
 
+/// The JSON Schema of the request body of `operation` (operationId or method name), as
+/// its generated type reads it; `None` when the operation takes no body (or is not in
+/// the spec). The CLI prints it for `--json-body-template`.
+pub fn body_schema(operation: &str) -> Option<schemars::schema::RootSchema> {
+    self::operation(operation)?
+        .body_schema
+        .map(|schema| schema())
+}
+
 /// A broken rule: which parameter or field, and what the rule says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -38,6 +47,21 @@ pub struct Violation {
     pub parameter: String,
     /// What the rule says, e.g. `must be at most 255 characters (got 256)`.
     pub rule: String,
+}
+
+/// The wire names of the header parameters of `operation` (operationId or method
+/// name), in the spec's order; empty for an operation not in the spec. Servers (such as
+/// `customer-mock`) check each with [`check_parameter`].
+pub fn header_parameters(operation: &str) -> Vec<&'static str> {
+    self::operation(operation)
+        .map(|op| {
+            op.params
+                .iter()
+                .filter(|p| p.location == Location::Header)
+                .map(|p| p.name)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Checks one header or path parameter of `operation` (operationId or method name)
@@ -624,7 +648,16 @@ mod tests {
             assert!(std::ptr::eq(operation(op.method_name).unwrap(), op));
             assert!(std::ptr::eq(operation(op.operation_id).unwrap(), op));
             assert_eq!(method_name(op.operation_id), Some(op.method_name));
+            let headers: Vec<_> = op
+                .params
+                .iter()
+                .filter(|p| p.location == Location::Header)
+                .map(|p| p.name)
+                .collect();
+            assert_eq!(header_parameters(op.operation_id), headers);
+            assert_eq!(body_schema(op.operation_id).is_some(), op.body.is_some());
         }
+        assert!(header_parameters("no_such_operation").is_empty());
         assert!(operation("no_such_operation").is_none());
         assert_eq!(method_name("get_customer"), None, "takes operationIds only");
     }

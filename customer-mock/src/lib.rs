@@ -239,7 +239,7 @@ impl Incoming<'_> {
                 error(StatusCode::UNAUTHORIZED, "authenticationFailed", &why, &[])
             })?;
         }
-        for name in ["profile-id", "if-match"] {
+        for name in rules::header_parameters(self.operation) {
             let value = match self.headers.get(name).map(|v| v.to_str()) {
                 Some(Ok(text)) => Some(text),
                 Some(Err(_)) => {

@@ -189,6 +189,13 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
             }
             None => quote! { None },
         };
+        let body_schema = match &op.body {
+            Some(name) => {
+                let ident = schema_ident(name);
+                quote! { Some(#ident) }
+            }
+            None => quote! { None },
+        };
         let responses = op.responses.iter().map(|r| {
             let status = r.status;
             let schema = match &r.schema {
@@ -212,6 +219,7 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
                 path: #path,
                 params: &[#(#params),*],
                 body: #body,
+                body_schema: #body_schema,
                 responses: &[#(#responses),*],
             }
         }
@@ -248,6 +256,17 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
             }
         }
     });
+    let schemas = rules.bodies.keys().map(|schema| {
+        let ident = schema_ident(schema);
+        let ty = format_ident!("{}", crate::naming::type_name(schema));
+        let doc = format!("The JSON Schema of `{schema}` as a request body.");
+        quote! {
+            #[doc = #doc]
+            fn #ident() -> schemars::schema::RootSchema {
+                schemars::schema_for!(crate::generated::types::#ty)
+            }
+        }
+    });
     quote! {
         use crate::rule_model::{Field, Limits, Location, Operation, Param, Response};
 
@@ -257,7 +276,13 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
         #(#bodies)*
 
         #(#decoders)*
+
+        #(#schemas)*
     }
+}
+
+fn schema_ident(schema: &str) -> proc_macro2::Ident {
+    format_ident!("schema_of_{}", screaming_snake(schema).to_lowercase())
 }
 
 /// The integration tests' dispatch (tests/src/calls.rs): one arm per operation that
