@@ -11,11 +11,6 @@ use serde::de::DeserializeOwned;
 
 use crate::SpecOperation;
 
-/// Sample values that satisfy the spec's limits.
-pub const CUSTOMER_ID: &str = "D9F340DD3DB9C276E053A2598D0A41A3";
-pub const PROFILE_ID: &str = "93B32398-AD51-4CC2-A682-EA3E93614EB1";
-pub const IF_MATCH: &str = "2";
-
 /// The inputs of one call: parameters by their wire name, and the body as JSON.
 #[derive(Debug, Clone, Default)]
 pub struct Call {
@@ -30,8 +25,7 @@ impl Call {
         let mut call = Self::default();
         for param in &op.params {
             if param.required || with_optional {
-                call.params
-                    .insert(param.name.clone(), sample_value(&param.name));
+                call.params.insert(param.name.clone(), sample_value(param));
             }
         }
         if op.request_media_type.is_some() {
@@ -66,15 +60,24 @@ impl Call {
     }
 }
 
-/// A valid sample value for the wire parameter `name`.
-pub fn sample_value(name: &str) -> String {
-    match name {
-        "customerId" => CUSTOMER_ID,
-        "profile-id" => PROFILE_ID,
-        "if-match" => IF_MATCH,
-        other => panic!("no sample for parameter `{other}`"),
+/// A valid sample value for `param`, made from its schema: a number its default or
+/// minimum, a string of upper-case hexadecimal digits as long as its limits allow (at
+/// most 32, the length of a TMS id).
+pub fn sample_value(param: &crate::SpecParam) -> String {
+    if param.kind != "string" {
+        return param
+            .default
+            .clone()
+            .or_else(|| param.minimum.clone())
+            .unwrap_or_else(|| "1".to_owned());
     }
-    .to_owned()
+    let min = param.min_length.unwrap_or(1).max(1);
+    let length = param.max_length.unwrap_or(32).min(32).max(min);
+    "0123456789ABCDEF"
+        .chars()
+        .cycle()
+        .take(length as usize)
+        .collect()
 }
 
 /// The documented sample request body of a body-taking operation.

@@ -61,6 +61,11 @@ pub struct SpecParam {
     pub required: bool,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
+    /// The schema's `type` (`string` when it gives none).
+    pub kind: String,
+    /// The schema's `default` and `minimum`, as text.
+    pub default: Option<String>,
+    pub minimum: Option<String>,
 }
 
 /// One response of an operation, as the spec defines it.
@@ -169,6 +174,9 @@ pub fn spec_operations() -> Vec<SpecOperation> {
                         required: p["required"].as_bool() == Some(true),
                         min_length: schema["minLength"].as_u64(),
                         max_length: schema["maxLength"].as_u64(),
+                        kind: schema["type"].as_str().unwrap_or("string").to_owned(),
+                        default: schema.get("default").map(|v| v.to_string()),
+                        minimum: schema.get("minimum").map(|v| v.to_string()),
                     }
                 })
                 .collect();

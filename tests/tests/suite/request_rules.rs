@@ -222,7 +222,7 @@ async fn read_only_fields_are_passed_through() {
 fn sample_values_fit_the_spec() {
     for op in spec_operations() {
         for param in &op.params {
-            let length = sample_value(&param.name).chars().count() as u64;
+            let length = sample_value(param).chars().count() as u64;
             assert!(
                 param.min_length.is_none_or(|min| length >= min),
                 "{}",
