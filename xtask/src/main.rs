@@ -59,8 +59,10 @@ enum Command {
     /// Swagger 2.0 definition (the merged file, or a fragment of it). Exits with
     /// status 1 when there is any.
     Conformance {
-        /// CyberSource's definition, JSON or YAML.
-        path: PathBuf,
+        /// CyberSource's definition, JSON or YAML: the merged file, or fragments of it
+        /// (read as one).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -97,9 +99,9 @@ fn main() -> ExitCode {
                 json: format == Format::Json,
             },
         ),
-        Command::Conformance { path, format } => {
+        Command::Conformance { paths, format } => {
             // Relative paths are the caller's, not the workspace root's.
-            conformance::run(&root, &path, format == Format::Json)
+            conformance::run(&root, &paths, format == Format::Json)
         }
     };
     match outcome {

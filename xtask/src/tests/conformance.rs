@@ -251,3 +251,69 @@ fn a_removed_operation_is_one_finding() {
         )]
     );
 }
+
+fn subresources() -> Value {
+    conformance::read_document(
+        &generate::workspace_root().join("tests/fixtures/official-customer-subresources.json"),
+    )
+    .unwrap()
+}
+
+/// Both published fragments read as one: the customer's own operations still conform,
+/// and every operation CyberSource publishes below `/tms/v2/customers` that the spec
+/// lacks is one finding. Today those are the ten operations of the customer's
+/// shipping addresses and payment instruments; the spec adding them turns this into 0.
+#[test]
+fn fragments_read_as_one_report_the_operations_the_spec_lacks() {
+    let merged = conformance::merge(vec![
+        ("customers".into(), official()),
+        ("sub-resources".into(), subresources()),
+    ])
+    .unwrap();
+    let findings = conformance::findings(&ours(), &merged).unwrap().0;
+    let our_ids: Vec<String> = crate::facts::paths_of(&ours())
+        .iter()
+        .flat_map(|path| {
+            ours()["paths"][path]
+                .as_object()
+                .unwrap()
+                .values()
+                .filter_map(|op| op["operationId"].as_str().map(str::to_owned))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let published: Vec<String> = subresources()["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(published.len(), 10, "the fragment's ten operations");
+    let mut expected: Vec<String> = published
+        .into_iter()
+        .filter(|id| !our_ids.contains(id))
+        .collect();
+    expected.sort();
+    let missing: Vec<&str> = findings
+        .iter()
+        .map(|f| {
+            assert_eq!((f.what, f.kind), ("missing", Kind::Operation), "{f:?}");
+            f.subject.as_str()
+        })
+        .collect();
+    assert_eq!(missing, expected);
+}
+
+#[test]
+fn fragments_that_disagree_on_a_path_are_refused() {
+    let mut changed = official();
+    at(
+        &mut changed,
+        "/paths/~1tms~1v2~1customers~1{customerId}/get/operationId",
+    )
+    .clone_from(&json!("somethingElse"));
+    let error =
+        conformance::merge(vec![("a".into(), official()), ("b".into(), changed)]).unwrap_err();
+    assert!(error.contains("/tms/v2/customers/{customerId}"), "{error}");
+}
