@@ -17,6 +17,36 @@ impl<T: CliConfig> Cli<T> {
             CliCommand::GetCustomer => Self::cli_get_customer(),
             CliCommand::DeleteCustomer => Self::cli_delete_customer(),
             CliCommand::PatchCustomer => Self::cli_patch_customer(),
+            CliCommand::GetCustomerPaymentInstrumentsList => {
+                Self::cli_get_customer_payment_instruments_list()
+            }
+            CliCommand::PostCustomerPaymentInstrument => {
+                Self::cli_post_customer_payment_instrument()
+            }
+            CliCommand::GetCustomerPaymentInstrument => {
+                Self::cli_get_customer_payment_instrument()
+            }
+            CliCommand::DeleteCustomerPaymentInstrument => {
+                Self::cli_delete_customer_payment_instrument()
+            }
+            CliCommand::PatchCustomersPaymentInstrument => {
+                Self::cli_patch_customers_payment_instrument()
+            }
+            CliCommand::GetCustomerShippingAddressesList => {
+                Self::cli_get_customer_shipping_addresses_list()
+            }
+            CliCommand::PostCustomerShippingAddress => {
+                Self::cli_post_customer_shipping_address()
+            }
+            CliCommand::GetCustomerShippingAddress => {
+                Self::cli_get_customer_shipping_address()
+            }
+            CliCommand::DeleteCustomerShippingAddress => {
+                Self::cli_delete_customer_shipping_address()
+            }
+            CliCommand::PatchCustomersShippingAddress => {
+                Self::cli_patch_customers_shipping_address()
+            }
         }
     }
     pub fn cli_post_customer() -> ::clap::Command {
@@ -121,7 +151,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help(
-                        "ETag from an earlier response; the update happens only if the customer still has it.",
+                        "ETag from an earlier response; the update happens only if the resource still has it.",
                     ),
             )
             .arg(
@@ -151,6 +181,468 @@ impl<T: CliConfig> Cli<T> {
                 "Update a Customer\n\nChanges the customer's details, including which payment instrument and shipping address are its defaults. Send `if-match` with the ETag of an earlier response to update only an unchanged customer.",
             )
     }
+    pub fn cli_get_customer_payment_instruments_list() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("limit")
+                    .long("limit")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help("How many items a page holds at most."),
+            )
+            .arg(
+                ::clap::Arg::new("offset")
+                    .long("offset")
+                    .value_parser(::clap::value_parser!(u64))
+                    .required(false)
+                    .help("How many items of the list to skip before the page starts."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .about(
+                "List Payment Instruments for a Customer\n\nReturns one page of the customer's payment instruments: `limit` of them from `offset` on, with the total and links to the other pages.",
+            )
+    }
+    pub fn cli_post_customer_payment_instrument() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("default")
+                    .long("default")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help("Whether this is the customer's default."),
+            )
+            .arg(
+                ::clap::Arg::new("id")
+                    .long("id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Payment instrument token id."),
+            )
+            .arg(
+                ::clap::Arg::new("object")
+                    .long("object")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Kind of resource."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("state")
+                    .long("state")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Token state, such as ACTIVE or CLOSED."),
+            )
+            .arg(
+                ::clap::Arg::new("type")
+                    .long("type")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Kind of payment instrument."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body")
+                    .long("json-body")
+                    .value_name("JSON-FILE")
+                    .required(false)
+                    .value_parser(::clap::value_parser!(std::path::PathBuf))
+                    .help("Path to a file that contains the full json body."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body-template")
+                    .long("json-body-template")
+                    .action(::clap::ArgAction::SetTrue)
+                    .help("XXX"),
+            )
+            .about(
+                "Create a Customer Payment Instrument\n\nAdds a payment instrument to the customer. The customer's first payment instrument becomes its default; `default: true` makes a later one the default.",
+            )
+    }
+    pub fn cli_get_customer_payment_instrument() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("payment-instrument-id")
+                    .long("payment-instrument-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the payment instrument token."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .about(
+                "Retrieve a Customer Payment Instrument\n\nReturns one of the customer's payment instruments.",
+            )
+    }
+    pub fn cli_delete_customer_payment_instrument() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("payment-instrument-id")
+                    .long("payment-instrument-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the payment instrument token."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .about(
+                "Delete a Customer Payment Instrument\n\nDeletes one of the customer's payment instruments. The customer's default cannot be deleted while it has others (409).",
+            )
+    }
+    pub fn cli_patch_customers_payment_instrument() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("default")
+                    .long("default")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help("Whether this is the customer's default."),
+            )
+            .arg(
+                ::clap::Arg::new("id")
+                    .long("id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Payment instrument token id."),
+            )
+            .arg(
+                ::clap::Arg::new("if-match")
+                    .long("if-match")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "ETag from an earlier response; the update happens only if the resource still has it.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("object")
+                    .long("object")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Kind of resource."),
+            )
+            .arg(
+                ::clap::Arg::new("payment-instrument-id")
+                    .long("payment-instrument-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the payment instrument token."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("state")
+                    .long("state")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Token state, such as ACTIVE or CLOSED."),
+            )
+            .arg(
+                ::clap::Arg::new("type")
+                    .long("type")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Kind of payment instrument."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body")
+                    .long("json-body")
+                    .value_name("JSON-FILE")
+                    .required(false)
+                    .value_parser(::clap::value_parser!(std::path::PathBuf))
+                    .help("Path to a file that contains the full json body."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body-template")
+                    .long("json-body-template")
+                    .action(::clap::ArgAction::SetTrue)
+                    .help("XXX"),
+            )
+            .about(
+                "Update a Customer Payment Instrument\n\nChanges one of the customer's payment instruments; `default: true` makes it the customer's default. Send `if-match` with the ETag of an earlier response to update only an unchanged payment instrument.",
+            )
+    }
+    pub fn cli_get_customer_shipping_addresses_list() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("limit")
+                    .long("limit")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help("How many items a page holds at most."),
+            )
+            .arg(
+                ::clap::Arg::new("offset")
+                    .long("offset")
+                    .value_parser(::clap::value_parser!(u64))
+                    .required(false)
+                    .help("How many items of the list to skip before the page starts."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .about(
+                "List Shipping Addresses for a Customer\n\nReturns one page of the customer's shipping addresses: `limit` of them from `offset` on, with the total and links to the other pages.",
+            )
+    }
+    pub fn cli_post_customer_shipping_address() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("default")
+                    .long("default")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help("Whether this is the customer's default."),
+            )
+            .arg(
+                ::clap::Arg::new("id")
+                    .long("id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Shipping address token id."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("json-body")
+                    .long("json-body")
+                    .value_name("JSON-FILE")
+                    .required(false)
+                    .value_parser(::clap::value_parser!(std::path::PathBuf))
+                    .help("Path to a file that contains the full json body."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body-template")
+                    .long("json-body-template")
+                    .action(::clap::ArgAction::SetTrue)
+                    .help("XXX"),
+            )
+            .about(
+                "Create a Customer Shipping Address\n\nAdds a shipping address to the customer. The customer's first shipping address becomes its default; `default: true` makes a later one the default.",
+            )
+    }
+    pub fn cli_get_customer_shipping_address() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("shipping-address-id")
+                    .long("shipping-address-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the shipping address token."),
+            )
+            .about(
+                "Retrieve a Customer Shipping Address\n\nReturns one of the customer's shipping addresses.",
+            )
+    }
+    pub fn cli_delete_customer_shipping_address() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("shipping-address-id")
+                    .long("shipping-address-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the shipping address token."),
+            )
+            .about(
+                "Delete a Customer Shipping Address\n\nDeletes one of the customer's shipping addresses. The customer's default cannot be deleted while it has others (409).",
+            )
+    }
+    pub fn cli_patch_customers_shipping_address() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("customer-id")
+                    .long("customer-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the customer token."),
+            )
+            .arg(
+                ::clap::Arg::new("default")
+                    .long("default")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help("Whether this is the customer's default."),
+            )
+            .arg(
+                ::clap::Arg::new("id")
+                    .long("id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Shipping address token id."),
+            )
+            .arg(
+                ::clap::Arg::new("if-match")
+                    .long("if-match")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "ETag from an earlier response; the update happens only if the resource still has it.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("shipping-address-id")
+                    .long("shipping-address-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the shipping address token."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body")
+                    .long("json-body")
+                    .value_name("JSON-FILE")
+                    .required(false)
+                    .value_parser(::clap::value_parser!(std::path::PathBuf))
+                    .help("Path to a file that contains the full json body."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body-template")
+                    .long("json-body-template")
+                    .action(::clap::ArgAction::SetTrue)
+                    .help("XXX"),
+            )
+            .about(
+                "Update a Customer Shipping Address\n\nChanges one of the customer's shipping addresses; `default: true` makes it the customer's default. Send `if-match` with the ETag of an earlier response to update only an unchanged shipping address.",
+            )
+    }
     pub async fn execute(
         &self,
         cmd: CliCommand,
@@ -161,6 +653,36 @@ impl<T: CliConfig> Cli<T> {
             CliCommand::GetCustomer => self.execute_get_customer(matches).await,
             CliCommand::DeleteCustomer => self.execute_delete_customer(matches).await,
             CliCommand::PatchCustomer => self.execute_patch_customer(matches).await,
+            CliCommand::GetCustomerPaymentInstrumentsList => {
+                self.execute_get_customer_payment_instruments_list(matches).await
+            }
+            CliCommand::PostCustomerPaymentInstrument => {
+                self.execute_post_customer_payment_instrument(matches).await
+            }
+            CliCommand::GetCustomerPaymentInstrument => {
+                self.execute_get_customer_payment_instrument(matches).await
+            }
+            CliCommand::DeleteCustomerPaymentInstrument => {
+                self.execute_delete_customer_payment_instrument(matches).await
+            }
+            CliCommand::PatchCustomersPaymentInstrument => {
+                self.execute_patch_customers_payment_instrument(matches).await
+            }
+            CliCommand::GetCustomerShippingAddressesList => {
+                self.execute_get_customer_shipping_addresses_list(matches).await
+            }
+            CliCommand::PostCustomerShippingAddress => {
+                self.execute_post_customer_shipping_address(matches).await
+            }
+            CliCommand::GetCustomerShippingAddress => {
+                self.execute_get_customer_shipping_address(matches).await
+            }
+            CliCommand::DeleteCustomerShippingAddress => {
+                self.execute_delete_customer_shipping_address(matches).await
+            }
+            CliCommand::PatchCustomersShippingAddress => {
+                self.execute_patch_customers_shipping_address(matches).await
+            }
         }
     }
     pub async fn execute_post_customer(
@@ -279,6 +801,365 @@ impl<T: CliConfig> Cli<T> {
             }
         }
     }
+    pub async fn execute_get_customer_payment_instruments_list(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.get_customer_payment_instruments_list();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("limit") {
+            request = request.limit(value.clone());
+        }
+        if let Some(value) = matches.get_one::<u64>("offset") {
+            request = request.offset(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        self.config
+            .execute_get_customer_payment_instruments_list(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_post_customer_payment_instrument(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.post_customer_payment_instrument();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("default") {
+            request = request.body_map(|body| { body.default(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("object") {
+            request = request.body_map(|body| { body.object(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("state") {
+            request = request.body_map(|body| { body.state(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("type") {
+            request = request.body_map(|body| { body.type_(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::PaymentInstrument>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
+        self.config.execute_post_customer_payment_instrument(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_get_customer_payment_instrument(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.get_customer_payment_instrument();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("payment-instrument-id")
+        {
+            request = request.payment_instrument_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        self.config.execute_get_customer_payment_instrument(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_delete_customer_payment_instrument(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.delete_customer_payment_instrument();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("payment-instrument-id")
+        {
+            request = request.payment_instrument_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        self.config.execute_delete_customer_payment_instrument(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_no_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_patch_customers_payment_instrument(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.patch_customers_payment_instrument();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("default") {
+            request = request.body_map(|body| { body.default(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("if-match") {
+            request = request.if_match(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("object") {
+            request = request.body_map(|body| { body.object(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("payment-instrument-id")
+        {
+            request = request.payment_instrument_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("state") {
+            request = request.body_map(|body| { body.state(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("type") {
+            request = request.body_map(|body| { body.type_(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::PaymentInstrument>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
+        self.config.execute_patch_customers_payment_instrument(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_get_customer_shipping_addresses_list(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.get_customer_shipping_addresses_list();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("limit") {
+            request = request.limit(value.clone());
+        }
+        if let Some(value) = matches.get_one::<u64>("offset") {
+            request = request.offset(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        self.config.execute_get_customer_shipping_addresses_list(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_post_customer_shipping_address(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.post_customer_shipping_address();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("default") {
+            request = request.body_map(|body| { body.default(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::ShippingAddress>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
+        self.config.execute_post_customer_shipping_address(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_get_customer_shipping_address(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.get_customer_shipping_address();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("shipping-address-id")
+        {
+            request = request.shipping_address_id(value.clone());
+        }
+        self.config.execute_get_customer_shipping_address(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_delete_customer_shipping_address(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.delete_customer_shipping_address();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("shipping-address-id")
+        {
+            request = request.shipping_address_id(value.clone());
+        }
+        self.config.execute_delete_customer_shipping_address(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_no_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_patch_customers_shipping_address(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.patch_customers_shipping_address();
+        if let Some(value) = matches.get_one::<::std::string::String>("customer-id") {
+            request = request.customer_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("default") {
+            request = request.body_map(|body| { body.default(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("if-match") {
+            request = request.if_match(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("shipping-address-id")
+        {
+            request = request.shipping_address_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::ShippingAddress>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
+        self.config.execute_patch_customers_shipping_address(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
 }
 pub trait CliConfig {
     fn success_item<T>(&self, value: &ResponseValue<T>)
@@ -328,6 +1209,76 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    fn execute_get_customer_payment_instruments_list(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::GetCustomerPaymentInstrumentsList,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_post_customer_payment_instrument(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::PostCustomerPaymentInstrument,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_get_customer_payment_instrument(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::GetCustomerPaymentInstrument,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_delete_customer_payment_instrument(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::DeleteCustomerPaymentInstrument,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_patch_customers_payment_instrument(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::PatchCustomersPaymentInstrument,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_get_customer_shipping_addresses_list(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::GetCustomerShippingAddressesList,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_post_customer_shipping_address(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::PostCustomerShippingAddress,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_get_customer_shipping_address(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::GetCustomerShippingAddress,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_delete_customer_shipping_address(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::DeleteCustomerShippingAddress,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_patch_customers_shipping_address(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::PatchCustomersShippingAddress,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
@@ -335,12 +1286,32 @@ pub enum CliCommand {
     GetCustomer,
     DeleteCustomer,
     PatchCustomer,
+    GetCustomerPaymentInstrumentsList,
+    PostCustomerPaymentInstrument,
+    GetCustomerPaymentInstrument,
+    DeleteCustomerPaymentInstrument,
+    PatchCustomersPaymentInstrument,
+    GetCustomerShippingAddressesList,
+    PostCustomerShippingAddress,
+    GetCustomerShippingAddress,
+    DeleteCustomerShippingAddress,
+    PatchCustomersShippingAddress,
 }
 impl CliCommand {
     pub fn iter() -> impl Iterator<Item = CliCommand> {
         vec![
             CliCommand::PostCustomer, CliCommand::GetCustomer,
             CliCommand::DeleteCustomer, CliCommand::PatchCustomer,
+            CliCommand::GetCustomerPaymentInstrumentsList,
+            CliCommand::PostCustomerPaymentInstrument,
+            CliCommand::GetCustomerPaymentInstrument,
+            CliCommand::DeleteCustomerPaymentInstrument,
+            CliCommand::PatchCustomersPaymentInstrument,
+            CliCommand::GetCustomerShippingAddressesList,
+            CliCommand::PostCustomerShippingAddress,
+            CliCommand::GetCustomerShippingAddress,
+            CliCommand::DeleteCustomerShippingAddress,
+            CliCommand::PatchCustomersShippingAddress,
         ]
             .into_iter()
     }
@@ -350,6 +1321,30 @@ impl CliCommand {
             CliCommand::GetCustomer => "get_customer",
             CliCommand::DeleteCustomer => "delete_customer",
             CliCommand::PatchCustomer => "patch_customer",
+            CliCommand::GetCustomerPaymentInstrumentsList => {
+                "get_customer_payment_instruments_list"
+            }
+            CliCommand::PostCustomerPaymentInstrument => {
+                "post_customer_payment_instrument"
+            }
+            CliCommand::GetCustomerPaymentInstrument => "get_customer_payment_instrument",
+            CliCommand::DeleteCustomerPaymentInstrument => {
+                "delete_customer_payment_instrument"
+            }
+            CliCommand::PatchCustomersPaymentInstrument => {
+                "patch_customers_payment_instrument"
+            }
+            CliCommand::GetCustomerShippingAddressesList => {
+                "get_customer_shipping_addresses_list"
+            }
+            CliCommand::PostCustomerShippingAddress => "post_customer_shipping_address",
+            CliCommand::GetCustomerShippingAddress => "get_customer_shipping_address",
+            CliCommand::DeleteCustomerShippingAddress => {
+                "delete_customer_shipping_address"
+            }
+            CliCommand::PatchCustomersShippingAddress => {
+                "patch_customers_shipping_address"
+            }
         }
     }
 }

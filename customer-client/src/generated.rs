@@ -1286,7 +1286,34 @@ pub mod types {
             Default::default()
         }
     }
-    ///The customer's default payment instrument, as embedded in a customer response.
+    ///Links to this page of a list and to its first, previous, next and last pages.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PageLinks {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first: ::std::option::Option<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last: ::std::option::Option<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub prev: ::std::option::Option<Link>,
+        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
+        pub self_: ::std::option::Option<Link>,
+    }
+    impl PageLinks {
+        pub fn builder() -> builder::PageLinks {
+            Default::default()
+        }
+    }
+    ///A payment instrument of a customer: a card or a bank account, with its billing details. The body of create and update, the answer of every payment-instrument operation, and the customer's default as embedded in a customer.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1510,6 +1537,69 @@ pub mod types {
             Default::default()
         }
     }
+    ///One page of a customer's payment instruments.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PaymentInstrumentList {
+        ///How many items this page holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(
+            rename = "_embedded",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub embedded: ::std::option::Option<PaymentInstrumentListEmbedded>,
+        ///How many items a page holds at most.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        #[serde(
+            rename = "_links",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub links: ::std::option::Option<PageLinks>,
+        ///How many items were skipped before this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offset: ::std::option::Option<i64>,
+        ///How many items the whole list holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl PaymentInstrumentList {
+        pub fn builder() -> builder::PaymentInstrumentList {
+            Default::default()
+        }
+    }
+    ///The page's items.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PaymentInstrumentListEmbedded {
+        #[serde(
+            rename = "paymentInstruments",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
+        pub payment_instruments: ::std::vec::Vec<PaymentInstrument>,
+    }
+    impl PaymentInstrumentListEmbedded {
+        pub fn builder() -> builder::PaymentInstrumentListEmbedded {
+            Default::default()
+        }
+    }
     ///Processing options for payments with this instrument.
     #[derive(
         ::serde::Deserialize,
@@ -1724,7 +1814,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The customer's default shipping address, as embedded in a customer response.
+    ///A shipping address of a customer. The body of create and update, the answer of every shipping-address operation, and the customer's default as embedded in a customer.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1756,6 +1846,69 @@ pub mod types {
     }
     impl ShippingAddress {
         pub fn builder() -> builder::ShippingAddress {
+            Default::default()
+        }
+    }
+    ///One page of a customer's shipping addresses.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ShippingAddressList {
+        ///How many items this page holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(
+            rename = "_embedded",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub embedded: ::std::option::Option<ShippingAddressListEmbedded>,
+        ///How many items a page holds at most.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        #[serde(
+            rename = "_links",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub links: ::std::option::Option<PageLinks>,
+        ///How many items were skipped before this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offset: ::std::option::Option<i64>,
+        ///How many items the whole list holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ShippingAddressList {
+        pub fn builder() -> builder::ShippingAddressList {
+            Default::default()
+        }
+    }
+    ///The page's items.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ShippingAddressListEmbedded {
+        #[serde(
+            rename = "shippingAddresses",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
+        pub shipping_addresses: ::std::vec::Vec<ShippingAddress>,
+    }
+    impl ShippingAddressListEmbedded {
+        pub fn builder() -> builder::ShippingAddressListEmbedded {
             Default::default()
         }
     }
@@ -6221,6 +6374,127 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PageLinks {
+            first: ::std::result::Result<
+                ::std::option::Option<super::Link>,
+                ::std::string::String,
+            >,
+            last: ::std::result::Result<
+                ::std::option::Option<super::Link>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<super::Link>,
+                ::std::string::String,
+            >,
+            prev: ::std::result::Result<
+                ::std::option::Option<super::Link>,
+                ::std::string::String,
+            >,
+            self_: ::std::result::Result<
+                ::std::option::Option<super::Link>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PageLinks {
+            fn default() -> Self {
+                Self {
+                    first: Ok(Default::default()),
+                    last: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    prev: Ok(Default::default()),
+                    self_: Ok(Default::default()),
+                }
+            }
+        }
+        impl PageLinks {
+            pub fn first<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Link>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first: {e}")
+                    });
+                self
+            }
+            pub fn last<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Link>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Link>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn prev<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Link>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.prev = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for prev: {e}")
+                    });
+                self
+            }
+            pub fn self_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Link>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.self_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for self_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PageLinks> for super::PageLinks {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PageLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    first: value.first?,
+                    last: value.last?,
+                    next: value.next?,
+                    prev: value.prev?,
+                    self_: value.self_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PageLinks> for PageLinks {
+            fn from(value: super::PageLinks) -> Self {
+                Self {
+                    first: Ok(value.first),
+                    last: Ok(value.last),
+                    next: Ok(value.next),
+                    prev: Ok(value.prev),
+                    self_: Ok(value.self_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PaymentInstrument {
             bank_account: ::std::result::Result<
                 ::std::option::Option<super::PaymentInstrumentBankAccount>,
@@ -6965,6 +7239,199 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PaymentInstrumentList {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            embedded: ::std::result::Result<
+                ::std::option::Option<super::PaymentInstrumentListEmbedded>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::PageLinks>,
+                ::std::string::String,
+            >,
+            offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentInstrumentList {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    embedded: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    offset: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentInstrumentList {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn embedded<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaymentInstrumentListEmbedded>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.embedded = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for embedded: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PageLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentInstrumentList>
+        for super::PaymentInstrumentList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    embedded: value.embedded?,
+                    limit: value.limit?,
+                    links: value.links?,
+                    offset: value.offset?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentInstrumentList>
+        for PaymentInstrumentList {
+            fn from(value: super::PaymentInstrumentList) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    embedded: Ok(value.embedded),
+                    limit: Ok(value.limit),
+                    links: Ok(value.links),
+                    offset: Ok(value.offset),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentInstrumentListEmbedded {
+            payment_instruments: ::std::result::Result<
+                ::std::vec::Vec<super::PaymentInstrument>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentInstrumentListEmbedded {
+            fn default() -> Self {
+                Self {
+                    payment_instruments: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentInstrumentListEmbedded {
+            pub fn payment_instruments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentInstrument>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_instruments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_instruments: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentInstrumentListEmbedded>
+        for super::PaymentInstrumentListEmbedded {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentListEmbedded,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    payment_instruments: value.payment_instruments?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentInstrumentListEmbedded>
+        for PaymentInstrumentListEmbedded {
+            fn from(value: super::PaymentInstrumentListEmbedded) -> Self {
+                Self {
+                    payment_instruments: Ok(value.payment_instruments),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PaymentInstrumentProcessingInformation {
             bank_transfer_options: ::std::result::Result<
                 ::std::option::Option<
@@ -7663,6 +8130,198 @@ pub mod types {
                     links: Ok(value.links),
                     metadata: Ok(value.metadata),
                     ship_to: Ok(value.ship_to),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShippingAddressList {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            embedded: ::std::result::Result<
+                ::std::option::Option<super::ShippingAddressListEmbedded>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::PageLinks>,
+                ::std::string::String,
+            >,
+            offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShippingAddressList {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    embedded: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    offset: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShippingAddressList {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn embedded<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShippingAddressListEmbedded>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.embedded = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for embedded: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PageLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShippingAddressList>
+        for super::ShippingAddressList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShippingAddressList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    embedded: value.embedded?,
+                    limit: value.limit?,
+                    links: value.links?,
+                    offset: value.offset?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShippingAddressList> for ShippingAddressList {
+            fn from(value: super::ShippingAddressList) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    embedded: Ok(value.embedded),
+                    limit: Ok(value.limit),
+                    links: Ok(value.links),
+                    offset: Ok(value.offset),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShippingAddressListEmbedded {
+            shipping_addresses: ::std::result::Result<
+                ::std::vec::Vec<super::ShippingAddress>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShippingAddressListEmbedded {
+            fn default() -> Self {
+                Self {
+                    shipping_addresses: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShippingAddressListEmbedded {
+            pub fn shipping_addresses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ShippingAddress>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.shipping_addresses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_addresses: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShippingAddressListEmbedded>
+        for super::ShippingAddressListEmbedded {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShippingAddressListEmbedded,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    shipping_addresses: value.shipping_addresses?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShippingAddressListEmbedded>
+        for ShippingAddressListEmbedded {
+            fn from(value: super::ShippingAddressListEmbedded) -> Self {
+                Self {
+                    shipping_addresses: Ok(value.shipping_addresses),
                 }
             }
         }
@@ -9796,7 +10455,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for CyberSource TMS Customers API
 
-The four Customer operations of the CyberSource Token Management Service (TMS): create, retrieve, update and delete a customer token. Transcribed by hand from the CustomerApi documentation; see openapi/README.md for where each fact comes from.
+The Customer operations of the CyberSource Token Management Service (TMS): create, retrieve, update and delete a customer token, and the customer's shipping addresses and payment instruments. Transcribed by hand from the CustomerApi, CustomerShippingAddressApi and CustomerPaymentInstrumentApi documentation and CyberSource's published definition; see openapi/README.md for where each fact comes from.
 
 Version: 2.0.0*/
 pub struct Client {
@@ -9925,7 +10584,7 @@ Sends a `PATCH` request to `/tms/v2/customers/{customerId}`
 
 Arguments:
 - `customer_id`: Id of the customer token.
-- `if_match`: ETag from an earlier response; the update happens only if the customer still has it.
+- `if_match`: ETag from an earlier response; the update happens only if the resource still has it.
 - `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
 - `body`
 ```ignore
@@ -9939,6 +10598,248 @@ let response = client.patch_customer()
 ```*/
     pub fn patch_customer(&self) -> builder::PatchCustomer<'_> {
         builder::PatchCustomer::new(self)
+    }
+    /**List Payment Instruments for a Customer
+
+Returns one page of the customer's payment instruments: `limit` of them from `offset` on, with the total and links to the other pages.
+
+Sends a `GET` request to `/tms/v2/customers/{customerId}/payment-instruments`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `limit`: How many items a page holds at most.
+- `offset`: How many items of the list to skip before the page starts.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+```ignore
+let response = client.get_customer_payment_instruments_list()
+    .customer_id(customer_id)
+    .limit(limit)
+    .offset(offset)
+    .profile_id(profile_id)
+    .send()
+    .await;
+```*/
+    pub fn get_customer_payment_instruments_list(
+        &self,
+    ) -> builder::GetCustomerPaymentInstrumentsList<'_> {
+        builder::GetCustomerPaymentInstrumentsList::new(self)
+    }
+    /**Create a Customer Payment Instrument
+
+Adds a payment instrument to the customer. The customer's first payment instrument becomes its default; `default: true` makes a later one the default.
+
+Sends a `POST` request to `/tms/v2/customers/{customerId}/payment-instruments`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+- `body`
+```ignore
+let response = client.post_customer_payment_instrument()
+    .customer_id(customer_id)
+    .profile_id(profile_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn post_customer_payment_instrument(
+        &self,
+    ) -> builder::PostCustomerPaymentInstrument<'_> {
+        builder::PostCustomerPaymentInstrument::new(self)
+    }
+    /**Retrieve a Customer Payment Instrument
+
+Returns one of the customer's payment instruments.
+
+Sends a `GET` request to `/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `payment_instrument_id`: Id of the payment instrument token.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+```ignore
+let response = client.get_customer_payment_instrument()
+    .customer_id(customer_id)
+    .payment_instrument_id(payment_instrument_id)
+    .profile_id(profile_id)
+    .send()
+    .await;
+```*/
+    pub fn get_customer_payment_instrument(
+        &self,
+    ) -> builder::GetCustomerPaymentInstrument<'_> {
+        builder::GetCustomerPaymentInstrument::new(self)
+    }
+    /**Delete a Customer Payment Instrument
+
+Deletes one of the customer's payment instruments. The customer's default cannot be deleted while it has others (409).
+
+Sends a `DELETE` request to `/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `payment_instrument_id`: Id of the payment instrument token.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+```ignore
+let response = client.delete_customer_payment_instrument()
+    .customer_id(customer_id)
+    .payment_instrument_id(payment_instrument_id)
+    .profile_id(profile_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_customer_payment_instrument(
+        &self,
+    ) -> builder::DeleteCustomerPaymentInstrument<'_> {
+        builder::DeleteCustomerPaymentInstrument::new(self)
+    }
+    /**Update a Customer Payment Instrument
+
+Changes one of the customer's payment instruments; `default: true` makes it the customer's default. Send `if-match` with the ETag of an earlier response to update only an unchanged payment instrument.
+
+Sends a `PATCH` request to `/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `payment_instrument_id`: Id of the payment instrument token.
+- `if_match`: ETag from an earlier response; the update happens only if the resource still has it.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+- `body`
+```ignore
+let response = client.patch_customers_payment_instrument()
+    .customer_id(customer_id)
+    .payment_instrument_id(payment_instrument_id)
+    .if_match(if_match)
+    .profile_id(profile_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn patch_customers_payment_instrument(
+        &self,
+    ) -> builder::PatchCustomersPaymentInstrument<'_> {
+        builder::PatchCustomersPaymentInstrument::new(self)
+    }
+    /**List Shipping Addresses for a Customer
+
+Returns one page of the customer's shipping addresses: `limit` of them from `offset` on, with the total and links to the other pages.
+
+Sends a `GET` request to `/tms/v2/customers/{customerId}/shipping-addresses`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `limit`: How many items a page holds at most.
+- `offset`: How many items of the list to skip before the page starts.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+```ignore
+let response = client.get_customer_shipping_addresses_list()
+    .customer_id(customer_id)
+    .limit(limit)
+    .offset(offset)
+    .profile_id(profile_id)
+    .send()
+    .await;
+```*/
+    pub fn get_customer_shipping_addresses_list(
+        &self,
+    ) -> builder::GetCustomerShippingAddressesList<'_> {
+        builder::GetCustomerShippingAddressesList::new(self)
+    }
+    /**Create a Customer Shipping Address
+
+Adds a shipping address to the customer. The customer's first shipping address becomes its default; `default: true` makes a later one the default.
+
+Sends a `POST` request to `/tms/v2/customers/{customerId}/shipping-addresses`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+- `body`
+```ignore
+let response = client.post_customer_shipping_address()
+    .customer_id(customer_id)
+    .profile_id(profile_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn post_customer_shipping_address(
+        &self,
+    ) -> builder::PostCustomerShippingAddress<'_> {
+        builder::PostCustomerShippingAddress::new(self)
+    }
+    /**Retrieve a Customer Shipping Address
+
+Returns one of the customer's shipping addresses.
+
+Sends a `GET` request to `/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `shipping_address_id`: Id of the shipping address token.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+```ignore
+let response = client.get_customer_shipping_address()
+    .customer_id(customer_id)
+    .shipping_address_id(shipping_address_id)
+    .profile_id(profile_id)
+    .send()
+    .await;
+```*/
+    pub fn get_customer_shipping_address(
+        &self,
+    ) -> builder::GetCustomerShippingAddress<'_> {
+        builder::GetCustomerShippingAddress::new(self)
+    }
+    /**Delete a Customer Shipping Address
+
+Deletes one of the customer's shipping addresses. The customer's default cannot be deleted while it has others (409).
+
+Sends a `DELETE` request to `/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `shipping_address_id`: Id of the shipping address token.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+```ignore
+let response = client.delete_customer_shipping_address()
+    .customer_id(customer_id)
+    .shipping_address_id(shipping_address_id)
+    .profile_id(profile_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_customer_shipping_address(
+        &self,
+    ) -> builder::DeleteCustomerShippingAddress<'_> {
+        builder::DeleteCustomerShippingAddress::new(self)
+    }
+    /**Update a Customer Shipping Address
+
+Changes one of the customer's shipping addresses; `default: true` makes it the customer's default. Send `if-match` with the ETag of an earlier response to update only an unchanged shipping address.
+
+Sends a `PATCH` request to `/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}`
+
+Arguments:
+- `customer_id`: Id of the customer token.
+- `shipping_address_id`: Id of the shipping address token.
+- `if_match`: ETag from an earlier response; the update happens only if the resource still has it.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+- `body`
+```ignore
+let response = client.patch_customers_shipping_address()
+    .customer_id(customer_id)
+    .shipping_address_id(shipping_address_id)
+    .if_match(if_match)
+    .profile_id(profile_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn patch_customers_shipping_address(
+        &self,
+    ) -> builder::PatchCustomersShippingAddress<'_> {
+        builder::PatchCustomersShippingAddress::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -10455,6 +11356,1681 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "patch_customer",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                412u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_customer_payment_instruments_list`]
+
+[`Client::get_customer_payment_instruments_list`]: super::Client::get_customer_payment_instruments_list*/
+    #[derive(Debug, Clone)]
+    pub struct GetCustomerPaymentInstrumentsList<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetCustomerPaymentInstrumentsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+                profile_id: Ok(None),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/tms/v2/customers/{customerId}/payment-instruments`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PaymentInstrumentList>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, customer_id, limit, offset, profile_id } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/payment-instruments", client.baseurl,
+                encode_path(& customer_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_customer_payment_instruments_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::post_customer_payment_instrument`]
+
+[`Client::post_customer_payment_instrument`]: super::Client::post_customer_payment_instrument*/
+    #[derive(Debug, Clone)]
+    pub struct PostCustomerPaymentInstrument<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::PaymentInstrument, String>,
+    }
+    impl<'a> PostCustomerPaymentInstrument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                profile_id: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PaymentInstrument>,
+            <V as std::convert::TryInto<
+                types::PaymentInstrument,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PaymentInstrument` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PaymentInstrument,
+            ) -> types::builder::PaymentInstrument,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/tms/v2/customers/{customerId}/payment-instruments`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PaymentInstrument>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, customer_id, profile_id, body } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PaymentInstrument::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/payment-instruments", client.baseurl,
+                encode_path(& customer_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "post_customer_payment_instrument",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_customer_payment_instrument`]
+
+[`Client::get_customer_payment_instrument`]: super::Client::get_customer_payment_instrument*/
+    #[derive(Debug, Clone)]
+    pub struct GetCustomerPaymentInstrument<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        payment_instrument_id: Result<::std::string::String, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetCustomerPaymentInstrument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                payment_instrument_id: Err(
+                    "payment_instrument_id was not initialized".to_string(),
+                ),
+                profile_id: Ok(None),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn payment_instrument_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.payment_instrument_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for payment_instrument_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PaymentInstrument>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, customer_id, payment_instrument_id, profile_id } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let payment_instrument_id = payment_instrument_id
+                .map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/payment-instruments/{}", client.baseurl,
+                encode_path(& customer_id.to_string()), encode_path(&
+                payment_instrument_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_customer_payment_instrument",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_customer_payment_instrument`]
+
+[`Client::delete_customer_payment_instrument`]: super::Client::delete_customer_payment_instrument*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteCustomerPaymentInstrument<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        payment_instrument_id: Result<::std::string::String, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> DeleteCustomerPaymentInstrument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                payment_instrument_id: Err(
+                    "payment_instrument_id was not initialized".to_string(),
+                ),
+                profile_id: Ok(None),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn payment_instrument_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.payment_instrument_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for payment_instrument_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+            let Self { client, customer_id, payment_instrument_id, profile_id } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let payment_instrument_id = payment_instrument_id
+                .map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/payment-instruments/{}", client.baseurl,
+                encode_path(& customer_id.to_string()), encode_path(&
+                payment_instrument_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_customer_payment_instrument",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::patch_customers_payment_instrument`]
+
+[`Client::patch_customers_payment_instrument`]: super::Client::patch_customers_payment_instrument*/
+    #[derive(Debug, Clone)]
+    pub struct PatchCustomersPaymentInstrument<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        payment_instrument_id: Result<::std::string::String, String>,
+        if_match: Result<Option<::std::string::String>, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::PaymentInstrument, String>,
+    }
+    impl<'a> PatchCustomersPaymentInstrument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                payment_instrument_id: Err(
+                    "payment_instrument_id was not initialized".to_string(),
+                ),
+                if_match: Ok(None),
+                profile_id: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn payment_instrument_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.payment_instrument_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for payment_instrument_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn if_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_match = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for if_match failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PaymentInstrument>,
+            <V as std::convert::TryInto<
+                types::PaymentInstrument,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PaymentInstrument` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PaymentInstrument,
+            ) -> types::builder::PaymentInstrument,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PaymentInstrument>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                customer_id,
+                payment_instrument_id,
+                if_match,
+                profile_id,
+                body,
+            } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let payment_instrument_id = payment_instrument_id
+                .map_err(Error::InvalidRequest)?;
+            let if_match = if_match.map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PaymentInstrument::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/payment-instruments/{}", client.baseurl,
+                encode_path(& customer_id.to_string()), encode_path(&
+                payment_instrument_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = if_match {
+                header_map.append("if-match", value.to_string().try_into()?);
+            }
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "patch_customers_payment_instrument",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                412u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_customer_shipping_addresses_list`]
+
+[`Client::get_customer_shipping_addresses_list`]: super::Client::get_customer_shipping_addresses_list*/
+    #[derive(Debug, Clone)]
+    pub struct GetCustomerShippingAddressesList<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetCustomerShippingAddressesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+                profile_id: Ok(None),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/tms/v2/customers/{customerId}/shipping-addresses`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShippingAddressList>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, customer_id, limit, offset, profile_id } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/shipping-addresses", client.baseurl,
+                encode_path(& customer_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_customer_shipping_addresses_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::post_customer_shipping_address`]
+
+[`Client::post_customer_shipping_address`]: super::Client::post_customer_shipping_address*/
+    #[derive(Debug, Clone)]
+    pub struct PostCustomerShippingAddress<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::ShippingAddress, String>,
+    }
+    impl<'a> PostCustomerShippingAddress<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                profile_id: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShippingAddress>,
+            <V as std::convert::TryInto<
+                types::ShippingAddress,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ShippingAddress` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ShippingAddress,
+            ) -> types::builder::ShippingAddress,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/tms/v2/customers/{customerId}/shipping-addresses`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShippingAddress>, Error<types::ErrorResponse>> {
+            let Self { client, customer_id, profile_id, body } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ShippingAddress::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/shipping-addresses", client.baseurl,
+                encode_path(& customer_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "post_customer_shipping_address",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_customer_shipping_address`]
+
+[`Client::get_customer_shipping_address`]: super::Client::get_customer_shipping_address*/
+    #[derive(Debug, Clone)]
+    pub struct GetCustomerShippingAddress<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        shipping_address_id: Result<::std::string::String, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetCustomerShippingAddress<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                shipping_address_id: Err(
+                    "shipping_address_id was not initialized".to_string(),
+                ),
+                profile_id: Ok(None),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn shipping_address_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.shipping_address_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for shipping_address_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShippingAddress>, Error<types::ErrorResponse>> {
+            let Self { client, customer_id, shipping_address_id, profile_id } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let shipping_address_id = shipping_address_id
+                .map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/shipping-addresses/{}", client.baseurl,
+                encode_path(& customer_id.to_string()), encode_path(& shipping_address_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_customer_shipping_address",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_customer_shipping_address`]
+
+[`Client::delete_customer_shipping_address`]: super::Client::delete_customer_shipping_address*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteCustomerShippingAddress<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        shipping_address_id: Result<::std::string::String, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> DeleteCustomerShippingAddress<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                shipping_address_id: Err(
+                    "shipping_address_id was not initialized".to_string(),
+                ),
+                profile_id: Ok(None),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn shipping_address_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.shipping_address_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for shipping_address_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+            let Self { client, customer_id, shipping_address_id, profile_id } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let shipping_address_id = shipping_address_id
+                .map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/shipping-addresses/{}", client.baseurl,
+                encode_path(& customer_id.to_string()), encode_path(& shipping_address_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_customer_shipping_address",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::patch_customers_shipping_address`]
+
+[`Client::patch_customers_shipping_address`]: super::Client::patch_customers_shipping_address*/
+    #[derive(Debug, Clone)]
+    pub struct PatchCustomersShippingAddress<'a> {
+        client: &'a super::Client,
+        customer_id: Result<::std::string::String, String>,
+        shipping_address_id: Result<::std::string::String, String>,
+        if_match: Result<Option<::std::string::String>, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::ShippingAddress, String>,
+    }
+    impl<'a> PatchCustomersShippingAddress<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_id: Err("customer_id was not initialized".to_string()),
+                shipping_address_id: Err(
+                    "shipping_address_id was not initialized".to_string(),
+                ),
+                if_match: Ok(None),
+                profile_id: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn customer_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn shipping_address_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.shipping_address_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for shipping_address_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn if_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_match = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for if_match failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShippingAddress>,
+            <V as std::convert::TryInto<
+                types::ShippingAddress,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ShippingAddress` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ShippingAddress,
+            ) -> types::builder::ShippingAddress,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShippingAddress>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                customer_id,
+                shipping_address_id,
+                if_match,
+                profile_id,
+                body,
+            } = self;
+            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let shipping_address_id = shipping_address_id
+                .map_err(Error::InvalidRequest)?;
+            let if_match = if_match.map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ShippingAddress::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v2/customers/{}/shipping-addresses/{}", client.baseurl,
+                encode_path(& customer_id.to_string()), encode_path(& shipping_address_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = if_match {
+                header_map.append("if-match", value.to_string().try_into()?);
+            }
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "patch_customers_shipping_address",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

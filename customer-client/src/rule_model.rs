@@ -54,6 +54,9 @@ pub(crate) struct Limits {
     pub format: Option<&'static str>,
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
+    /// Bounds of a number (given as text in a query parameter).
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
     pub required: &'static [&'static str],
 }
 

@@ -130,7 +130,21 @@ pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Resul
                 None => {}
             },
             Location::Path => check_path_param(op, param, request.url().path())?,
-            Location::Query | Location::Cookie => {}
+            Location::Query => {
+                let value = request
+                    .url()
+                    .query_pairs()
+                    .find(|(name, _)| name == param.name)
+                    .map(|(_, value)| value);
+                match value {
+                    Some(text) => check_string(param.name, &text, &param.limits)?,
+                    None if param.required => {
+                        return Err(Violation::new(param.name, "is required"));
+                    }
+                    None => {}
+                }
+            }
+            Location::Cookie => {}
         }
     }
     if let Some(fields) = op.body {
@@ -455,6 +469,32 @@ fn check_string_at(
     if limits.format == Some("date") && !is_date(text) {
         return Err(Violation::new(name(), "must be a date written YYYY-MM-DD"));
     }
+    if limits.minimum.is_some() || limits.maximum.is_some() {
+        let Ok(number) = text.parse::<i64>() else {
+            return Err(Violation::new(name(), "must be a whole number"));
+        };
+        match (limits.minimum, limits.maximum) {
+            (Some(min), Some(max)) if number < min || number > max => {
+                return Err(Violation::new(
+                    name(),
+                    format!("must be from {min} to {max} (got {number})"),
+                ));
+            }
+            (Some(min), None) if number < min => {
+                return Err(Violation::new(
+                    name(),
+                    format!("must be at least {min} (got {number})"),
+                ));
+            }
+            (None, Some(max)) if number > max => {
+                return Err(Violation::new(
+                    name(),
+                    format!("must be at most {max} (got {number})"),
+                ));
+            }
+            _ => {}
+        }
+    }
     Ok(())
 }
 
@@ -511,6 +551,8 @@ mod tests {
         format: None,
         min_items: None,
         max_items: None,
+        minimum: None,
+        maximum: None,
         required: &[],
     };
 

@@ -23,6 +23,7 @@
 
 mod store;
 mod verify;
+mod wallet;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -151,12 +152,28 @@ pub fn router(config: MockConfig) -> Router {
         store: Mutex::new(Store::new(config.capacity)),
         config,
     });
-    Router::new()
-        .route(CUSTOMERS, post(create))
-        .route(
-            &format!("{CUSTOMERS}/{{customer_id}}"),
-            get(retrieve).patch(update).delete(remove),
-        )
+    let mut router = Router::new().route(CUSTOMERS, post(create)).route(
+        &format!("{CUSTOMERS}/{{customer_id}}"),
+        get(retrieve).patch(update).delete(remove),
+    );
+    for kind in wallet::KINDS {
+        router = router
+            .route(
+                &format!("{CUSTOMERS}/{{customer_id}}/{}", kind.collection),
+                post(move |s, m, u, h, p, b| wallet::create(kind, s, m, u, h, p, b))
+                    .get(move |s, m, u, h, p| wallet::list(kind, s, m, u, h, p)),
+            )
+            .route(
+                &format!(
+                    "{CUSTOMERS}/{{customer_id}}/{}/{{item_id}}",
+                    kind.collection
+                ),
+                get(move |s, m, u, h, p| wallet::retrieve(kind, s, m, u, h, p))
+                    .patch(move |s, m, u, h, p, b| wallet::update(kind, s, m, u, h, p, b))
+                    .delete(move |s, m, u, h, p| wallet::remove(kind, s, m, u, h, p)),
+            );
+    }
+    router
         .fallback(|| async { error(StatusCode::NOT_FOUND, "notFound", "No such resource", &[]) })
         .method_not_allowed_fallback(|| async {
             error(
@@ -210,6 +227,9 @@ fn error(status: StatusCode, kind: &str, message: &str, details: &[(&str, &str)]
 
 /// An answer that ends a request early (boxed: responses are large).
 type Refusal = Box<Response>;
+
+/// Reads a JSON value as an operation's generated type, naming the field that fails.
+type Decode = fn(&Value) -> Result<(), serde_path_to_error::Error<serde_json::Error>>;
 
 /// The request as the checks need it.
 struct Incoming<'a> {
@@ -276,6 +296,16 @@ impl Incoming<'_> {
 
     /// The body as a customer: JSON, the documented types, the spec's limits.
     fn customer(&self) -> Result<Map<String, Value>, Refusal> {
+        self.body_of(
+            |value| serde_path_to_error::deserialize::<_, types::Customer>(value).map(drop),
+            SERVER_OWNED,
+        )
+    }
+
+    /// The body, checked: JSON, an object that `decode` (the operation's generated
+    /// type) reads, the spec's limits; without the fields in `owned`, which the server
+    /// sets.
+    fn body_of(&self, decode: Decode, owned: &[&str]) -> Result<Map<String, Value>, Refusal> {
         let invalid_body = || {
             Box::new(error(
                 StatusCode::BAD_REQUEST,
@@ -293,7 +323,7 @@ impl Incoming<'_> {
         // makes a `null` in a known field fail, while unknown fields stay free.
         let mut probe = value.clone();
         replace_nulls(&mut probe);
-        if let Err(e) = serde_path_to_error::deserialize::<_, types::Customer>(&probe) {
+        if let Err(e) = decode(&probe) {
             let field = e.path().to_string();
             let message = if at_path(&value, e.path()).is_some_and(Value::is_null) {
                 format!("{field} must not be null")
@@ -320,7 +350,7 @@ impl Incoming<'_> {
             ))
         })?;
         let mut writable = map.clone();
-        for owned in SERVER_OWNED {
+        for owned in owned {
             writable.remove(*owned);
         }
         Ok(writable)
@@ -344,6 +374,14 @@ fn customer_id(
     rules::check_parameter(operation, "customerId", Some(&id))
         .map_err(|v| invalid(&format!("{} {}", v.parameter, v.rule)))?;
     Ok(id)
+}
+
+/// A fresh token id: 32 upper-case hexadecimal digits, as TMS ids look.
+fn new_id() -> String {
+    uuid::Uuid::new_v4()
+        .simple()
+        .to_string()
+        .to_ascii_uppercase()
 }
 
 fn not_found() -> Response {
@@ -379,10 +417,7 @@ async fn create(
         Ok(customer) => customer,
         Err(response) => return *response,
     };
-    let id = uuid::Uuid::new_v4()
-        .simple()
-        .to_string()
-        .to_ascii_uppercase();
+    let id = new_id();
     let creator = state
         .config
         .credentials
@@ -440,7 +475,7 @@ async fn retrieve(
     match found {
         Some(stored) => answer(
             StatusCode::OK,
-            Some(&stored.body),
+            Some(&wallet::customer_shown(&stored, &id)),
             &[(header::ETAG, stored.etag())],
         ),
         None => not_found(),
@@ -466,7 +501,7 @@ async fn update(
         Ok(id) => id,
         Err(response) => return *response,
     };
-    let changes = match incoming.customer() {
+    let mut changes = match incoming.customer() {
         Ok(changes) => changes,
         Err(response) => return *response,
     };
@@ -492,15 +527,17 @@ async fn update(
             &[],
         );
     }
+    // `defaultShippingAddress.id` and the like move the default; the customer's
+    // answers show the defaults from its sub-resources.
+    if let Err(response) = wallet::take_defaults(stored, &mut changes) {
+        return *response;
+    }
     merge(&mut stored.body, Value::Object(changes));
     stored.version += 1;
-    let stored = stored.clone();
+    let shown = wallet::customer_shown(stored, &id);
+    let etag = stored.etag();
     drop(store);
-    answer(
-        StatusCode::OK,
-        Some(&stored.body),
-        &[(header::ETAG, stored.etag())],
-    )
+    answer(StatusCode::OK, Some(&shown), &[(header::ETAG, etag)])
 }
 
 async fn remove(

@@ -1,14 +1,54 @@
-//! The customers the mock holds: bounded, oldest evicted first.
+//! The customers the mock holds, with what they own (shipping addresses, payment
+//! instruments): bounded, oldest customer evicted first, and a bounded number of
+//! sub-resources per customer.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde_json::Value;
 
-/// One stored customer and its version (the ETag).
+/// One stored customer and its version (the ETag), with the sub-resources it owns,
+/// by collection (`shipping-addresses`, `payment-instruments`).
 #[derive(Clone, Debug)]
 pub(crate) struct Stored {
     pub body: Value,
     pub version: u64,
+    pub children: BTreeMap<&'static str, Children>,
+}
+
+/// The sub-resources of one collection of a customer, in creation order, and which one
+/// is the customer's default.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Children {
+    pub items: Vec<Child>,
+    pub default: Option<String>,
+}
+
+/// One sub-resource and its version.
+#[derive(Clone, Debug)]
+pub(crate) struct Child {
+    pub id: String,
+    pub body: Value,
+    pub version: u64,
+}
+
+impl Child {
+    /// The ETag of this version.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.version)
+    }
+}
+
+impl Children {
+    /// The most sub-resources of one collection a customer may have.
+    pub const CAPACITY: usize = 200;
+
+    pub fn get(&self, id: &str) -> Option<&Child> {
+        self.items.iter().find(|c| c.id == id)
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Child> {
+        self.items.iter_mut().find(|c| c.id == id)
+    }
 }
 
 impl Stored {
@@ -49,7 +89,11 @@ impl Store {
             let customers = &self.customers;
             self.order.retain(|id| customers.contains_key(id));
         }
-        let stored = Stored { body, version: 1 };
+        let stored = Stored {
+            body,
+            version: 1,
+            children: BTreeMap::new(),
+        };
         self.order.push_back(id.clone());
         self.customers.insert(id, stored.clone());
         stored

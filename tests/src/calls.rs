@@ -80,13 +80,48 @@ pub fn sample_value(param: &crate::SpecParam) -> String {
         .collect()
 }
 
-/// The documented sample request body of a body-taking operation.
+/// The sample request body of a body-taking operation, by its schema: the customer's
+/// documented create and update samples, else `samples/<schema>.request.json` (the
+/// published definition's first example).
 pub fn sample_body(op: &SpecOperation) -> serde_json::Value {
-    let fixture = match op.method.as_str() {
-        "POST" => "samples/create-customer.request.json",
-        _ => "samples/update-customer.request.spec-x-example.json",
+    let schema = op.request_schema.as_deref().unwrap_or_default();
+    let fixture = match (schema, op.method.as_str()) {
+        ("Customer", "POST") => "samples/create-customer.request.json".to_owned(),
+        ("Customer", _) => "samples/update-customer.request.spec-x-example.json".to_owned(),
+        (other, _) => format!("samples/{}.request.json", kebab(other)),
     };
-    crate::json_fixture(fixture)
+    crate::json_fixture(&fixture)
+}
+
+/// The sample answer of an operation's success status with a body, by its schema: the
+/// developer guide's customers, else `samples/<schema>.response.json`.
+pub fn sample_response(op: &SpecOperation) -> Option<serde_json::Value> {
+    let schema = op.success().schema.as_deref()?;
+    let fixture = match (schema, op.method.as_str()) {
+        ("Customer", "POST") => "samples/create-customer.response.devguide.json".to_owned(),
+        ("Customer", "PATCH") => "samples/update-customer.response.devguide.json".to_owned(),
+        ("Customer", _) => "samples/retrieve-customer.response.devguide.json".to_owned(),
+        (other, _) => format!("samples/{}.response.json", kebab(other)),
+    };
+    Some(crate::json_fixture(&fixture))
+}
+
+/// `ShippingAddressList` → `shipping-address-list`.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `body` as the client reads it for `op`'s success status: decoded into the generated
+/// type and written back as JSON (unknown fields dropped).
+pub fn as_read(op: &SpecOperation, body: &serde_json::Value) -> Option<serde_json::Value> {
+    crate::generated_calls::as_read(&op.operation_id, body)
 }
 
 /// What came back from a successful call.

@@ -1,6 +1,8 @@
-//! What `CustomerApi.md` documents, written down as a table. Tests check that the
-//! spec agrees with this table, and that this table agrees with the document itself
-//! (a copy is kept in `tests/fixtures/CustomerApi.md`).
+//! What the official SDK's documentation says of each operation, written down as a
+//! table: `CustomerApi.md` (the seed) and `CustomerShippingAddressApi.md` and
+//! `CustomerPaymentInstrumentApi.md` (copies in `tests/fixtures/` and
+//! `tests/fixtures/sdk-docs/`). Tests check that the spec agrees with this table, and
+//! that this table agrees with the documents themselves.
 
 /// A parameter as CustomerApi.md lists it.
 #[derive(Debug, Clone, Copy)]
@@ -9,14 +11,16 @@ pub struct DocumentedParam {
     pub sdk_name: &'static str,
     /// The name on the wire (header name, path placeholder).
     pub wire_name: &'static str,
-    /// `header` or `path`; `body` for the request body.
+    /// `header`, `path` or `query`; `body` for the request body.
     pub location: &'static str,
     pub required: bool,
 }
 
-/// An operation as CustomerApi.md documents it.
+/// An operation as the SDK's documentation documents it.
 #[derive(Debug, Clone, Copy)]
 pub struct DocumentedOperation {
+    /// The document, below `tests/fixtures/`.
+    pub document: &'static str,
     pub method_name: &'static str,
     pub verb: &'static str,
     pub path: &'static str,
@@ -30,6 +34,9 @@ pub struct DocumentedOperation {
 }
 
 const JSON: &str = "application/json;charset=utf-8";
+const CUSTOMER_API: &str = "CustomerApi.md";
+const SHIPPING_ADDRESS_API: &str = "sdk-docs/CustomerShippingAddressApi.md";
+const PAYMENT_INSTRUMENT_API: &str = "sdk-docs/CustomerPaymentInstrumentApi.md";
 
 const CUSTOMER_ID: DocumentedParam = DocumentedParam {
     sdk_name: "customer_id",
@@ -50,9 +57,45 @@ const IF_MATCH: DocumentedParam = DocumentedParam {
     required: false,
 };
 
-/// The four operations of CustomerApi.md, in the document's order.
+const SHIPPING_ADDRESS_ID: DocumentedParam = DocumentedParam {
+    sdk_name: "shipping_address_id",
+    wire_name: "shippingAddressId",
+    location: "path",
+    required: true,
+};
+const PAYMENT_INSTRUMENT_ID: DocumentedParam = DocumentedParam {
+    sdk_name: "payment_instrument_id",
+    wire_name: "paymentInstrumentId",
+    location: "path",
+    required: true,
+};
+const OFFSET: DocumentedParam = DocumentedParam {
+    sdk_name: "offset",
+    wire_name: "offset",
+    location: "query",
+    required: false,
+};
+const LIMIT: DocumentedParam = DocumentedParam {
+    sdk_name: "limit",
+    wire_name: "limit",
+    location: "query",
+    required: false,
+};
+
+/// A required request body, under the SDK's argument name.
+const fn body(sdk_name: &'static str) -> DocumentedParam {
+    DocumentedParam {
+        sdk_name,
+        wire_name: "body",
+        location: "body",
+        required: true,
+    }
+}
+
+/// The operations of the three documents, each in its document's order.
 pub const OPERATIONS: &[DocumentedOperation] = &[
     DocumentedOperation {
+        document: CUSTOMER_API,
         method_name: "delete_customer",
         verb: "DELETE",
         path: "/tms/v2/customers/{customerId}",
@@ -63,6 +106,7 @@ pub const OPERATIONS: &[DocumentedOperation] = &[
         returns: "void",
     },
     DocumentedOperation {
+        document: CUSTOMER_API,
         method_name: "get_customer",
         verb: "GET",
         path: "/tms/v2/customers/{customerId}",
@@ -73,6 +117,7 @@ pub const OPERATIONS: &[DocumentedOperation] = &[
         returns: "PostCustomerRequest",
     },
     DocumentedOperation {
+        document: CUSTOMER_API,
         method_name: "patch_customer",
         verb: "PATCH",
         path: "/tms/v2/customers/{customerId}",
@@ -93,6 +138,7 @@ pub const OPERATIONS: &[DocumentedOperation] = &[
         returns: "PatchCustomerRequest",
     },
     DocumentedOperation {
+        document: CUSTOMER_API,
         method_name: "post_customer",
         verb: "POST",
         path: "/tms/v2/customers",
@@ -109,6 +155,136 @@ pub const OPERATIONS: &[DocumentedOperation] = &[
         content_type: JSON,
         accept: JSON,
         returns: "PostCustomerRequest",
+    },
+    DocumentedOperation {
+        document: SHIPPING_ADDRESS_API,
+        method_name: "delete_customer_shipping_address",
+        verb: "DELETE",
+        path: "/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}",
+        summary: "Delete a Customer Shipping Address",
+        params: &[CUSTOMER_ID, SHIPPING_ADDRESS_ID, PROFILE_ID],
+        content_type: JSON,
+        accept: JSON,
+        returns: "void",
+    },
+    DocumentedOperation {
+        document: SHIPPING_ADDRESS_API,
+        method_name: "get_customer_shipping_address",
+        verb: "GET",
+        path: "/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}",
+        summary: "Retrieve a Customer Shipping Address",
+        params: &[CUSTOMER_ID, SHIPPING_ADDRESS_ID, PROFILE_ID],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PostCustomerShippingAddressRequest",
+    },
+    DocumentedOperation {
+        document: SHIPPING_ADDRESS_API,
+        method_name: "get_customer_shipping_addresses_list",
+        verb: "GET",
+        path: "/tms/v2/customers/{customerId}/shipping-addresses",
+        summary: "List Shipping Addresses for a Customer",
+        params: &[CUSTOMER_ID, PROFILE_ID, OFFSET, LIMIT],
+        content_type: JSON,
+        accept: JSON,
+        returns: "ShippingAddressListForCustomer",
+    },
+    DocumentedOperation {
+        document: SHIPPING_ADDRESS_API,
+        method_name: "patch_customers_shipping_address",
+        verb: "PATCH",
+        path: "/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}",
+        summary: "Update a Customer Shipping Address",
+        params: &[
+            CUSTOMER_ID,
+            SHIPPING_ADDRESS_ID,
+            body("patch_customer_shipping_address_request"),
+            PROFILE_ID,
+            IF_MATCH,
+        ],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PatchCustomerShippingAddressRequest",
+    },
+    DocumentedOperation {
+        document: SHIPPING_ADDRESS_API,
+        method_name: "post_customer_shipping_address",
+        verb: "POST",
+        path: "/tms/v2/customers/{customerId}/shipping-addresses",
+        summary: "Create a Customer Shipping Address",
+        params: &[
+            CUSTOMER_ID,
+            body("post_customer_shipping_address_request"),
+            PROFILE_ID,
+        ],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PostCustomerShippingAddressRequest",
+    },
+    DocumentedOperation {
+        document: PAYMENT_INSTRUMENT_API,
+        method_name: "delete_customer_payment_instrument",
+        verb: "DELETE",
+        path: "/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}",
+        summary: "Delete a Customer Payment Instrument",
+        params: &[CUSTOMER_ID, PAYMENT_INSTRUMENT_ID, PROFILE_ID],
+        content_type: JSON,
+        accept: JSON,
+        returns: "void",
+    },
+    DocumentedOperation {
+        document: PAYMENT_INSTRUMENT_API,
+        method_name: "get_customer_payment_instrument",
+        verb: "GET",
+        path: "/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}",
+        summary: "Retrieve a Customer Payment Instrument",
+        params: &[CUSTOMER_ID, PAYMENT_INSTRUMENT_ID, PROFILE_ID],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PostCustomerPaymentInstrumentRequest",
+    },
+    DocumentedOperation {
+        document: PAYMENT_INSTRUMENT_API,
+        method_name: "get_customer_payment_instruments_list",
+        verb: "GET",
+        path: "/tms/v2/customers/{customerId}/payment-instruments",
+        summary: "List Payment Instruments for a Customer",
+        params: &[CUSTOMER_ID, PROFILE_ID, OFFSET, LIMIT],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PaymentInstrumentList1",
+    },
+    DocumentedOperation {
+        document: PAYMENT_INSTRUMENT_API,
+        method_name: "patch_customers_payment_instrument",
+        verb: "PATCH",
+        path: "/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}",
+        summary: "Update a Customer Payment Instrument",
+        params: &[
+            CUSTOMER_ID,
+            PAYMENT_INSTRUMENT_ID,
+            body("patch_customer_payment_instrument_request"),
+            PROFILE_ID,
+            IF_MATCH,
+        ],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PatchCustomerPaymentInstrumentRequest",
+    },
+    DocumentedOperation {
+        document: PAYMENT_INSTRUMENT_API,
+        method_name: "post_customer_payment_instrument",
+        verb: "POST",
+        path: "/tms/v2/customers/{customerId}/payment-instruments",
+        summary: "Create a Customer Payment Instrument",
+        params: &[
+            CUSTOMER_ID,
+            body("post_customer_payment_instrument_request"),
+            PROFILE_ID,
+        ],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PostCustomerPaymentInstrumentRequest",
     },
 ];
 

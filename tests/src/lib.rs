@@ -91,6 +91,8 @@ pub struct SpecOperation {
     pub params: Vec<SpecParam>,
     /// Media type of the request body, if the operation takes one.
     pub request_media_type: Option<String>,
+    /// Component schema name of the request body, if the operation takes one.
+    pub request_schema: Option<String>,
     pub responses: Vec<SpecResponse>,
 }
 
@@ -184,6 +186,13 @@ pub fn spec_operations() -> Vec<SpecOperation> {
                 .pointer("/requestBody/content")
                 .and_then(Value::as_object)
                 .and_then(|content| content.keys().next().cloned());
+            let request_schema = operation
+                .pointer("/requestBody/content")
+                .and_then(Value::as_object)
+                .and_then(|content| content.values().next())
+                .and_then(|media| media.pointer("/schema/$ref"))
+                .and_then(Value::as_str)
+                .map(|r| r.rsplit('/').next().unwrap_or(r).to_owned());
             let responses = operation["responses"]
                 .as_object()
                 .expect("responses")
@@ -212,6 +221,7 @@ pub fn spec_operations() -> Vec<SpecOperation> {
                 path: path.clone(),
                 params,
                 request_media_type,
+                request_schema,
                 responses,
             });
         }

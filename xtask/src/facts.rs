@@ -418,11 +418,18 @@ impl<'a> Reader<'a> {
         if depth > MAX_DEPTH {
             return Err(format!("{location}: schema nested too deeply (a cycle?)"));
         }
+        // `allOf: [$ref]` with `readOnly` beside it: the referenced schema, read-only here
+        // (OpenAPI 3.0 ignores keywords beside a `$ref`, so the spec writes it this way).
+        let (schema, wrapper_read_only) = match single_all_of(schema) {
+            Some(inner) => (inner, bool_of(schema, "readOnly")),
+            None => (schema, false),
+        };
         let (schema, location) = self.follow(schema, location)?;
         let key = format!("{prefix} {path}");
         if path != "$" {
             let mut attributes = schema_attributes(schema);
-            attributes.insert("readOnly", bool_of(schema, "readOnly").to_string());
+            let read_only = wrapper_read_only || bool_of(schema, "readOnly");
+            attributes.insert("readOnly", read_only.to_string());
             attributes.insert("required", required.to_string());
             self.add(
                 key.clone(),
@@ -484,6 +491,20 @@ impl<'a> Reader<'a> {
 }
 
 /// The schema keywords we compare, as text (enum values sorted, so order is no change).
+/// The one schema of an `allOf` that only wraps it (no type or properties of its own).
+pub fn single_all_of(schema: &Value) -> Option<&Value> {
+    match schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        Some([inner]) if schema.get("properties").is_none() && schema.get("type").is_none() => {
+            Some(inner)
+        }
+        _ => None,
+    }
+}
+
 fn schema_attributes(schema: &Value) -> BTreeMap<&'static str, String> {
     let mut attributes = BTreeMap::new();
     for keyword in SCHEMA_ATTRIBUTES {

@@ -115,6 +115,7 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
     let mut client: syn::File =
         syn::parse2(client).map_err(|e| format!("generated client does not parse: {e}"))?;
     crate::lenient::null_lists_read_as_empty(&mut client);
+    let setters = setter_types(&client);
     let client = quote! { #client };
     // Typed httpmock extensions, compiled into customer-client behind its `mock` feature.
     let httpmock = Generator::new(&settings)
@@ -145,7 +146,7 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
         Output {
             path: "tests/src/generated_calls.rs",
             contents: format_file(
-                calls_tokens(&normalised.rules),
+                calls_tokens(&normalised.rules, &setters),
                 "the tests' call of every operation by its operationId",
             )?,
         },
@@ -289,18 +290,83 @@ fn schema_ident(schema: &str) -> proc_macro2::Ident {
 /// calls its generated method with the test's parameters (by wire name) and body, so a
 /// new operation in the spec is exercised by every spec-driven test without a line of
 /// hand-written code.
-fn calls_tokens(rules: &Rules) -> TokenStream {
+/// The type each builder setter of the generated client converts its value into
+/// (`V: TryInto<T>`), by (builder, setter): progenitor's own choice, read from its output.
+type SetterTypes = std::collections::BTreeMap<(String, String), TokenStream>;
+
+fn setter_types(client: &syn::File) -> SetterTypes {
+    let mut types = SetterTypes::new();
+    let builder_items = client.items.iter().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "builder" => module.content.as_ref(),
+        _ => None,
+    });
+    for item in builder_items
+        .map(|(_, items)| items.as_slice())
+        .unwrap_or_default()
+    {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let syn::Type::Path(self_type) = &*block.self_ty else {
+            continue;
+        };
+        let Some(builder) = self_type.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        for impl_item in &block.items {
+            let syn::ImplItem::Fn(method) = impl_item else {
+                continue;
+            };
+            let predicates = method
+                .sig
+                .generics
+                .where_clause
+                .iter()
+                .flat_map(|w| &w.predicates);
+            for predicate in predicates {
+                let syn::WherePredicate::Type(bound) = predicate else {
+                    continue;
+                };
+                for bound in &bound.bounds {
+                    let syn::TypeParamBound::Trait(tr) = bound else {
+                        continue;
+                    };
+                    let Some(last) = tr.path.segments.last() else {
+                        continue;
+                    };
+                    if last.ident != "TryInto" {
+                        continue;
+                    }
+                    if let syn::PathArguments::AngleBracketed(args) = &last.arguments
+                        && let Some(syn::GenericArgument::Type(target)) = args.args.first()
+                    {
+                        types.insert(
+                            (builder.clone(), method.sig.ident.to_string()),
+                            quote! { #target },
+                        );
+                    }
+                }
+            }
+        }
+    }
+    types
+}
+
+fn calls_tokens(rules: &Rules, setters: &SetterTypes) -> TokenStream {
     let arms = rules.operations.iter().map(|op| {
         let operation_id = &op.operation_id;
         let method = format_ident!("{}", crate::naming::method_name(operation_id));
+        let builder = crate::naming::type_name(operation_id);
         let params = op.params.iter().map(|p| {
             let name = &p.name;
-            let setter = format_ident!("{}", crate::naming::method_name(name));
-            let value = match (p.kind.as_str(), p.format.as_deref()) {
-                ("integer", Some("int32")) => quote! { parsed::<i32>(#name, value) },
-                ("integer", _) => quote! { parsed::<i64>(#name, value) },
-                ("number", _) => quote! { parsed::<f64>(#name, value) },
-                ("boolean", _) => quote! { parsed::<bool>(#name, value) },
+            let setter_name = crate::naming::method_name(name);
+            let setter = format_ident!("{}", setter_name);
+            // A string is handed over as it is; anything else is parsed from the test's
+            // text into the type progenitor's setter takes.
+            let value = match setters.get(&(builder.clone(), setter_name)) {
+                Some(target) if p.kind != "string" => {
+                    quote! { parsed::<#target>(#name, value) }
+                }
                 _ => quote! { value },
             };
             quote! {
@@ -343,10 +409,34 @@ fn calls_tokens(rules: &Rules) -> TokenStream {
         .flat_map(|op| &op.params)
         .any(|p| p.kind != "string");
     let parsed = typed_params.then(|| quote! { , parsed });
+    let read_arms = rules.operations.iter().filter_map(|op| {
+        let operation_id = &op.operation_id;
+        let schema = op
+            .responses
+            .iter()
+            .find(|r| (200..300).contains(&r.status))?
+            .schema
+            .as_ref()?;
+        let ty = format_ident!("{}", crate::naming::type_name(schema));
+        Some(quote! {
+            #operation_id => serde_json::from_value::<types::#ty>(body.clone())
+                .ok()
+                .and_then(|read| serde_json::to_value(read).ok()),
+        })
+    });
     quote! {
         use customer_client::{Client, Error, types};
 
         use crate::calls::{Call, Outcome, outcome #parsed};
+
+        /// `body` decoded as the type of `operation_id`'s success answer and written back
+        /// as JSON; `None` when it does not decode or the answer has no body.
+        pub fn as_read(operation_id: &str, body: &serde_json::Value) -> Option<serde_json::Value> {
+            match operation_id {
+                #(#read_arms)*
+                _ => None,
+            }
+        }
 
         /// The bytes the client sends for `call`'s body to `operation_id`: the body as
         /// the operation's generated type, serialised as progenitor serialises it.
@@ -391,6 +481,12 @@ fn limits_tokens(limits: &Limits) -> TokenStream {
     let max_length = option_u64(limits.max_length);
     let min_items = option_u64(limits.min_items);
     let max_items = option_u64(limits.max_items);
+    let option_i64 = |v: Option<i64>| match v {
+        Some(n) => quote! { Some(#n) },
+        None => quote! { None },
+    };
+    let minimum = option_i64(limits.minimum);
+    let maximum = option_i64(limits.maximum);
     let pattern = option_str(&limits.pattern);
     let format = option_str(&limits.format);
     let required = &limits.required;
@@ -402,6 +498,8 @@ fn limits_tokens(limits: &Limits) -> TokenStream {
             format: #format,
             min_items: #min_items,
             max_items: #max_items,
+            minimum: #minimum,
+            maximum: #maximum,
             required: &[#(#required),*],
         }
     }

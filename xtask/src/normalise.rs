@@ -25,6 +25,9 @@ const VALIDATION_KEYWORDS: &[&str] = &[
     "required",
 ];
 
+// `minimum` and `maximum` stay on the types too: typify turns them into unsigned and
+// non-zero integer types (`u64`, `NonZeroU64`), which read every documented value.
+
 /// HTTP methods in the order OpenAPI lists them.
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -57,9 +60,8 @@ pub struct ParamRule {
     pub name: String,
     pub location: String,
     pub required: bool,
-    /// The schema's `type` (`string` when the spec gives none) and `format`, if any.
+    /// The schema's `type` (`string` when the spec gives none).
     pub kind: String,
-    pub format: Option<String>,
     pub limits: Limits,
 }
 
@@ -77,6 +79,8 @@ pub struct Limits {
     pub format: Option<String>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
     pub required: Vec<String>,
 }
 
@@ -95,6 +99,8 @@ pub fn normalise(spec: &Value) -> Result<Normalised, String> {
     {
         for schema in schemas.values_mut() {
             strip_validation(schema);
+            strip_defaults(schema);
+            unwrap_single_all_of(schema);
         }
     }
     if let Some(params) = spec
@@ -108,6 +114,42 @@ pub fn normalise(spec: &Value) -> Result<Normalised, String> {
         }
     }
     Ok(Normalised { spec, rules })
+}
+
+/// Replaces every `allOf: [X]` that only wraps X (to mark it read-only where it is
+/// used) with X itself, so typify names the same type wherever X is used rather than a
+/// wrapper of its own. Reading is lenient anyway, and the rule table reads `readOnly`
+/// from the spec as written.
+fn unwrap_single_all_of(schema: &mut Value) {
+    if let Some(inner) = crate::facts::single_all_of(schema).cloned() {
+        *schema = inner;
+    }
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        properties.values_mut().for_each(unwrap_single_all_of);
+    }
+    if let Some(items) = object.get_mut("items") {
+        unwrap_single_all_of(items);
+    }
+}
+
+/// Removes `default` from a schema and every schema nested in it. typify makes a field
+/// with a default a plain value (`i64`), which refuses `null`; without it the field is
+/// an `Option`, and an absent or `null` value reads as absent, as the crate promises.
+/// (The defaults are the server's: the list fields `offset` and `limit`.)
+fn strip_defaults(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    object.remove("default");
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        properties.values_mut().for_each(strip_defaults);
+    }
+    if let Some(items) = object.get_mut("items") {
+        strip_defaults(items);
+    }
 }
 
 /// Removes the validation keywords from a schema and every schema nested in it.
@@ -172,10 +214,6 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
                         .and_then(Value::as_str)
                         .unwrap_or("string")
                         .to_owned(),
-                    format: schema
-                        .get("format")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
                     limits: limits_of(schema),
                 });
             }
@@ -269,6 +307,8 @@ fn limits_of(schema: &Value) -> Limits {
         format: text("format"),
         min_items: number("minItems"),
         max_items: number("maxItems"),
+        minimum: schema.get("minimum").and_then(Value::as_i64),
+        maximum: schema.get("maximum").and_then(Value::as_i64),
         required: schema
             .get("required")
             .and_then(Value::as_array)

@@ -2,10 +2,9 @@
 //! and the body bytes, with the expectations read from the spec (which
 //! `spec_vs_documentation.rs` proves agrees with CustomerApi.md).
 
-use customer_client::types;
 use httpmock::MockServer;
 use tests::calls::{Call, call, client_for};
-use tests::{SpecOperation, json_fixture, spec_operations};
+use tests::{SpecOperation, spec_operations};
 
 /// The media type the spec gives the operation's response bodies (all agree).
 fn response_media_type(op: &SpecOperation) -> String {
@@ -24,16 +23,6 @@ fn response_media_type(op: &SpecOperation) -> String {
     types[0].to_owned()
 }
 
-fn sample_response(op: &SpecOperation) -> Option<serde_json::Value> {
-    let success = op.success();
-    success.media_type.as_ref()?;
-    Some(json_fixture(match op.method.as_str() {
-        "POST" => "samples/create-customer.response.devguide.json",
-        "PATCH" => "samples/update-customer.response.devguide.json",
-        _ => "samples/retrieve-customer.response.devguide.json",
-    }))
-}
-
 async fn check_operation(op: &SpecOperation, with_optional: bool) {
     let server = MockServer::start_async().await;
     let client = client_for(&server.base_url());
@@ -42,7 +31,7 @@ async fn check_operation(op: &SpecOperation, with_optional: bool) {
     let accept = response_media_type(op);
     let body_bytes = tests::calls::body_bytes(op, &inputs);
     let success = op.success();
-    let response = sample_response(op);
+    let response = tests::calls::sample_response(op);
 
     // Matched on verb and path only, and recorded: a wrong header or body is named by
     // the assertions below rather than answered with a 404.
@@ -145,11 +134,21 @@ async fn check_operation(op: &SpecOperation, with_optional: bool) {
     );
     match response {
         Some(expected) => {
-            let expected: types::Customer = serde_json::from_value(expected).unwrap();
-            assert_eq!(outcome.body_as::<types::Customer>(), Some(expected.clone()));
+            // What arrived decodes to what the sample decodes to, and that is not
+            // nothing: the sample's id made it through.
+            let expected = tests::calls::as_read(op, &expected).expect("the sample decodes");
             assert_eq!(
-                expected.id.as_deref(),
-                Some("F2F3ADA770102B51E053A2598D0A9078")
+                outcome.body.as_ref(),
+                Some(&expected),
+                "{}",
+                op.operation_id
+            );
+            assert!(
+                expected
+                    .to_string()
+                    .contains("F2F3ADA770102B51E053A2598D0A90"),
+                "{}: {expected}",
+                op.operation_id
             );
         }
         None => assert!(outcome.body.is_none()),
@@ -180,17 +179,15 @@ async fn request_bodies_carry_every_sample_field_under_its_documented_name() {
     {
         let server = MockServer::start_async().await;
         let inputs = Call::valid(&op, false);
-        let sample = match op.method.as_str() {
-            "POST" => json_fixture("samples/create-customer.request.json"),
-            _ => json_fixture("samples/update-customer.request.spec-x-example.json"),
-        };
-        assert!(sample.to_string().contains("\"merchantCustomerID\""));
+        let sample = tests::calls::sample_body(&op);
+        if op.request_schema.as_deref() == Some("Customer") {
+            assert!(sample.to_string().contains("\"merchantCustomerID\""));
+        }
+        let answer = tests::calls::sample_response(&op).unwrap_or_default();
         let mock = server
             .mock_async(|when, then| {
                 when.json_body(sample.clone());
-                then.status(op.success().status).body(
-                    json_fixture("samples/retrieve-customer.response.devguide.json").to_string(),
-                );
+                then.status(op.success().status).body(answer.to_string());
             })
             .await;
         call(&client_for(&server.base_url()), &op, &inputs)
