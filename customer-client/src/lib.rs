@@ -61,6 +61,7 @@
 //! | environments | `environment.rs` | `error` |
 //! | the one error type | `error.rs` | `transport_error`, `retry`, `types` |
 //! | retry policy and the one list of retryable statuses | `retry.rs` | `wire` |
+//! | the generated `Page` of every list-shaped answer | `generated_pages.rs` | `paging`, `types` |
 //! | walking a list operation's pages as one stream of items | `paging.rs` | `error`, `wire`, `generated`, `types` |
 //! | typed response headers | `response.rs` | `wire`, `generated` |
 //! | no answer, or a body cut short | `transport_error.rs` | nothing |
@@ -80,6 +81,8 @@
 #[rustfmt::skip]
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
 pub mod generated;
+#[rustfmt::skip]
+mod generated_pages;
 #[rustfmt::skip]
 mod generated_rules;
 /// Typed [httpmock](https://docs.rs/httpmock) extensions generated from the spec, for

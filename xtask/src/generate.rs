@@ -93,6 +93,7 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
     let spec: serde_json::Value =
         serde_norway::from_str(text).map_err(|e| format!("{SPEC} is not valid YAML: {e}"))?;
     let normalised = normalise::normalise(&spec)?;
+    let pages = pages_tokens(&normalised.spec)?;
     let openapi: openapiv3::OpenAPI = serde_json::from_value(normalised.spec)
         .map_err(|e| format!("{SPEC} is not an OpenAPI 3.0 document: {e}"))?;
 
@@ -142,6 +143,13 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
         Output {
             path: "customer-client/src/generated_rules.rs",
             contents: format_file(rules_tokens(&normalised.rules), "the request rules")?,
+        },
+        Output {
+            path: "customer-client/src/generated_pages.rs",
+            contents: format_file(
+                pages,
+                "the paging helper's view of every list-shaped answer",
+            )?,
         },
         Output {
             path: "tests/src/generated_calls.rs",
@@ -290,6 +298,57 @@ fn schema_ident(schema: &str) -> proc_macro2::Ident {
 /// calls its generated method with the test's parameters (by wire name) and body, so a
 /// new operation in the spec is exercised by every spec-driven test without a line of
 /// hand-written code.
+/// `paging::Page` for every list-shaped schema of the spec: an object with an integer
+/// `total` and an `_embedded` object holding one array of a component. The paging
+/// helper then walks any list operation without code of its own.
+fn pages_tokens(spec: &serde_json::Value) -> Result<TokenStream, String> {
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .ok_or("the spec has no component schemas")?;
+    let mut impls = Vec::new();
+    for (name, schema) in schemas {
+        let properties = &schema["properties"];
+        if properties["total"]["type"] != "integer" {
+            continue;
+        }
+        let Some(embedded) = properties["_embedded"]["properties"].as_object() else {
+            continue;
+        };
+        let [(list_key, list)] = embedded.iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let Some(item) = list["items"]["$ref"]
+            .as_str()
+            .and_then(|r| r.rsplit('/').next())
+        else {
+            continue;
+        };
+        let page = format_ident!("{}", crate::naming::type_name(name));
+        let item = format_ident!("{}", crate::naming::type_name(item));
+        let field = format_ident!("{}", crate::naming::method_name(list_key));
+        let doc = format!("A page of `{name}`: its `_embedded.{list_key}`, and `total`.");
+        impls.push(quote! {
+            #[doc = #doc]
+            impl Page for types::#page {
+                type Item = types::#item;
+                fn into_items(self) -> Vec<types::#item> {
+                    self.embedded.map(|embedded| embedded.#field).unwrap_or_default()
+                }
+                fn total(&self) -> Option<u64> {
+                    self.total.and_then(|total| u64::try_from(total).ok())
+                }
+            }
+        });
+    }
+    Ok(quote! {
+        use crate::generated::types;
+        use crate::paging::Page;
+
+        #(#impls)*
+    })
+}
+
 /// The type each builder setter of the generated client converts its value into
 /// (`V: TryInto<T>`), by (builder, setter): progenitor's own choice, read from its output.
 type SetterTypes = std::collections::BTreeMap<(String, String), TokenStream>;

@@ -19,4 +19,5 @@ mod sensitive_data;
 mod spec_vs_documentation;
 mod transport;
 mod typed_mocks;
+mod wallet;
 mod wire;

@@ -1,0 +1,358 @@
+//! A customer's shipping addresses and payment instruments through the generated client
+//! against customer-mock: the first becomes the default, `default: true` moves it, the
+//! customer's answer embeds its defaults, the default cannot be deleted while others
+//! exist (409), lists page (and `paging::items` walks them), `if-match` guards updates,
+//! another customer's items are not found, card numbers come back masked and security
+//! codes never, and deleting a customer removes what it owns.
+
+use customer_client::paging;
+use customer_client::{Client, Environment, Error, ResponseExt, types};
+use customer_mock::CustomerMock;
+use futures_util::StreamExt as _;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn client(mock: &CustomerMock) -> Client {
+    Client::builder(Environment::custom(&mock.base_url()).unwrap())
+        .build()
+        .unwrap()
+}
+
+async fn new_customer(client: &Client) -> String {
+    client
+        .post_customer()
+        .body(types::Customer::default())
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .id
+        .unwrap()
+}
+
+fn address(name: &str) -> types::ShippingAddress {
+    types::ShippingAddress {
+        ship_to: Some(types::ShipTo {
+            first_name: Some(name.into()),
+            country: Some("US".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+async fn add_address(client: &Client, customer: &str, name: &str) -> types::ShippingAddress {
+    client
+        .post_customer_shipping_address()
+        .customer_id(customer)
+        .body(address(name))
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+/// Every shipping address of `customer`, by the paging helper, `limit` a page.
+async fn all_addresses(client: &Client, customer: &str, limit: u64) -> Vec<types::ShippingAddress> {
+    let pages = paging::items(limit, |offset, limit| {
+        client
+            .get_customer_shipping_addresses_list()
+            .customer_id(customer)
+            .offset(offset)
+            .limit(limit)
+            .send()
+    });
+    pages.map(Result::unwrap).collect().await
+}
+
+#[tokio::test]
+async fn defaults_follow_what_tms_documents() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    let customer = new_customer(&client).await;
+    let first = add_address(&client, &customer, "First").await;
+    let second = add_address(&client, &customer, "Second").await;
+    assert_eq!(first.default, Some(true), "the first becomes the default");
+    assert_eq!(second.default, Some(false));
+    let (first_id, second_id) = (first.id.clone().unwrap(), second.id.clone().unwrap());
+
+    // The customer embeds its default and names it.
+    let shown = client
+        .get_customer()
+        .customer_id(&customer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        shown
+            .default_shipping_address
+            .as_ref()
+            .and_then(|d| d.id.as_deref()),
+        Some(first_id.as_str())
+    );
+    let embedded = shown
+        .embedded
+        .clone()
+        .unwrap()
+        .default_shipping_address
+        .unwrap();
+    assert_eq!(embedded.id.as_deref(), Some(first_id.as_str()));
+    assert_eq!(
+        embedded.ship_to.and_then(|s| s.first_name).as_deref(),
+        Some("First")
+    );
+
+    // `default: true` moves the default.
+    let moved = client
+        .patch_customers_shipping_address()
+        .customer_id(&customer)
+        .shipping_address_id(&second_id)
+        .body(types::ShippingAddress {
+            default: Some(true),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.default, Some(true));
+    let shown = client
+        .get_customer()
+        .customer_id(&customer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        shown
+            .default_shipping_address
+            .as_ref()
+            .and_then(|d| d.id.as_deref()),
+        Some(second_id.as_str())
+    );
+
+    // The default cannot go while another exists; the other can.
+    let refused = client
+        .delete_customer_shipping_address()
+        .customer_id(&customer)
+        .shipping_address_id(&second_id)
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(refused.status(), Some(StatusCode::CONFLICT));
+    assert_eq!(
+        refused.error_body().unwrap().errors[0].type_.as_deref(),
+        Some("conflict")
+    );
+    for id in [&first_id, &second_id] {
+        client
+            .delete_customer_shipping_address()
+            .customer_id(&customer)
+            .shipping_address_id(id)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert!(all_addresses(&client, &customer, 20).await.is_empty());
+}
+
+#[tokio::test]
+async fn lists_page_and_the_helper_walks_every_page() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    let customer = new_customer(&client).await;
+    let mut names = Vec::new();
+    for i in 0..5 {
+        names.push(format!("Name{i}"));
+        add_address(&client, &customer, &names[i]).await;
+    }
+    for limit in [1, 2, 5, 100] {
+        let walked: Vec<String> = all_addresses(&client, &customer, limit)
+            .await
+            .into_iter()
+            .filter_map(|a| a.ship_to.and_then(|s| s.first_name))
+            .collect();
+        assert_eq!(walked, names, "limit {limit}");
+    }
+    // One page: count, total, links and the header.
+    let page = client
+        .get_customer_shipping_addresses_list()
+        .customer_id(&customer)
+        .offset(2u64)
+        .limit(2u64)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["x-total-count"], "5");
+    let page = page.into_inner();
+    assert_eq!(
+        (page.offset, page.limit, page.count, page.total),
+        (Some(2), Some(2), Some(2), Some(5))
+    );
+    let links = page.links.unwrap();
+    assert!(links.next.is_some() && links.prev.is_some() && links.last.is_some());
+    // Past the end: an empty page.
+    let past = client
+        .get_customer_shipping_addresses_list()
+        .customer_id(&customer)
+        .offset(50u64)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((past.count, past.total), (Some(0), Some(5)));
+    // A limit beyond the spec's bound: the client refuses before sending, the mock too.
+    let refused = client
+        .get_customer_shipping_addresses_list()
+        .customer_id(&customer)
+        .limit(101u64)
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Error::InvalidRequest { parameter, .. } if parameter == "limit"),
+        "{refused:?}"
+    );
+    let answer = reqwest::get(format!(
+        "{}/tms/v2/customers/{customer}/shipping-addresses?limit=101",
+        mock.base_url()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    assert!(answer.text().await.unwrap().contains("\"name\":\"limit\""));
+}
+
+#[tokio::test]
+async fn if_match_other_customers_and_deleting_the_customer() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    let (owner, other) = (new_customer(&client).await, new_customer(&client).await);
+    let created = client
+        .post_customer_shipping_address()
+        .customer_id(&owner)
+        .body(address("Owner"))
+        .send()
+        .await
+        .unwrap();
+    let etag = created.etag().unwrap().to_owned();
+    let id = created.into_inner().id.unwrap();
+    // A stale ETag is refused; the current one is taken.
+    let stale = client
+        .patch_customers_shipping_address()
+        .customer_id(&owner)
+        .shipping_address_id(&id)
+        .if_match("\"999\"")
+        .body(address("Changed"))
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(stale.status(), Some(StatusCode::PRECONDITION_FAILED));
+    client
+        .patch_customers_shipping_address()
+        .customer_id(&owner)
+        .shipping_address_id(&id)
+        .if_match(&etag)
+        .body(address("Changed"))
+        .send()
+        .await
+        .unwrap();
+    // Another customer's item is not found, never shown.
+    let leak = client
+        .get_customer_shipping_address()
+        .customer_id(&other)
+        .shipping_address_id(&id)
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(leak.status(), Some(StatusCode::NOT_FOUND));
+    // Deleting the customer removes what it owns.
+    client
+        .delete_customer()
+        .customer_id(&owner)
+        .send()
+        .await
+        .unwrap();
+    let gone = client
+        .get_customer_shipping_address()
+        .customer_id(&owner)
+        .shipping_address_id(&id)
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(gone.status(), Some(StatusCode::NOT_FOUND));
+}
+
+/// A card number given through `instrumentIdentifier.card.number` comes back masked
+/// (first six, last four), and the security code is neither kept nor shown.
+#[tokio::test]
+async fn card_numbers_come_back_masked_and_security_codes_never() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    let customer = new_customer(&client).await;
+    let url = format!(
+        "{}/tms/v2/customers/{customer}/payment-instruments",
+        mock.base_url()
+    );
+    let body = json!({
+        "card": {"expirationMonth": "12", "expirationYear": "2031", "type": "001"},
+        "instrumentIdentifier": {"card": {"number": tests::CARD_NUMBER, "securityCode": tests::SECURITY_CODE}},
+    });
+    let created: Value = reqwest::Client::new()
+        .post(&url)
+        .header("content-type", customer_client::JSON_MEDIA_TYPE)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let masked = format!(
+        "{}XXXXXX{}",
+        &tests::CARD_NUMBER[..6],
+        &tests::CARD_NUMBER[tests::CARD_NUMBER.len() - 4..]
+    );
+    assert_eq!(
+        created["_embedded"]["instrumentIdentifier"]["card"]["number"],
+        masked.as_str(),
+        "{created}"
+    );
+    assert_eq!(
+        created["default"], true,
+        "the first instrument becomes the default"
+    );
+    let id = created["id"].as_str().unwrap().to_owned();
+    // Retrieved through the client, and embedded in the customer: masked, no code.
+    let instrument = client
+        .get_customer_payment_instrument()
+        .customer_id(&customer)
+        .payment_instrument_id(&id)
+        .send()
+        .await
+        .unwrap();
+    let customer_shown = client
+        .get_customer()
+        .customer_id(&customer)
+        .send()
+        .await
+        .unwrap();
+    for shown in [
+        serde_json::to_string(&*instrument).unwrap(),
+        serde_json::to_string(&*customer_shown).unwrap(),
+        created.to_string(),
+    ] {
+        assert!(!shown.contains(tests::CARD_NUMBER), "{shown}");
+        assert!(!shown.contains(tests::SECURITY_CODE), "{shown}");
+    }
+    assert_eq!(
+        customer_shown
+            .default_payment_instrument
+            .as_ref()
+            .and_then(|d| d.id.as_deref()),
+        Some(id.as_str())
+    );
+}
