@@ -2,7 +2,8 @@
 //!
 //! The command tree is generated (`generated_cli.rs`, by `cargo xtask generate`); this
 //! file holds configuration (the `CYBERSOURCE_*` variables) and output: the response
-//! body as JSON on stdout, or on stderr the status, CyberSource's error type and message
+//! body as JSON on stdout (a list's page as one JSON item per line; `--all-pages`
+//! follows every page), or on stderr the status, CyberSource's error type and message
 //! and the correlation id, with a non-zero exit status.
 
 #[rustfmt::skip]
@@ -10,6 +11,7 @@
 mod generated_cli;
 
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use customer_client::{ClientBuilder, Error, ResponseValue, types};
 use generated_cli::{Cli, CliCommand, CliConfig};
@@ -20,15 +22,49 @@ const EXIT_API_ERROR: u8 = 1;
 const EXIT_CONFIG: u8 = 2;
 const EXIT_TRANSPORT: u8 = 3;
 
-/// Prints successes as JSON on stdout; failures are reported by `main`.
-struct Output;
+/// Prints successes as JSON on stdout; failures are reported by `main`. Remembers the
+/// last list page it printed (items, total), for `--all-pages`.
+#[derive(Clone, Default)]
+struct Output {
+    last_page: Arc<Mutex<Option<(u64, Option<u64>)>>>,
+}
+
+/// The items and total of a list-shaped answer: an object whose `_embedded` holds one
+/// array, with a `count` or `total` (every list operation of the spec answers so).
+fn list_page(value: &serde_json::Value) -> Option<(&Vec<serde_json::Value>, Option<u64>)> {
+    if value.get("count").is_none() && value.get("total").is_none() {
+        return None;
+    }
+    let embedded = value.get("_embedded")?.as_object()?;
+    let [(_, serde_json::Value::Array(items))] = embedded.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    Some((
+        items,
+        value.get("total").and_then(serde_json::Value::as_u64),
+    ))
+}
 
 impl CliConfig for Output {
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
     {
-        match serde_json::to_string_pretty(value.as_ref()) {
+        let json = match serde_json::to_value(value.as_ref()) {
+            Ok(json) => json,
+            Err(e) => return eprintln!("cannot print the response as JSON: {e}"),
+        };
+        // A list's page: one JSON item per line.
+        if let Some((items, total)) = list_page(&json) {
+            for item in items {
+                println!("{item}");
+            }
+            if let Ok(mut last) = self.last_page.lock() {
+                *last = Some((items.len() as u64, total));
+            }
+            return;
+        }
+        match serde_json::to_string_pretty(&json) {
             Ok(json) => println!("{json}"),
             Err(e) => eprintln!("cannot print the response as JSON: {e}"),
         }
@@ -88,9 +124,40 @@ fn command_tree() -> clap::Command {
         )
         .subcommand_required(true);
     for command in CliCommand::iter() {
-        root = root.subcommand(Cli::<Output>::get_command(command).name(subcommand_name(command)));
+        let mut subcommand = Cli::<Output>::get_command(command).name(subcommand_name(command));
+        // A list operation (it takes `offset`) can follow every page.
+        if subcommand.get_arguments().any(|a| a.get_id() == "offset") {
+            subcommand = subcommand.arg(
+                clap::Arg::new("all-pages")
+                    .long("all-pages")
+                    .action(clap::ArgAction::SetTrue)
+                    .help("Follow every page from --offset on, printing every item"),
+            );
+        }
+        root = root.subcommand(subcommand);
     }
     root
+}
+
+/// The command line with `--offset` set to `offset` (any given one taken out).
+fn with_offset(args: &[String], offset: u64) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len() + 2);
+    let mut skip_next = false;
+    for arg in args {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        if arg == "--offset" {
+            skip_next = true;
+            continue;
+        }
+        if arg.starts_with("--offset=") {
+            continue;
+        }
+        out.push(arg.clone());
+    }
+    out.extend(["--offset".to_owned(), offset.to_string()]);
+    out
 }
 
 /// Prints a failure on stderr and returns the exit status for it.
@@ -195,9 +262,43 @@ async fn main() -> ExitCode {
             return ExitCode::from(EXIT_CONFIG);
         }
     };
-    match Cli::new(client, Output).execute(command, sub_matches).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => ExitCode::from(report(e)),
+    let output = Output::default();
+    let cli = Cli::new(client, output.clone());
+    if !sub_matches.get_flag_if_present("all-pages") {
+        return match cli.execute(command, sub_matches).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => ExitCode::from(report(e)),
+        };
+    }
+    // Every page: the same command from --offset on, until the total (or an empty
+    // page); an offset that does not advance ends it too.
+    let args: Vec<String> = std::env::args().collect();
+    let mut offset = sub_matches
+        .try_get_one::<u64>("offset")
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(0);
+    loop {
+        let matches = command_tree().get_matches_from(with_offset(&args, offset));
+        let Some((_, page_matches)) = matches.subcommand() else {
+            return ExitCode::from(EXIT_CONFIG);
+        };
+        if let Err(e) = cli.execute(command, page_matches).await {
+            return ExitCode::from(report(e));
+        }
+        let Some((count, total)) = output
+            .last_page
+            .lock()
+            .ok()
+            .and_then(|mut last| last.take())
+        else {
+            return ExitCode::SUCCESS;
+        };
+        offset += count;
+        if count == 0 || total.is_some_and(|total| offset >= total) {
+            return ExitCode::SUCCESS;
+        }
     }
 }
 

@@ -363,3 +363,64 @@ async fn the_body_template_is_the_operations_body_schema() {
     }
     assert!(checked > 0, "no operation of the spec takes a body");
 }
+
+/// A list prints one JSON item per line; `--all-pages` follows every page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_print_one_item_per_line_and_can_follow_every_page() {
+    let mock = signed_mock().await;
+    let vars = env(&mock, "jwt");
+    let vars = pairs(&vars);
+    let create = body_file("wallet-customer", "{}");
+    let created = run(
+        &vars,
+        &["post-customer", "--json-body", create.to_str().unwrap()],
+    )
+    .await;
+    let customer = stdout_json(&created)["id"].as_str().unwrap().to_owned();
+    for name in ["Ann", "Bob", "Cy"] {
+        let address = body_file(
+            &format!("address-{name}"),
+            &format!(r#"{{"shipTo": {{"firstName": "{name}"}}}}"#),
+        );
+        let added = run(
+            &vars,
+            &[
+                "post-customer-shipping-address",
+                "--customer-id",
+                &customer,
+                "--json-body",
+                address.to_str().unwrap(),
+            ],
+        )
+        .await;
+        assert!(added.status.success(), "{}", stderr(&added));
+    }
+    let list = [
+        "get-customer-shipping-addresses-list",
+        "--customer-id",
+        &customer,
+        "--limit",
+        "2",
+    ];
+    let names = |output: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| {
+                let item: Value = serde_json::from_str(line).expect("one JSON item per line");
+                item["shipTo"]["firstName"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    let one_page = run(&vars, &list).await;
+    assert!(one_page.status.success(), "{}", stderr(&one_page));
+    assert_eq!(names(&one_page), ["Ann", "Bob"]);
+    let every_page = run(&vars, &[&list[..], &["--all-pages"]].concat()).await;
+    assert!(every_page.status.success(), "{}", stderr(&every_page));
+    assert_eq!(names(&every_page), ["Ann", "Bob", "Cy"]);
+    let from_one = run(
+        &vars,
+        &[&list[..], &["--offset", "1", "--all-pages"]].concat(),
+    )
+    .await;
+    assert_eq!(names(&from_one), ["Bob", "Cy"]);
+}
