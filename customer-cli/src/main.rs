@@ -26,8 +26,11 @@ const EXIT_TRANSPORT: u8 = 3;
 /// last list page it printed (items, total), for `--all-pages`.
 #[derive(Clone, Default)]
 struct Output {
-    last_page: Arc<Mutex<Option<(u64, Option<u64>)>>>,
+    last_page: Arc<Mutex<Option<PageSeen>>>,
 }
+
+/// How many items a printed page held, and the list's total when the server said.
+type PageSeen = (u64, Option<u64>);
 
 /// The items and total of a list-shaped answer: an object whose `_embedded` holds one
 /// array, with a `count` or `total` (every list operation of the spec answers so).
