@@ -1,7 +1,9 @@
 //! `cargo run --example quickstart`: a customer's whole life, printed step by step.
 //!
 //! 1. create  2. get  3. patch with if-match  4. patch with a stale if-match (412)
-//! 5. delete  6. get (404)
+//! 5. add two shipping addresses and a card  6. list them (every page)  7. make the
+//! second address the default  8. try to delete the default (409)  9. delete the other
+//! address, then the default  10. delete the customer  11. get (404)
 //!
 //! With no `CYBERSOURCE_*` variables set it starts customer-mock in-process (requiring
 //! signed requests, with throwaway credentials); with them set (see the README) it runs
@@ -23,7 +25,7 @@ fn pretty<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("<not printable: {e}>"))
 }
 
-fn request(step: u32, title: &str, line: &str, body: Option<&types::Customer>) {
+fn request<T: serde::Serialize>(step: u32, title: &str, line: &str, body: Option<&T>) {
     println!("\n── {step}. {title}");
     println!("→ {line}");
     if let Some(body) = body {
@@ -108,7 +110,7 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
     response(&created, true);
     let id = created.id.clone().ok_or("the new customer has no id")?;
 
-    request(
+    request::<()>(
         2,
         "Retrieve it",
         &format!("GET /tms/v2/customers/{id}"),
@@ -174,9 +176,11 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
         }
     }
 
-    request(
-        5,
-        "Delete it",
+    wallet(client, &id).await?;
+
+    request::<()>(
+        10,
+        "Delete the customer (and all it owns)",
         &format!("DELETE /tms/v2/customers/{id}"),
         None,
     );
@@ -188,8 +192,8 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
         .map_err(|e| fail(e.into()))?;
     response(&deleted, false);
 
-    request(
-        6,
+    request::<()>(
+        11,
         "Retrieve it again",
         &format!("GET /tms/v2/customers/{id}"),
         None,
@@ -208,6 +212,175 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
             )
         }
     }
+}
+
+/// Steps 5 to 9: the customer's shipping addresses and a card.
+async fn wallet(client: &Client, id: &str) -> Result<(), String> {
+    let fail = |e: Error| {
+        failure(&e);
+        e.to_string()
+    };
+    let addresses = format!("/tms/v2/customers/{id}/shipping-addresses");
+    let mut address_ids = Vec::new();
+    for (name, city) in [("Home", "San Francisco"), ("Office", "Austin")] {
+        let address = types::ShippingAddress {
+            ship_to: Some(types::ShipTo {
+                first_name: Some("John".into()),
+                last_name: Some("Doe".into()),
+                company: Some(name.into()),
+                address1: Some("1 Market St".into()),
+                locality: Some(city.into()),
+                country: Some("US".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        request(
+            5,
+            &format!("Add a shipping address ({name})"),
+            &format!("POST {addresses}"),
+            Some(&address),
+        );
+        let added = client
+            .post_customer_shipping_address()
+            .customer_id(id)
+            .body(address)
+            .send()
+            .await
+            .map_err(|e| fail(e.into()))?;
+        response(&added, true);
+        address_ids.push(added.id.clone().ok_or("the new address has no id")?);
+    }
+    expect(address_ids.len() == 2, "two addresses")?;
+    let card = types::PaymentInstrument {
+        card: Some(types::PaymentInstrumentCard {
+            expiration_month: Some("12".into()),
+            expiration_year: Some("2031".into()),
+            type_: Some("001".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let instruments = format!("/tms/v2/customers/{id}/payment-instruments");
+    request(5, "Add a card", &format!("POST {instruments}"), Some(&card));
+    let added = client
+        .post_customer_payment_instrument()
+        .customer_id(id)
+        .body(card)
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&added, true);
+
+    request::<()>(
+        6,
+        "List the shipping addresses, one page of 1 at a time",
+        &format!("GET {addresses}?offset=…&limit=1"),
+        None,
+    );
+    let pages = customer_client::paging::items(1, |offset, limit| {
+        client
+            .get_customer_shipping_addresses_list()
+            .customer_id(id)
+            .offset(offset)
+            .limit(limit)
+            .send()
+    });
+    let listed: Vec<types::ShippingAddress> = futures_util::StreamExt::collect::<Vec<_>>(pages)
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .map_err(fail)?;
+    for address in &listed {
+        println!(
+            "  {} default={} {}",
+            address.id.as_deref().unwrap_or("-"),
+            address.default.unwrap_or(false),
+            address
+                .ship_to
+                .as_ref()
+                .and_then(|s| s.company.as_deref())
+                .unwrap_or("-")
+        );
+    }
+    expect(listed.len() == 2, "two addresses listed")?;
+    expect(
+        listed[0].default == Some(true),
+        "the first address is the default",
+    )?;
+
+    let (first, second) = (&address_ids[0], &address_ids[1]);
+    let make_default = types::ShippingAddress {
+        default: Some(true),
+        ..Default::default()
+    };
+    request(
+        7,
+        "Make the second address the default",
+        &format!("PATCH {addresses}/{second}"),
+        Some(&make_default),
+    );
+    let switched = client
+        .patch_customers_shipping_address()
+        .customer_id(id)
+        .shipping_address_id(second)
+        .body(make_default)
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&switched, true);
+    expect(
+        switched.default == Some(true),
+        "the second address is now the default",
+    )?;
+
+    request::<()>(
+        8,
+        "Try to delete the default while another address exists",
+        &format!("DELETE {addresses}/{second}"),
+        None,
+    );
+    match client
+        .delete_customer_shipping_address()
+        .customer_id(id)
+        .shipping_address_id(second)
+        .send()
+        .await
+    {
+        Ok(unexpected) => {
+            response(&unexpected, false);
+            return Err("the default address was deleted while another existed".into());
+        }
+        Err(e) => {
+            let e = Error::from(e);
+            failure(&e);
+            expect(
+                e.status().map(|s| s.as_u16()) == Some(409),
+                "expected 409 Conflict",
+            )?;
+        }
+    }
+
+    for (which, address) in [
+        ("the other address", first),
+        ("the default, now the last one", second),
+    ] {
+        request::<()>(
+            9,
+            &format!("Delete {which}"),
+            &format!("DELETE {addresses}/{address}"),
+            None,
+        );
+        let deleted = client
+            .delete_customer_shipping_address()
+            .customer_id(id)
+            .shipping_address_id(address)
+            .send()
+            .await
+            .map_err(|e| fail(e.into()))?;
+        response(&deleted, false);
+    }
+    Ok(())
 }
 
 #[tokio::main]
@@ -260,7 +433,7 @@ async fn main() -> ExitCode {
     }
     match outcome {
         Ok(()) => {
-            println!("\nAll six steps behaved as documented.");
+            println!("\nAll eleven steps behaved as documented.");
             ExitCode::SUCCESS
         }
         Err(why) => {
