@@ -1,9 +1,10 @@
 //! `cargo run --example quickstart`: a customer's whole life, printed step by step.
 //!
-//! 1. create, 2. get, 3. patch with if-match, 4. patch with a stale if-match (412),
-//! 5. add two shipping addresses and a card, 6. list them (every page), 7. make the
-//! second address the default, 8. try to delete the default (409), 9. delete the other
-//! address, then the default, 10. delete the customer, 11. get (404).
+//! - the customer: create, get, patch with if-match, patch with a stale if-match (412);
+//! - its wallet: add two shipping addresses and a card, list them (every page), make
+//!   the second address the default, try to delete the default (409), delete the other
+//!   address, then the default;
+//! - the end: delete the customer, get it (404).
 //!
 //! With no `CYBERSOURCE_*` variables set it starts customer-mock in-process (requiring
 //! signed requests, with throwaway credentials); with them set (see the README) it runs
