@@ -1,6 +1,6 @@
 //! The one error type callers match on: what it holds, how it reads, and whether a
 //! repeat may succeed. How progenitor's error becomes this one is in
-//! `generated_error.rs`.
+//! `progenitor_error.rs`.
 
 use std::fmt;
 

@@ -11,7 +11,7 @@
 //! - `post`: hands every error status, every body that could not be read whole, and
 //!   every documented success body that does not decode (checked with the generated
 //!   decoder of its schema) to progenitor as `UnexpectedResponse`, status, headers
-//!   and body intact, for [`Error`](crate::Error) (`generated_error.rs`).
+//!   and body intact, for [`Error`](crate::Error) (`progenitor_error.rs`).
 
 use progenitor_client::{ClientHooks, ClientInfo as _, Error as GeneratedError, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
@@ -19,7 +19,7 @@ use tracing::Instrument as _;
 
 use crate::auth::credentials::Credentials;
 use crate::extensions::{DecodeFailure, WholeBody, whole_body};
-use crate::generated_error::encode;
+use crate::progenitor_error::encode;
 use crate::transport_error::BodyFailure;
 use crate::wire::{API_VERSION, CLIENT_ID, CLIENT_ID_VALUE, JSON_UTF8};
 use crate::{Client, ClientContext, Error, auth, mask, retry, rules, transport};

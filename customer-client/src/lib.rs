@@ -50,7 +50,7 @@
 //! | layer | file | imports |
 //! |---|---|---|
 //! | the hooks: `pre` checks, adds headers and signs; `exec` sends and retries; `post` routes failures | `hooks.rs` | everything below |
-//! | progenitor's error, both ways: the hooks' failures encoded into it and read back, and `From` into [`Error`] | `generated_error.rs` | `error`, `extensions`, `transport_error`, `wire`, `types` |
+//! | progenitor's error, both ways: the hooks' failures encoded into it and read back, and `From` into [`Error`] | `progenitor_error.rs` | `error`, `extensions`, `transport_error`, `wire`, `types` |
 //! | sending through the one `reqwest::Client` and reading the whole body, up to a limit | `transport.rs` | `extensions`, `transport_error` |
 //! | configuration from `CYBERSOURCE_*` variables | `config.rs` | `client`, `auth`, `environment`, `error`, `generated` |
 //! | building a client: reqwest's timeouts, proxy and TLS roots | `client.rs` | `context`, `auth`, `environment`, `error`, `retry`, `transport_error`, `wire`, `generated` |
@@ -114,10 +114,10 @@ mod context;
 mod environment;
 mod error;
 mod extensions;
-mod generated_error;
 mod hooks;
 pub mod mask;
 pub mod paging;
+mod progenitor_error;
 mod response;
 mod retry;
 mod rule_model;
