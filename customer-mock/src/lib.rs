@@ -517,15 +517,8 @@ async fn update(
     let Some(stored) = store.get_mut(&id) else {
         return not_found();
     };
-    if let Some(expected) = if_match
-        && unquote(expected) != unquote(&stored.etag())
-    {
-        return error(
-            StatusCode::PRECONDITION_FAILED,
-            "conflict",
-            "Action cannot be performed as the if-match header value does not match the token etag",
-            &[],
-        );
+    if let Some(refusal) = stale(if_match, &stored.etag()) {
+        return refusal;
     }
     // `defaultShippingAddress.id` and the like move the default; the customer's
     // answers show the defaults from its sub-resources.
@@ -587,6 +580,19 @@ fn at_path<'a>(value: &'a Value, path: &serde_path_to_error::Path) -> Option<&'a
             Segment::Seq { index } => current.get(*index),
             _ => None,
         })
+}
+
+/// The 412 for an `if-match` that names another version than `etag`, if it does.
+fn stale(if_match: Option<&str>, etag: &str) -> Option<Response> {
+    let expected = if_match?;
+    (unquote(expected) != unquote(etag)).then(|| {
+        error(
+            StatusCode::PRECONDITION_FAILED,
+            "conflict",
+            "Action cannot be performed as the if-match header value does not match the token etag",
+            &[],
+        )
+    })
 }
 
 /// `"3"`, `W/"3"` and `3` name the same version.

@@ -13,7 +13,7 @@ use customer_client::{rules, types};
 use serde_json::{Map, Value, json};
 
 use crate::store::{Child, Children, Stored};
-use crate::{AppState, CUSTOMERS, Decode, Incoming, Refusal, answer, error, merge, unquote};
+use crate::{AppState, CUSTOMERS, Decode, Incoming, Refusal, answer, error, merge, stale};
 
 /// One collection of a customer's sub-resources: its path, its names in bodies, and the
 /// spec's operations on it.
@@ -413,12 +413,16 @@ pub(crate) async fn list(
     )
 }
 
-/// The customer and item ids of an item path, checked against the spec.
-fn ids_of(
+/// Authentication and headers ([`Incoming::check`]), then the customer and item ids of
+/// an item path, checked against the spec.
+fn item_request(
     kind: &Kind,
-    operation: &str,
+    incoming: &Incoming<'_>,
+    state: &AppState,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<(String, String), Refusal> {
+    incoming.check(state)?;
+    let operation = incoming.operation;
     let Ok(Path((customer, item))) = path else {
         return Err(Box::new(error(
             StatusCode::BAD_REQUEST,
@@ -441,10 +445,7 @@ pub(crate) async fn retrieve(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
     let incoming = incoming(kind.retrieve, &method, &uri, &headers, &[]);
-    if let Err(response) = incoming.check(&state) {
-        return *response;
-    }
-    let (customer, item) = match ids_of(kind, kind.retrieve, path) {
+    let (customer, item) = match item_request(kind, &incoming, &state, path) {
         Ok(ids) => ids,
         Err(response) => return *response,
     };
@@ -473,10 +474,7 @@ pub(crate) async fn update(
     body: Bytes,
 ) -> Response {
     let incoming = incoming(kind.update, &method, &uri, &headers, &body);
-    if let Err(response) = incoming.check(&state) {
-        return *response;
-    }
-    let (customer, item) = match ids_of(kind, kind.update, path) {
+    let (customer, item) = match item_request(kind, &incoming, &state, path) {
         Ok(ids) => ids,
         Err(response) => return *response,
     };
@@ -495,15 +493,8 @@ pub(crate) async fn update(
     let Some(child) = children.get_mut(&item) else {
         return not_found(kind.list_key);
     };
-    if let Some(expected) = if_match
-        && unquote(expected) != unquote(&child.etag())
-    {
-        return error(
-            StatusCode::PRECONDITION_FAILED,
-            "conflict",
-            "Action cannot be performed as the if-match header value does not match the token etag",
-            &[],
-        );
+    if let Some(refusal) = stale(if_match, &child.etag()) {
+        return refusal;
     }
     merge(&mut child.body, Value::Object(fields));
     child.version += 1;
@@ -530,10 +521,7 @@ pub(crate) async fn remove(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
     let incoming = incoming(kind.delete, &method, &uri, &headers, &[]);
-    if let Err(response) = incoming.check(&state) {
-        return *response;
-    }
-    let (customer, item) = match ids_of(kind, kind.delete, path) {
+    let (customer, item) = match item_request(kind, &incoming, &state, path) {
         Ok(ids) => ids,
         Err(response) => return *response,
     };
