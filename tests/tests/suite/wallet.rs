@@ -129,6 +129,51 @@ async fn defaults_follow_what_tms_documents() {
         Some(second_id.as_str())
     );
 
+    // `default: true` on create moves it too.
+    let third = client
+        .post_customer_shipping_address()
+        .customer_id(&customer)
+        .body(types::ShippingAddress {
+            default: Some(true),
+            ..address("Third")
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(third.default, Some(true));
+    let third_id = third.into_inner().id.unwrap();
+    let shown = client
+        .get_customer()
+        .customer_id(&customer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        shown
+            .default_shipping_address
+            .as_ref()
+            .and_then(|d| d.id.as_deref()),
+        Some(third_id.as_str())
+    );
+    client
+        .patch_customers_shipping_address()
+        .customer_id(&customer)
+        .shipping_address_id(&second_id)
+        .body(types::ShippingAddress {
+            default: Some(true),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .unwrap();
+    client
+        .delete_customer_shipping_address()
+        .customer_id(&customer)
+        .shipping_address_id(&third_id)
+        .send()
+        .await
+        .unwrap();
+
     // The default cannot go while another exists; the other can.
     let refused = client
         .delete_customer_shipping_address()
@@ -355,4 +400,26 @@ async fn card_numbers_come_back_masked_and_security_codes_never() {
             .and_then(|d| d.id.as_deref()),
         Some(id.as_str())
     );
+    // The instrument's ETag guards its update as the address's does.
+    let stale = client
+        .patch_customers_payment_instrument()
+        .customer_id(&customer)
+        .payment_instrument_id(&id)
+        .if_match("\"999\"")
+        .body(types::PaymentInstrument::default())
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(stale.status(), Some(StatusCode::PRECONDITION_FAILED));
+    let current = instrument.etag().unwrap().to_owned();
+    client
+        .patch_customers_payment_instrument()
+        .customer_id(&customer)
+        .payment_instrument_id(&id)
+        .if_match(&current)
+        .body(types::PaymentInstrument::default())
+        .send()
+        .await
+        .unwrap();
 }
