@@ -3,7 +3,10 @@
 //! - create answers 201 with a fresh 32-character id, `_links`, `metadata`, `Location`,
 //!   `ETag` and the correlation headers; get answers 200 with an `ETag`;
 //! - patch merges the given fields and answers a new `ETag`; a stale `if-match` gets 412;
-//! - delete answers 204, and the customer is gone (404) from then on;
+//! - delete answers 204, and the customer is gone (404) from then on, with all it owns;
+//! - a customer's shipping addresses and payment instruments live as TMS documents
+//!   them (`wallet.rs`): defaults, paging, 409 for deleting a default while others
+//!   exist, 412 for a stale `if-match`, card numbers kept masked;
 //! - ids, headers and bodies are checked against the spec's types and limits (the same
 //!   generated rules the client enforces); anything invalid gets 400 with CyberSource's
 //!   error body, whose `details` name the field;
