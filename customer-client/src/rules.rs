@@ -429,33 +429,15 @@ fn check_string_at(
     text: &str,
     limits: &Limits,
 ) -> Result<(), Violation> {
-    let length = text.chars().count();
-    match (limits.min_length, limits.max_length) {
-        (Some(min), Some(max)) if min == max && length != min => {
-            return Err(Violation::new(
-                name(),
-                format!("must be exactly {min} characters (got {length})"),
-            ));
-        }
-        (Some(min), Some(max)) if length < min || length > max => {
-            return Err(Violation::new(
-                name(),
-                format!("must be {min} to {max} characters (got {length})"),
-            ));
-        }
-        (Some(min), None) if length < min => {
-            return Err(Violation::new(
-                name(),
-                format!("must be at least {min} characters (got {length})"),
-            ));
-        }
-        (None, Some(max)) if length > max => {
-            return Err(Violation::new(
-                name(),
-                format!("must be at most {max} characters (got {length})"),
-            ));
-        }
-        _ => {}
+    let length = text.chars().count() as i64;
+    let as_i64 = |n: Option<usize>| n.map(|n| n as i64);
+    if let Some(rule) = bounds(
+        length,
+        as_i64(limits.min_length),
+        as_i64(limits.max_length),
+        " characters",
+    ) {
+        return Err(Violation::new(name(), rule));
     }
     if let Some(pattern) = limits.pattern {
         // An invalid pattern in the spec is reported rather than ignored.
@@ -473,29 +455,28 @@ fn check_string_at(
         let Ok(number) = text.parse::<i64>() else {
             return Err(Violation::new(name(), "must be a whole number"));
         };
-        match (limits.minimum, limits.maximum) {
-            (Some(min), Some(max)) if number < min || number > max => {
-                return Err(Violation::new(
-                    name(),
-                    format!("must be from {min} to {max} (got {number})"),
-                ));
-            }
-            (Some(min), None) if number < min => {
-                return Err(Violation::new(
-                    name(),
-                    format!("must be at least {min} (got {number})"),
-                ));
-            }
-            (None, Some(max)) if number > max => {
-                return Err(Violation::new(
-                    name(),
-                    format!("must be at most {max} (got {number})"),
-                ));
-            }
-            _ => {}
+        if let Some(rule) = bounds(number, limits.minimum, limits.maximum, "") {
+            return Err(Violation::new(name(), rule));
         }
     }
     Ok(())
+}
+
+/// The rule `value` breaks against the bounds `min` and `max` (inclusive), in `unit`
+/// (` characters` for a length), if it breaks one.
+fn bounds(value: i64, min: Option<i64>, max: Option<i64>, unit: &str) -> Option<String> {
+    let rule = match (min, max) {
+        (Some(min), Some(max)) if min == max && value != min => {
+            format!("must be exactly {min}{unit}")
+        }
+        (Some(min), Some(max)) if value < min || value > max => {
+            format!("must be {min} to {max}{unit}")
+        }
+        (Some(min), None) if value < min => format!("must be at least {min}{unit}"),
+        (None, Some(max)) if value > max => format!("must be at most {max}{unit}"),
+        _ => return None,
+    };
+    Some(format!("{rule} (got {value})"))
 }
 
 /// The spec's patterns, compiled once each; `None` for one that does not compile (an
@@ -647,6 +628,38 @@ mod tests {
                 "{not_json:?}"
             );
         }
+    }
+
+    #[test]
+    fn numbers_keep_their_bounds() {
+        let limit = Limits {
+            minimum: Some(1),
+            maximum: Some(100),
+            ..NONE
+        };
+        assert!(check_string("limit", "100", &limit).is_ok());
+        assert_eq!(
+            check_string("limit", "101", &limit)
+                .unwrap_err()
+                .to_string(),
+            "limit: must be 1 to 100 (got 101)"
+        );
+        assert_eq!(
+            check_string("limit", "0", &limit).unwrap_err().rule,
+            "must be 1 to 100 (got 0)"
+        );
+        assert_eq!(
+            check_string("limit", "ten", &limit).unwrap_err().rule,
+            "must be a whole number"
+        );
+        let offset = Limits {
+            minimum: Some(0),
+            ..NONE
+        };
+        assert_eq!(
+            check_string("offset", "-1", &offset).unwrap_err().rule,
+            "must be at least 0 (got -1)"
+        );
     }
 
     #[test]
