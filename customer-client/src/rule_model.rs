@@ -19,8 +19,22 @@ pub(crate) struct Operation {
     pub body: Option<&'static [Field]>,
     /// The JSON Schema of the request body's type, when the operation takes a body.
     pub body_schema: Option<fn() -> schemars::schema::RootSchema>,
+    /// Whether CyberSource takes the request body encrypted (message-level encryption).
+    pub request_mle: RequestMle,
     /// Documented statuses and how their bodies decode.
     pub responses: &'static [Response],
+}
+
+/// Whether an operation's request body may, must or cannot be encrypted at the message
+/// level (MLE), as the spec's `x-devcenter-metaData.mleForRequest` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestMle {
+    /// Not offered (no marker).
+    None,
+    /// Offered; off unless the caller turns it on.
+    Optional,
+    /// Required by CyberSource.
+    Mandatory,
 }
 
 pub(crate) struct Param {

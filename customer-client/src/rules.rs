@@ -13,6 +13,7 @@ use percent_encoding::percent_decode;
 use serde_json::Value;
 
 use crate::generated_rules::OPERATIONS;
+pub use crate::rule_model::RequestMle;
 use crate::rule_model::{Field, Limits, Location, Operation, Param};
 
 /// The operation progenitor calls `method_name` (or whose operationId that is).
@@ -47,6 +48,12 @@ pub struct Violation {
     pub parameter: String,
     /// What the rule says, e.g. `must be at most 255 characters (got 256)`.
     pub rule: String,
+}
+
+/// Whether `operation` (operationId or method name) takes its request body encrypted
+/// (MLE), as the spec says; `None` for an operation not in the spec.
+pub fn request_mle(operation: &str) -> Option<RequestMle> {
+    Some(self::operation(operation)?.request_mle)
 }
 
 /// The wire names of the header parameters of `operation` (operationId or method

@@ -170,6 +170,15 @@ fn changed(
         "type" => return (BREAKING, "the generated Rust type changes"),
         "in" => return (BREAKING, "existing calls send the value somewhere else"),
         "enum" => return (BREAKING, "the generated Rust enum changes"),
+        "mleForRequest" => {
+            return match after {
+                Some("mandatory") => (BREAKING, "the server now requires encrypted request bodies"),
+                _ => (
+                    COMPATIBLE,
+                    "request encryption becomes possible or is dropped; it is off unless asked for",
+                ),
+            };
+        }
         _ => {}
     }
     if fact.side != Side::Request {

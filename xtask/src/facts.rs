@@ -182,6 +182,13 @@ impl<'a> Reader<'a> {
         if let Some(id) = op.get("operationId").and_then(Value::as_str) {
             attributes.insert("operationId", id.to_owned());
         }
+        // Whether CyberSource accepts (or requires) the request body encrypted (MLE).
+        if let Some(mle) = op
+            .pointer("/x-devcenter-metaData/mleForRequest")
+            .and_then(Value::as_str)
+        {
+            attributes.insert("mleForRequest", mle.to_owned());
+        }
         let fact = |kind, side, subject: String, parent: &str, location: String, attributes| Fact {
             kind,
             side,

@@ -198,6 +198,12 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
             }
             None => quote! { None },
         };
+        let request_mle = match op.request_mle.as_deref() {
+            Some("optional") => quote! { RequestMle::Optional },
+            Some("mandatory") => quote! { RequestMle::Mandatory },
+            // normalise.rs refuses any other value.
+            _ => quote! { RequestMle::None },
+        };
         let body_schema = match &op.body {
             Some(name) => {
                 let ident = schema_ident(name);
@@ -229,6 +235,7 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
                 params: &[#(#params),*],
                 body: #body,
                 body_schema: #body_schema,
+                request_mle: #request_mle,
                 responses: &[#(#responses),*],
             }
         }
@@ -277,7 +284,7 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
         }
     });
     quote! {
-        use crate::rule_model::{Field, Limits, Location, Operation, Param, Response};
+        use crate::rule_model::{Field, Limits, Location, Operation, Param, RequestMle, Response};
 
         /// Every operation of the spec with its parameters, body and documented statuses.
         pub(crate) static OPERATIONS: &[Operation] = &[#(#operations),*];

@@ -53,6 +53,8 @@ pub struct OperationRules {
     pub params: Vec<ParamRule>,
     /// Component name of the request body schema, when the operation takes one.
     pub body: Option<String>,
+    /// `x-devcenter-metaData.mleForRequest`: `optional`, `mandatory`, or absent.
+    pub request_mle: Option<String>,
     pub responses: Vec<ResponseRule>,
 }
 
@@ -244,7 +246,16 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
                 let schema = response.get("content").and_then(json_schema_ref);
                 responses.push(ResponseRule { status, schema });
             }
+            let request_mle = operation
+                .pointer("/x-devcenter-metaData/mleForRequest")
+                .and_then(Value::as_str);
+            if let Some(other) = request_mle.filter(|m| !["optional", "mandatory"].contains(m)) {
+                return Err(format!(
+                    "{operation_id}: x-devcenter-metaData.mleForRequest `{other}` is not optional or mandatory"
+                ));
+            }
             operations.push(OperationRules {
+                request_mle: request_mle.map(str::to_owned),
                 operation_id: operation_id.to_owned(),
                 method: method.to_uppercase(),
                 path: path.clone(),

@@ -318,3 +318,34 @@ fn sample_values_fit_the_spec() {
         }
     }
 }
+
+/// The rule table knows which operations take an encrypted request body (MLE), as the
+/// spec's `x-devcenter-metaData.mleForRequest` says: every create and update, and
+/// nothing else (CyberSource's definition marks those `optional`).
+#[test]
+fn the_rule_table_knows_which_operations_take_an_encrypted_body() {
+    use customer_client::rules::{RequestMle, request_mle};
+    for op in spec_operations() {
+        let marker = tests::spec()["paths"][&op.path][op.method.to_lowercase()]
+            ["x-devcenter-metaData"]["mleForRequest"]
+            .as_str();
+        let expected = match marker {
+            Some("optional") => RequestMle::Optional,
+            Some("mandatory") => RequestMle::Mandatory,
+            _ => RequestMle::None,
+        };
+        assert_eq!(
+            request_mle(&op.operation_id),
+            Some(expected),
+            "{}",
+            op.operation_id
+        );
+        assert_eq!(
+            expected == RequestMle::Optional,
+            matches!(op.method.as_str(), "POST" | "PATCH"),
+            "{}",
+            op.operation_id
+        );
+    }
+    assert_eq!(request_mle("noSuchOperation"), None);
+}

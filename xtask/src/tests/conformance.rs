@@ -310,3 +310,32 @@ fn fragments_that_disagree_on_a_path_are_refused() {
         conformance::merge(vec![("a".into(), official()), ("b".into(), changed)]).unwrap_err();
     assert!(error.contains("/tms/v2/customers/{customerId}"), "{error}");
 }
+
+/// Which operations take an encrypted request body (MLE) is compared too.
+#[test]
+fn the_request_encryption_marker_is_compared() {
+    let findings = planted(|d| {
+        object(d, "/paths/~1tms~1v2~1customers/post").remove("x-devcenter-metaData");
+        *at(
+            d,
+            &format!("{ITEM}/patch/x-devcenter-metaData/mleForRequest"),
+        ) = json!("mandatory");
+    });
+    assert_eq!(
+        summary(&findings),
+        [
+            (
+                "differs",
+                Kind::Operation,
+                "patchCustomer",
+                "mleForRequest: ours optional, CyberSource mandatory"
+            ),
+            (
+                "differs",
+                Kind::Operation,
+                "postCustomer",
+                "mleForRequest: ours optional, CyberSource unset"
+            ),
+        ]
+    );
+}

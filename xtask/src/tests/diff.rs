@@ -735,3 +735,33 @@ fn the_committed_spec_is_readable_at_head() {
     };
     diff::run(&root, &options).expect("the spec at HEAD can be compared with the working tree");
 }
+
+/// Request encryption (MLE) turning mandatory breaks callers that send plain bodies;
+/// anything else about it is compatible (it is off unless asked for).
+#[test]
+fn the_request_encryption_marker() {
+    let base = spec();
+    pair(
+        &base,
+        |s| {
+            *at(
+                s,
+                &format!("{ITEM}/patch/x-devcenter-metaData/mleForRequest"),
+            ) = json!("mandatory")
+        },
+        &[(
+            "breaking",
+            "changed",
+            Kind::Operation,
+            "$.paths['/tms/v2/customers/{customerId}'].patch",
+            "mleForRequest optional → mandatory",
+        )],
+        &[(
+            "compatible",
+            "changed",
+            Kind::Operation,
+            "$.paths['/tms/v2/customers/{customerId}'].patch",
+            "mleForRequest mandatory → optional",
+        )],
+    );
+}
