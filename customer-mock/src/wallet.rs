@@ -34,6 +34,8 @@ pub(crate) struct Kind {
     decode: Decode,
     /// What the server adds to an item it shows, beyond id, links, metadata and default.
     shown: fn(&mut Map<String, Value>),
+    /// What the server changes in a body's fields before keeping them.
+    kept: fn(&mut Map<String, Value>),
 }
 
 pub(crate) static SHIPPING_ADDRESSES: Kind = Kind {
@@ -48,6 +50,7 @@ pub(crate) static SHIPPING_ADDRESSES: Kind = Kind {
     delete: "deleteCustomerShippingAddress",
     decode: |value| serde_path_to_error::deserialize::<_, types::ShippingAddress>(value).map(drop),
     shown: |_| {},
+    kept: |_| {},
 };
 
 pub(crate) static PAYMENT_INSTRUMENTS: Kind = Kind {
@@ -67,6 +70,7 @@ pub(crate) static PAYMENT_INSTRUMENTS: Kind = Kind {
         item.insert("object".into(), json!("paymentInstrument"));
         item.insert("state".into(), json!("ACTIVE"));
     },
+    kept: keep_card_data_masked,
 };
 
 /// Both collections, for the customer's own answers.
@@ -197,9 +201,8 @@ fn keep_card_data_masked(fields: &mut Map<String, Value>) {
         .get_mut("instrumentIdentifier")
         .and_then(Value::as_object_mut)
         .and_then(|identifier| identifier.remove("card"));
-    let mut whole = Value::Object(std::mem::take(fields));
-    drop_security_codes(&mut whole);
-    *fields = whole.as_object().cloned().unwrap_or_default();
+    fields.remove("securityCode");
+    fields.values_mut().for_each(drop_security_codes);
     let Some(number) = card
         .as_ref()
         .and_then(|c| c.get("number"))
@@ -236,9 +239,7 @@ fn fields_of(
 ) -> Result<(Map<String, Value>, Option<bool>), Refusal> {
     let mut fields = incoming.body_of(kind.decode, ITEM_OWNED)?;
     let default = fields.remove("default").and_then(|v| v.as_bool());
-    if std::ptr::eq(kind, &PAYMENT_INSTRUMENTS) {
-        keep_card_data_masked(&mut fields);
-    }
+    (kind.kept)(&mut fields);
     Ok((fields, default))
 }
 

@@ -63,9 +63,10 @@ pub struct SpecParam {
     pub max_length: Option<u64>,
     /// The schema's `type` (`string` when it gives none).
     pub kind: String,
-    /// The schema's `default` and `minimum`, as text.
+    /// The schema's `default`, `minimum` and `maximum`, as text.
     pub default: Option<String>,
     pub minimum: Option<String>,
+    pub maximum: Option<String>,
 }
 
 /// One response of an operation, as the spec defines it.
@@ -179,6 +180,7 @@ pub fn spec_operations() -> Vec<SpecOperation> {
                         kind: schema["type"].as_str().unwrap_or("string").to_owned(),
                         default: schema.get("default").map(|v| v.to_string()),
                         minimum: schema.get("minimum").map(|v| v.to_string()),
+                        maximum: schema.get("maximum").map(|v| v.to_string()),
                     }
                 })
                 .collect();

@@ -109,11 +109,7 @@ async fn number_parameters_beyond_their_maximum_are_refused() {
     for op in spec_operations() {
         let base = Call::valid(&op, true);
         for param in op.params.iter().filter(|p| p.kind == "integer") {
-            let Some(max) = tests::resolve(&tests::spec()["components"]["parameters"])
-                .as_object()
-                .and_then(|params| params.values().find(|p| p["name"] == param.name.as_str()))
-                .and_then(|p| p["schema"]["maximum"].as_i64())
-            else {
+            let Some(max) = param.maximum.as_deref().and_then(|m| m.parse::<i64>().ok()) else {
                 continue;
             };
             let (result, arrived) =
