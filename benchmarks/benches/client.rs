@@ -92,6 +92,7 @@ fn signing(c: &mut Criterion) {
                         &mut request,
                         bench::fixed_now(),
                         "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d",
+                        None,
                     )
                     .expect("signed");
                     request

@@ -10,6 +10,9 @@ use crate::context::{ClientContext, Clock, IdSource, Settings};
 use crate::environment::Environment;
 use crate::error::Error;
 use crate::generated::Client;
+use crate::mle::MleOptions;
+#[cfg(feature = "mle")]
+use crate::mle::{MleOperation, Source};
 use crate::retry::RetryPolicy;
 
 /// Builds a [`Client`]; start from [`Client::builder`] or [`ClientBuilder::from_env`].
@@ -26,6 +29,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     proxy: Option<String>,
     extra_roots: Vec<Vec<u8>>,
+    pub(crate) mle: MleOptions,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -38,6 +42,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             // A proxy URL may carry credentials.
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .field("mle", &self.mle)
             .finish_non_exhaustive()
     }
 }
@@ -113,6 +118,63 @@ impl ClientBuilder {
         self
     }
 
+    /// Encrypts the request body of every operation whose request MLE the spec marks
+    /// optional (off by default). Needs JWT credentials, and CyberSource's certificate:
+    /// [`mle_request_certificate`](Self::mle_request_certificate), or with P12
+    /// credentials the one in the merchant's P12. Per operation:
+    /// [`mle_operation`](Self::mle_operation).
+    #[cfg(feature = "mle")]
+    pub fn mle_request(mut self, on: bool) -> Self {
+        self.mle.request_optional = on;
+        self
+    }
+
+    /// CyberSource's MLE certificate (PEM, one or more certificates), read when the
+    /// client is built; the one whose subject CN is the key alias is used.
+    #[cfg(feature = "mle")]
+    pub fn mle_request_certificate(mut self, certificate: impl Into<Source>) -> Self {
+        self.mle.request_certificate = Some(certificate.into());
+        self
+    }
+
+    /// The subject CN of CyberSource's MLE certificate, in the PEM file or the P12
+    /// (default [`DEFAULT_REQUEST_KEY_ALIAS`](crate::mle::DEFAULT_REQUEST_KEY_ALIAS)).
+    #[cfg(feature = "mle")]
+    pub fn mle_request_key_alias(mut self, alias: impl Into<String>) -> Self {
+        self.mle.request_key_alias = Some(alias.into());
+        self
+    }
+
+    /// The merchant's private key for encrypted answers (PEM, encrypted PEM with
+    /// `password`, or P12 with `password`), read when the client is built. Turns
+    /// response MLE on for every operation; [`mle_operation`](Self::mle_operation)
+    /// turns it off for one. Needs JWT credentials, and
+    /// [`mle_response_kid`](Self::mle_response_kid) unless the key is a
+    /// CyberSource-generated P12.
+    #[cfg(feature = "mle")]
+    pub fn mle_response_key(mut self, key: impl Into<Source>, password: Option<&str>) -> Self {
+        self.mle.response_key = Some(key.into());
+        self.mle.response_key_password = password.map(str::to_owned);
+        self
+    }
+
+    /// The key id CyberSource knows the response key by, sent as the JWT claim
+    /// `v-c-response-mle-kid`.
+    #[cfg(feature = "mle")]
+    pub fn mle_response_kid(mut self, kid: impl Into<String>) -> Self {
+        self.mle.response_kid = Some(kid.into());
+        self
+    }
+
+    /// What `operation_id` (the spec's, e.g. `postCustomer`) encrypts, whatever the
+    /// switches say: both directions, on or off. Checked when the client is built.
+    #[cfg(feature = "mle")]
+    pub fn mle_operation(mut self, operation_id: &str, mode: MleOperation) -> Self {
+        self.mle.operations.retain(|(id, _)| id != operation_id);
+        self.mle.operations.push((operation_id.to_owned(), mode));
+        self
+    }
+
     /// Builds the client: one `reqwest::Client` (rustls, the operating system's
     /// trust store, HTTP/2 by ALPN), whose connection pool every clone shares.
     pub fn build(self) -> Result<Client, Error> {
@@ -148,6 +210,7 @@ impl ClientBuilder {
             // proxy's URL was checked above, so its text cannot reach the message.
             config("HTTP client", &crate::transport_error::chain(&e))
         })?;
+        let mle = crate::mle::resolve(&self.mle, self.credentials.as_ref(), (self.clock)())?;
         let base_url = self.environment.base_url().to_owned();
         Ok(Client::new_with_client(
             &base_url,
@@ -159,6 +222,7 @@ impl ClientBuilder {
                 ids: self.ids,
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
+                mle,
             })),
         ))
     }
@@ -190,6 +254,7 @@ impl Client {
             retry: None,
             proxy: None,
             extra_roots: Vec::new(),
+            mle: MleOptions::default(),
         }
     }
 

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use crate::auth::credentials::Credentials;
 use crate::environment::Environment;
+use crate::mle::Mle;
 use crate::retry::RetryPolicy;
 
 /// Where signing takes the current time from.
@@ -28,6 +29,8 @@ pub(crate) struct Settings {
     pub(crate) ids: IdSource,
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: Option<RetryPolicy>,
+    /// Message-level encryption, when configured.
+    pub(crate) mle: Option<Mle>,
 }
 
 impl ClientContext {
@@ -48,6 +51,7 @@ impl fmt::Debug for ClientContext {
             .field("environment", &self.0.environment)
             .field("credentials", &self.0.credentials)
             .field("retry", &self.0.retry)
+            .field("mle", &self.0.mle)
             .finish_non_exhaustive()
     }
 }

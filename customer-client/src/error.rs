@@ -67,6 +67,21 @@ pub enum Error {
         /// `v-c-correlation-id`, when sent.
         correlation_id: Option<String>,
     },
+    /// The answer came encrypted (message-level encryption) and could not be
+    /// decrypted: no response key is configured, or it is not the key the answer was
+    /// encrypted to, or the ciphertext was altered.
+    Decryption {
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// Why it could not be decrypted.
+        reason: String,
+        /// The answer's headers.
+        headers: reqwest::header::HeaderMap,
+        /// The body as received: the `{"encryptedResponse": …}` wrapper.
+        raw_body: Bytes,
+        /// `v-c-correlation-id`, when sent.
+        correlation_id: Option<String>,
+    },
     /// The connect timeout or the overall timeout struck (see
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). Safe to retry for
     /// idempotent operations.
@@ -105,6 +120,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api { status, .. }
+            | Self::Decryption { status, .. }
             | Self::ResponseTooLarge { status, .. }
             | Self::Interrupted { status, .. } => Some(*status),
             Self::InvalidResponse { status, .. } | Self::Timeout { status, .. } => *status,
@@ -117,6 +133,7 @@ impl Error {
         match self {
             Self::Api { correlation_id, .. }
             | Self::InvalidResponse { correlation_id, .. }
+            | Self::Decryption { correlation_id, .. }
             | Self::Timeout { correlation_id, .. }
             | Self::ResponseTooLarge { correlation_id, .. }
             | Self::Interrupted { correlation_id, .. } => correlation_id.as_deref(),
@@ -147,7 +164,9 @@ impl Error {
     /// The raw body of the answer, when one arrived.
     pub fn raw_body(&self) -> Option<&Bytes> {
         match self {
-            Self::Api { raw_body, .. } | Self::InvalidResponse { raw_body, .. } => Some(raw_body),
+            Self::Api { raw_body, .. }
+            | Self::InvalidResponse { raw_body, .. }
+            | Self::Decryption { raw_body, .. } => Some(raw_body),
             _ => None,
         }
     }
@@ -192,6 +211,20 @@ impl fmt::Debug for Error {
                 .field("status", status)
                 .field("reason", reason)
                 .field("raw_body", &masked(raw_body))
+                .field("correlation_id", correlation_id)
+                .finish(),
+            Self::Decryption {
+                status,
+                reason,
+                headers,
+                raw_body,
+                correlation_id,
+            } => f
+                .debug_struct("Decryption")
+                .field("status", status)
+                .field("reason", reason)
+                .field("headers", headers)
+                .field("raw_body", &format_args!("<{} bytes>", raw_body.len()))
                 .field("correlation_id", correlation_id)
                 .finish(),
             Self::Timeout {
@@ -273,6 +306,18 @@ impl fmt::Display for Error {
                     write!(f, " with status {status}")?;
                 }
                 write!(f, ": {reason}")?;
+                if let Some(id) = correlation_id {
+                    write!(f, "; correlation id {id}")?;
+                }
+                Ok(())
+            }
+            Self::Decryption {
+                status,
+                reason,
+                correlation_id,
+                ..
+            } => {
+                write!(f, "the encrypted answer (status {status}) cannot be decrypted: {reason}")?;
                 if let Some(id) = correlation_id {
                     write!(f, "; correlation id {id}")?;
                 }

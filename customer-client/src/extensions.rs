@@ -13,6 +13,10 @@ pub(crate) struct WholeBody(pub Bytes);
 #[derive(Clone, Debug)]
 pub(crate) struct DecodeFailure(pub String);
 
+/// Why an encrypted (MLE) answer could not be decrypted; its body stays the wrapper.
+#[derive(Clone, Debug)]
+pub(crate) struct DecryptionFailure(pub String);
+
 /// The body attached to `response`, or empty.
 pub(crate) fn whole_body(response: &reqwest::Response) -> Bytes {
     response

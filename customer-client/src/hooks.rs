@@ -4,25 +4,27 @@
 //!
 //! - `pre`: gives a bodiless POST, PUT or PATCH the empty object the official SDKs
 //!   send, checks the request against the spec's rules (`rules.rs`; nothing is sent
-//!   when one is broken), puts exactly the documented headers on it, and signs it
+//!   when one is broken), puts exactly the documented headers on it, encrypts its body
+//!   when request MLE is on for the operation (`mle/`), and signs what goes out
 //!   (`auth/`) when the client has credentials;
 //! - `exec`: sends it (`transport.rs`) and repeats it as the retry policy allows
-//!   (`retry.rs`), inside the operation's span;
-//! - `post`: hands every error status, every body that could not be read whole, and
-//!   every documented success body that does not decode (checked with the generated
-//!   decoder of its schema) to progenitor as `UnexpectedResponse`, status, headers
-//!   and body intact, for [`Error`](crate::Error) (`progenitor_error.rs`).
+//!   (`retry.rs`), inside the operation's span; then decrypts an encrypted answer,
+//!   so that everything after it reads plaintext;
+//! - `post`: hands every error status, every body that could not be read whole or
+//!   decrypted, and every documented success body that does not decode (checked with
+//!   the generated decoder of its schema) to progenitor as `UnexpectedResponse`,
+//!   status, headers and body intact, for [`Error`](crate::Error) (`progenitor_error.rs`).
 
 use progenitor_client::{ClientHooks, ClientInfo as _, Error as GeneratedError, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use tracing::Instrument as _;
 
 use crate::auth::credentials::Credentials;
-use crate::extensions::{DecodeFailure, WholeBody, whole_body};
+use crate::extensions::{DecodeFailure, DecryptionFailure, WholeBody, whole_body};
 use crate::progenitor_error::encode;
 use crate::transport_error::BodyFailure;
 use crate::wire::{API_VERSION, CLIENT_ID, CLIENT_ID_VALUE, JSON_UTF8};
-use crate::{Client, ClientContext, Error, auth, mask, retry, rules, transport};
+use crate::{Client, ClientContext, Error, auth, mask, mle, retry, rules, transport};
 
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
@@ -46,8 +48,13 @@ impl ClientHooks<ClientContext> for Client {
         if has_body {
             headers.insert(CONTENT_TYPE, JSON_UTF8);
         }
+        let mle = self.inner.0.mle.as_ref();
+        if mle::request_on(mle, operation) {
+            self.encrypt(request, operation).map_err(encode)?;
+        }
         // Last, so the signature covers the request exactly as it goes out.
-        self.sign(request).map_err(encode)
+        self.sign(request, mle::response_kid(mle, operation))
+            .map_err(encode)
     }
 
     async fn exec(
@@ -68,7 +75,9 @@ impl ClientHooks<ClientContext> for Client {
         // Boxed: the exchange is most of the state of a call, and an unboxed future
         // this size is copied whole each time a caller moves it (into a task, a
         // timeout, a span).
-        Box::pin(self.attempts(request).instrument(span)).await
+        let response_kid = rules::operation(info.operation_id)
+            .and_then(|operation| mle::response_kid(self.inner.0.mle.as_ref(), operation));
+        Box::pin(self.attempts(request, response_kid).instrument(span)).await
     }
 
     async fn post<E>(
@@ -81,7 +90,11 @@ impl ClientHooks<ClientContext> for Client {
             return Ok(());
         };
         let status = response.status();
-        if !status.is_success() || response.extensions().get::<BodyFailure>().is_some() {
+        let extensions = response.extensions();
+        if !status.is_success()
+            || extensions.get::<BodyFailure>().is_some()
+            || extensions.get::<DecryptionFailure>().is_some()
+        {
             return Err(GeneratedError::UnexpectedResponse(copy(response, None)));
         }
         // progenitor decodes a success body next, and reports a failure without the
@@ -117,8 +130,31 @@ impl ClientHooks<ClientContext> for Client {
 }
 
 impl Client {
-    /// Adds the authentication headers for now, when the client has credentials.
-    fn sign(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+    /// Replaces the request's body by its MLE wrapper (a bodiless request is left
+    /// as it is); the plaintext is logged at TRACE, masked, before it is encrypted.
+    fn encrypt(
+        &self,
+        request: &mut reqwest::Request,
+        operation: &crate::rule_model::Operation,
+    ) -> Result<(), Error> {
+        let settings = &self.inner.0;
+        let Some(plaintext) = request.body().and_then(reqwest::Body::as_bytes) else {
+            return Ok(());
+        };
+        if tracing::enabled!(tracing::Level::TRACE) {
+            tracing::trace!(body = %mask::body(plaintext), "request body, before encryption");
+        }
+        let iat = (settings.clock)()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let wrapper = mle::encrypt_request(settings.mle.as_ref(), operation, plaintext, iat)?;
+        *request.body_mut() = Some(reqwest::Body::from(wrapper));
+        Ok(())
+    }
+
+    /// Adds the authentication headers for now, when the client has credentials,
+    /// with `response_kid` claimed when the answer is to come encrypted.
+    fn sign(&self, request: &mut reqwest::Request, response_kid: Option<&str>) -> Result<(), Error> {
         let settings = &self.inner.0;
         let Some(credentials) = &settings.credentials else {
             return Ok(());
@@ -128,12 +164,22 @@ impl Client {
             Credentials::HttpSignature(_) => String::new(),
             _ => (settings.ids)(),
         };
-        auth::authenticate(credentials, request, (settings.clock)(), &token_id)
+        auth::authenticate(
+            credentials,
+            request,
+            (settings.clock)(),
+            &token_id,
+            response_kid,
+        )
     }
 
     /// Sends `request`, and repeats it as the retry policy allows; inside the
     /// operation's span, which records the outcome.
-    async fn attempts(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+    async fn attempts(
+        &self,
+        request: reqwest::Request,
+        response_kid: Option<&str>,
+    ) -> reqwest::Result<reqwest::Response> {
         let settings = &self.inner.0;
         let span = tracing::Span::current();
         let started = std::time::Instant::now();
@@ -165,13 +211,14 @@ impl Client {
                 tracing::debug!(attempt, delay_ms = wait.as_millis() as u64, "retrying");
                 tokio::time::sleep(wait).await;
                 // A fresh signature: new date, new token id.
-                if self.sign(&mut spare).is_ok() {
+                if self.sign(&mut spare, response_kid).is_ok() {
                     next = spare;
                     attempt += 1;
                     continue;
                 }
             }
             span.record("duration_ms", started.elapsed().as_millis() as u64);
+            let outcome = outcome.map(|response| self.decrypt(response));
             if let Ok(response) = &outcome {
                 span.record("status", response.status().as_u16());
                 if let Some(id) =
@@ -188,6 +235,35 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The answer with its body decrypted, when it is an MLE wrapper; else as it is.
+    /// A wrapper that does not decrypt stays, marked with why, for `post`.
+    fn decrypt(&self, response: reqwest::Response) -> reqwest::Response {
+        if response.extensions().get::<BodyFailure>().is_some() {
+            return response;
+        }
+        let body = whole_body(&response);
+        let Some(compact) = mle::encrypted_response(&body) else {
+            return response;
+        };
+        match mle::decrypt_response(self.inner.0.mle.as_ref(), &compact) {
+            Ok(plaintext) => {
+                let plaintext = bytes::Bytes::from(plaintext);
+                let mut decrypted = rebuilt(&response, plaintext.clone());
+                decrypted
+                    .headers_mut()
+                    .insert(reqwest::header::CONTENT_LENGTH, plaintext.len().into());
+                decrypted
+            }
+            Err(reason) => {
+                let mut kept = rebuilt(&response, body);
+                kept.extensions_mut().insert(DecryptionFailure(reason));
+                kept
+            }
+        }
+    }
+}
+
 /// A POST, PUT or PATCH without a body is sent as `{}`, as the official SDKs send it,
 /// so that there is something to digest. (Every operation of the spec has a body
 /// today; this keeps a future one that has none signed the way CyberSource expects.)
@@ -197,21 +273,29 @@ fn fill_empty_body(request: &mut reqwest::Request) {
     }
 }
 
-/// A fresh response with the same status, headers, body and body failure (`post`
-/// sees the response only by reference), carrying `failure` when the body does not
-/// decode.
+/// A fresh response with the same status, headers, body and failures (`post` sees
+/// the response only by reference), carrying `failure` when the body does not decode.
 fn copy(response: &reqwest::Response, failure: Option<DecodeFailure>) -> reqwest::Response {
-    let body = whole_body(response);
+    let mut copy = rebuilt(response, whole_body(response));
+    if let Some(failure) = failure {
+        copy.extensions_mut().insert(failure);
+    }
+    copy
+}
+
+/// A fresh response with the status, headers and failures of `response`, and `body`.
+fn rebuilt(response: &reqwest::Response, body: bytes::Bytes) -> reqwest::Response {
     let mut copy = transport::with_url(response.url().clone(), body.clone());
     *copy.status_mut() = response.status();
     *copy.version_mut() = response.version();
     *copy.headers_mut() = response.headers().clone();
-    copy.extensions_mut().insert(WholeBody(body));
-    if let Some(failure) = failure {
-        copy.extensions_mut().insert(failure);
-    }
+    let extensions = copy.extensions_mut();
+    extensions.insert(WholeBody(body));
     if let Some(failure) = response.extensions().get::<BodyFailure>() {
-        copy.extensions_mut().insert(failure.clone());
+        extensions.insert(failure.clone());
+    }
+    if let Some(failure) = response.extensions().get::<DecryptionFailure>() {
+        extensions.insert(failure.clone());
     }
     reqwest::Response::from(copy)
 }

@@ -11,7 +11,7 @@ use progenitor_client::Error as GeneratedError;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::extensions::{DecodeFailure, whole_body};
+use crate::extensions::{DecodeFailure, DecryptionFailure, whole_body};
 use crate::transport_error::{BodyFailure, TransportError};
 use crate::types::ErrorResponse;
 use crate::wire::{UNIQUE_TRANSACTION_ID, correlation_id, header};
@@ -156,6 +156,15 @@ fn from_response(response: &reqwest::Response) -> Error {
         None => {}
     }
     let raw_body = whole_body(response);
+    if let Some(DecryptionFailure(reason)) = extensions.get::<DecryptionFailure>() {
+        return Error::Decryption {
+            status,
+            reason: reason.clone(),
+            headers: headers.clone(),
+            raw_body,
+            correlation_id,
+        };
+    }
     if status.is_success() {
         let reason = extensions
             .get::<DecodeFailure>()

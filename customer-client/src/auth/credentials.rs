@@ -186,6 +186,9 @@ pub struct P12Key {
     pub(crate) kid: String,
     pub(crate) key: EncodingKey,
     pub(crate) portfolio_id: Option<String>,
+    /// Every certificate in the file (DER): CyberSource's P12 files also carry its
+    /// message-level encryption certificate.
+    pub(crate) certificates: std::sync::Arc<Vec<Vec<u8>>>,
 }
 
 #[cfg(feature = "p12")]
@@ -205,6 +208,18 @@ impl P12Key {
             KeyStore::from_pkcs12(p12, password, Pkcs12ImportPolicy::Relaxed).map_err(|_| {
                 invalid("cannot be read: wrong password or not a PKCS#12 file".to_owned())
             })?;
+        let certificates: std::sync::Arc<Vec<Vec<u8>>> = std::sync::Arc::new(
+            store
+                .entries()
+                .flat_map(|(_, entry)| match entry {
+                    KeyStoreEntry::PrivateKeyChain(chain) => {
+                        chain.certs().iter().map(|c| c.as_der().to_vec()).collect()
+                    }
+                    KeyStoreEntry::Certificate(c) => vec![c.as_der().to_vec()],
+                    _ => Vec::new(),
+                })
+                .collect(),
+        );
         for (_, entry) in store.entries() {
             let KeyStoreEntry::PrivateKeyChain(chain) = entry else {
                 continue;
@@ -239,6 +254,7 @@ impl P12Key {
                     kid,
                     key: EncodingKey::from_rsa_der(&pkcs1),
                     portfolio_id: None,
+                    certificates: certificates.clone(),
                 };
                 // Sign once now, so an unusable key fails here rather than on a request.
                 key.jwt(&super::jwt::claims(&super::jwt::TokenInput {
@@ -250,6 +266,7 @@ impl P12Key {
                     issuer: &key.merchant_id,
                     issued_at: 0,
                     token_id: "check",
+                    response_mle_kid: None,
                 }))
                 .map_err(|_| invalid("the private key is not a usable RSA key".to_owned()))?;
                 return Ok(key);

@@ -35,6 +35,8 @@ pub struct TokenInput<'a> {
     pub issued_at: u64,
     /// `jti`, a fresh UUID per request.
     pub token_id: &'a str,
+    /// `v-c-response-mle-kid`: asks for the answer encrypted to this key (MLE).
+    pub response_mle_kid: Option<&'a str>,
 }
 
 /// The claims of a CyberSource request token. Fields are in sorted order, as the
@@ -78,6 +80,14 @@ pub struct Claims<'a> {
     /// The merchant id.
     #[serde(rename = "v-c-merchant-id", borrow)]
     pub merchant_id: Cow<'a, str>,
+    /// The key id the answer is to be encrypted to, when response MLE is on.
+    #[serde(
+        rename = "v-c-response-mle-kid",
+        skip_serializing_if = "Option::is_none",
+        default,
+        borrow
+    )]
+    pub response_mle_kid: Option<Cow<'a, str>>,
 }
 
 /// The claims for `input`, borrowing its strings.
@@ -101,6 +111,7 @@ pub fn claims<'a>(input: &TokenInput<'a>) -> Claims<'a> {
         request_resource_path: Cow::Borrowed(input.request_target),
         jwt_version: Cow::Borrowed("2"),
         merchant_id: Cow::Borrowed(input.merchant_id),
+        response_mle_kid: input.response_mle_kid.map(Cow::Borrowed),
     }
 }
 
@@ -199,6 +210,10 @@ fn write_claims(out: &mut Vec<u8>, claims: &Claims<'_>) -> Result<(), serde_json
         key(out, name);
         write_str(out, value)?;
     }
+    if let Some(kid) = &claims.response_mle_kid {
+        key(out, "v-c-response-mle-kid");
+        write_str(out, kid)?;
+    }
     out.push(b'}');
     Ok(())
 }
@@ -240,6 +255,7 @@ mod tests {
             issuer: "testrest",
             issued_at: 1_764_000_000,
             token_id: "id",
+            response_mle_kid: None,
         };
         let get = claims(&input);
         assert!(matches!(get.request_method, Cow::Borrowed("GET")));
@@ -269,6 +285,7 @@ mod tests {
         ];
         for (i, text) in texts.iter().enumerate() {
             for digest in [None, Some(Cow::Borrowed(*text))] {
+                let response_mle_kid = digest.as_ref().map(|_| Cow::Borrowed(*text));
                 let claims = Claims {
                     digest_algorithm: digest.as_ref().map(|_| Cow::Borrowed("SHA-256")),
                     digest,
@@ -281,6 +298,7 @@ mod tests {
                     request_resource_path: Cow::Borrowed(text),
                     jwt_version: Cow::Borrowed("2"),
                     merchant_id: Cow::Borrowed(text),
+                    response_mle_kid,
                 };
                 let mut written = Vec::new();
                 write_claims(&mut written, &claims).unwrap();
@@ -308,6 +326,7 @@ mod tests {
                 issuer: "portfolio",
                 issued_at: 1_764_000_000,
                 token_id: "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d",
+                response_mle_kid: Some("testrestRespMle0001"),
             });
             let expected = token(
                 &claims,

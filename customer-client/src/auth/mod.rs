@@ -29,7 +29,8 @@ pub fn request_target_of(url: &reqwest::Url) -> &str {
 }
 
 /// Adds the authentication headers of `credentials` to `request`, for `now`, with
-/// `token_id` as the JWT id.
+/// `token_id` as the JWT id and, for a JWT, `response_mle_kid` as the key id its
+/// answer is to be encrypted to (message-level encryption; `None`: plaintext).
 ///
 /// The client calls this for every attempt of every operation; it is public for
 /// signing requests the generated client does not make, and for benchmarks. A
@@ -40,6 +41,7 @@ pub fn authenticate(
     request: &mut reqwest::Request,
     now: SystemTime,
     token_id: &str,
+    response_mle_kid: Option<&str>,
 ) -> Result<(), Error> {
     // The body and URL are read in place (no copies): the headers are computed
     // first, added after.
@@ -85,6 +87,7 @@ pub fn authenticate(
                 jwt_credentials.portfolio_id(),
                 now,
                 token_id,
+                response_mle_kid,
             ));
             let bearer = jwt_credentials
                 .bearer(&claims)
@@ -110,6 +113,7 @@ fn token_input<'a>(
     portfolio_id: Option<&'a str>,
     now: SystemTime,
     token_id: &'a str,
+    response_mle_kid: Option<&'a str>,
 ) -> jwt::TokenInput<'a> {
     jwt::TokenInput {
         host,
@@ -123,6 +127,7 @@ fn token_input<'a>(
             .map(|d| d.as_secs())
             .unwrap_or(0),
         token_id,
+        response_mle_kid,
     }
 }
 
@@ -170,7 +175,7 @@ mod tests {
         if let Some(body) = body {
             *request.body_mut() = Some(reqwest::Body::from(body.to_owned()));
         }
-        authenticate(credentials, &mut request, UNIX_EPOCH, "id").unwrap();
+        authenticate(credentials, &mut request, UNIX_EPOCH, "id", None).unwrap();
         request
     }
 
@@ -214,7 +219,7 @@ mod tests {
         )
         .unwrap();
         let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-        authenticate(&jwt, &mut request, UNIX_EPOCH, "id").unwrap();
+        authenticate(&jwt, &mut request, UNIX_EPOCH, "id", None).unwrap();
         let bearer = request.headers()[AUTHORIZATION].to_str().unwrap();
         let token = bearer.strip_prefix("Bearer ").unwrap();
         let payload = token.split('.').nth(1).unwrap();

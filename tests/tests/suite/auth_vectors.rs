@@ -132,6 +132,7 @@ fn every_jwt_vector_is_reproduced_and_verifies() {
             issuer: text(expected_claims, "iss"),
             issued_at: inputs["iat_pinned"].as_u64().unwrap(),
             token_id: text(inputs, "jti_pinned"),
+            response_mle_kid: None,
         });
         let kid = text(expected_header, "kid");
         // Sign through the client's own credential types, as its hook does.
