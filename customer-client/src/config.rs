@@ -23,6 +23,35 @@ pub mod vars {
     pub const P12_PASSWORD: &str = "CYBERSOURCE_P12_PASSWORD";
     /// Portfolio id, to sign on behalf of the merchant with a MetaKey (optional).
     pub const PORTFOLIO_ID: &str = "CYBERSOURCE_PORTFOLIO_ID";
+    /// `1`/`true`: encrypt the request body of every operation whose request MLE is
+    /// optional (`0`/`false`, the default: do not).
+    pub const MLE_REQUEST: &str = "CYBERSOURCE_MLE_REQUEST";
+    /// Path of CyberSource's MLE certificate (PEM); with a P12, optional.
+    pub const MLE_REQUEST_CERT: &str = "CYBERSOURCE_MLE_REQUEST_CERT";
+    /// Subject CN of the MLE certificate (default `CyberSource_SJC_US`).
+    pub const MLE_REQUEST_KEY_ALIAS: &str = "CYBERSOURCE_MLE_REQUEST_KEY_ALIAS";
+    /// Path of the merchant's private key for encrypted answers (PEM or P12); setting
+    /// it turns response MLE on for every operation.
+    pub const MLE_RESPONSE_KEY: &str = "CYBERSOURCE_MLE_RESPONSE_KEY";
+    /// Password of that key (P12, encrypted PEM).
+    pub const MLE_RESPONSE_KEY_PASSWORD: &str = "CYBERSOURCE_MLE_RESPONSE_KEY_PASSWORD";
+    /// Key id of that key, sent as `v-c-response-mle-kid` (read from a
+    /// CyberSource-generated P12 when not set).
+    pub const MLE_RESPONSE_KID: &str = "CYBERSOURCE_MLE_RESPONSE_KID";
+    /// Per-operation overrides, e.g. `postCustomer=request,patchCustomer=off`; each
+    /// value is `off`, `request`, `response` or `request+response`.
+    pub const MLE_OPERATIONS: &str = "CYBERSOURCE_MLE_OPERATIONS";
+
+    /// The MLE variables (they need the `mle` feature).
+    pub const MLE: [&str; 7] = [
+        MLE_REQUEST,
+        MLE_REQUEST_CERT,
+        MLE_REQUEST_KEY_ALIAS,
+        MLE_RESPONSE_KEY,
+        MLE_RESPONSE_KEY_PASSWORD,
+        MLE_RESPONSE_KID,
+        MLE_OPERATIONS,
+    ];
 }
 
 impl ClientBuilder {
@@ -93,7 +122,69 @@ impl ClientBuilder {
                 .map_err(|e| rename(e, vars::PORTFOLIO_ID))?,
             None => credentials,
         };
-        Ok(Client::builder(environment).credentials(credentials))
+        mle_from_lookup(Client::builder(environment).credentials(credentials), &get)
+    }
+}
+
+#[cfg(feature = "mle")]
+fn mle_from_lookup(
+    mut builder: ClientBuilder,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<ClientBuilder, Error> {
+    if let Some(on) = get(vars::MLE_REQUEST) {
+        builder = builder.mle_request(match on.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" => true,
+            "0" | "false" => false,
+            other => {
+                return Err(config(
+                    vars::MLE_REQUEST,
+                    format!("`{other}` is not one of 1, true, 0, false"),
+                ));
+            }
+        });
+    }
+    if let Some(path) = get(vars::MLE_REQUEST_CERT) {
+        builder = builder.mle_request_certificate(path.trim());
+    }
+    if let Some(alias) = get(vars::MLE_REQUEST_KEY_ALIAS) {
+        builder = builder.mle_request_key_alias(alias.trim());
+    }
+    if let Some(path) = get(vars::MLE_RESPONSE_KEY) {
+        // A password is taken as it is: spaces may be part of it.
+        let password = get(vars::MLE_RESPONSE_KEY_PASSWORD);
+        builder = builder.mle_response_key(path.trim(), password.as_deref());
+    }
+    if let Some(kid) = get(vars::MLE_RESPONSE_KID) {
+        builder = builder.mle_response_kid(kid.trim());
+    }
+    if let Some(list) = get(vars::MLE_OPERATIONS) {
+        for item in list.split(',').filter(|item| !item.trim().is_empty()) {
+            let (id, mode) = item.split_once('=').ok_or_else(|| {
+                config(
+                    vars::MLE_OPERATIONS,
+                    format!("`{}` is not operationId=mode", item.trim()),
+                )
+            })?;
+            let mode = mode
+                .parse::<crate::MleOperation>()
+                .map_err(|why| config(vars::MLE_OPERATIONS, format!("{}: {why}", id.trim())))?;
+            builder = builder.mle_operation(id.trim(), mode);
+        }
+    }
+    Ok(builder)
+}
+
+#[cfg(not(feature = "mle"))]
+fn mle_from_lookup(
+    builder: ClientBuilder,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<ClientBuilder, Error> {
+    match vars::MLE.iter().find(|name| get(name).is_some()) {
+        Some(name) => Err(config(
+            name,
+            "needs the `mle` feature of customer-client, which this build does not have".to_owned(),
+        )),
+        None => Ok(builder),
     }
 }
 

@@ -317,7 +317,10 @@ impl fmt::Display for Error {
                 correlation_id,
                 ..
             } => {
-                write!(f, "the encrypted answer (status {status}) cannot be decrypted: {reason}")?;
+                write!(
+                    f,
+                    "the encrypted answer (status {status}) cannot be decrypted: {reason}"
+                )?;
                 if let Some(id) = correlation_id {
                     write!(f, "; correlation id {id}")?;
                 }

@@ -154,7 +154,11 @@ impl Client {
 
     /// Adds the authentication headers for now, when the client has credentials,
     /// with `response_kid` claimed when the answer is to come encrypted.
-    fn sign(&self, request: &mut reqwest::Request, response_kid: Option<&str>) -> Result<(), Error> {
+    fn sign(
+        &self,
+        request: &mut reqwest::Request,
+        response_kid: Option<&str>,
+    ) -> Result<(), Error> {
         let settings = &self.inner.0;
         let Some(credentials) = &settings.credentials else {
             return Ok(());

@@ -12,6 +12,10 @@
 //!   error body, whose `details` name the field;
 //! - with [`MockCredentials`], every request must carry a valid HTTP Signature or JWT
 //!   (HS256) for them, or it gets 401;
+//! - Message Level Encryption ([`MockMle`], on by default with [`test_keys`]): a
+//!   `{"encryptedRequest": …}` body is decrypted and then checked as usual (one it
+//!   cannot decrypt gets 400), and a JWT with `v-c-response-mle-kid` gets its answer
+//!   as `{"encryptedResponse": …}`;
 //! - state is in memory and bounded ([`MockConfig::capacity`]; the oldest customer is
 //!   forgotten first).
 //!
@@ -24,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod mle;
 mod store;
 mod verify;
 mod wallet;
@@ -35,13 +40,14 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use customer_client::{rules, types};
 use serde_json::{Map, Value, json};
 use tokio::sync::oneshot;
 
+pub use mle::{MockMle, test_keys};
 use store::Store;
 pub use verify::MockCredentials;
 
@@ -57,6 +63,8 @@ pub struct MockConfig {
     pub credentials: Option<MockCredentials>,
     /// How many customers are kept; creating one more forgets the oldest.
     pub capacity: usize,
+    /// Message Level Encryption keys; `None`: encrypted bodies are not understood.
+    pub mle: Option<MockMle>,
 }
 
 impl Default for MockConfig {
@@ -64,6 +72,7 @@ impl Default for MockConfig {
         Self {
             credentials: None,
             capacity: 10_000,
+            mle: Some(MockMle::test_keys()),
         }
     }
 }
@@ -163,17 +172,17 @@ pub fn router(config: MockConfig) -> Router {
         router = router
             .route(
                 &format!("{CUSTOMERS}/{{customer_id}}/{}", kind.collection),
-                post(move |s, m, u, h, p, b| wallet::create(kind, s, m, u, h, p, b))
-                    .get(move |s, m, u, h, p| wallet::list(kind, s, m, u, h, p)),
+                post(move |s, h, p, b| wallet::create(kind, s, h, p, b))
+                    .get(move |s, u, h, p| wallet::list(kind, s, u, h, p)),
             )
             .route(
                 &format!(
                     "{CUSTOMERS}/{{customer_id}}/{}/{{item_id}}",
                     kind.collection
                 ),
-                get(move |s, m, u, h, p| wallet::retrieve(kind, s, m, u, h, p))
-                    .patch(move |s, m, u, h, p, b| wallet::update(kind, s, m, u, h, p, b))
-                    .delete(move |s, m, u, h, p| wallet::remove(kind, s, m, u, h, p)),
+                get(move |s, h, p| wallet::retrieve(kind, s, h, p))
+                    .patch(move |s, h, p, b| wallet::update(kind, s, h, p, b))
+                    .delete(move |s, h, p| wallet::remove(kind, s, h, p)),
             );
     }
     router
@@ -186,7 +195,102 @@ pub fn router(config: MockConfig) -> Router {
                 &[],
             )
         })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
         .with_state(state)
+}
+
+/// The largest body the mock reads (axum's default limit).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// In front of every handler: authentication over the body exactly as it arrived,
+/// then MLE (the handlers see the plaintext, and their answer is encrypted when the
+/// JWT asks for it).
+async fn gate(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let Ok(wire) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalidRequest",
+            "The body is too large",
+            &[],
+        );
+    };
+    if let Some(credentials) = &state.config.credentials {
+        let target = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or_else(|| parts.uri.path());
+        let signed = verify::Signed {
+            method: &parts.method,
+            target,
+            headers: &parts.headers,
+            body: &wire,
+        };
+        if let Err(why) = verify::verify(credentials, &signed) {
+            return error(StatusCode::UNAUTHORIZED, "authenticationFailed", &why, &[]);
+        }
+    }
+    let Some(keys) = &state.config.mle else {
+        return next
+            .run(axum::extract::Request::from_parts(parts, wire.into()))
+            .await;
+    };
+    let response_kid = mle::response_kid(&parts.headers);
+    if let Some(kid) = &response_kid
+        && !keys.knows_response_kid(kid)
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalidRequest",
+            "v-c-response-mle-kid names no key this server knows",
+            &[("v-c-response-mle-kid", "header")],
+        );
+    }
+    let body = match keys.open_request(&wire) {
+        Ok(Some(plaintext)) => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Bytes::from(plaintext)
+        }
+        Ok(None) => wire,
+        Err(why) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalidRequest",
+                &format!("The encrypted request cannot be decrypted: {why}"),
+                &[],
+            );
+        }
+    };
+    let response = next
+        .run(axum::extract::Request::from_parts(parts, body.into()))
+        .await;
+    let Some(kid) = response_kid else {
+        return response;
+    };
+    let (mut parts, body) = response.into_parts();
+    let plaintext = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    if plaintext.is_empty() {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    }
+    match keys.seal_response(&kid, &plaintext) {
+        Ok(sealed) => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, sealed.into())
+        }
+        Err(why) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "serverError",
+            why.as_str(),
+            &[],
+        ),
+    }
 }
 
 /// A JSON answer with the correlation headers every CyberSource answer carries.
@@ -237,31 +341,13 @@ type Decode = fn(&Value) -> Result<(), serde_path_to_error::Error<serde_json::Er
 /// The request as the checks need it.
 struct Incoming<'a> {
     operation: &'static str,
-    method: &'a Method,
-    uri: &'a Uri,
     headers: &'a HeaderMap,
     body: &'a [u8],
 }
 
 impl Incoming<'_> {
-    /// Authentication, then every documented header parameter.
-    fn check(&self, state: &Shared) -> Result<(), Refusal> {
-        if let Some(credentials) = &state.config.credentials {
-            let target = self
-                .uri
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or_else(|| self.uri.path());
-            let signed = verify::Signed {
-                method: self.method,
-                target,
-                headers: self.headers,
-                body: self.body,
-            };
-            verify::verify(credentials, &signed).map_err(|why| {
-                error(StatusCode::UNAUTHORIZED, "authenticationFailed", &why, &[])
-            })?;
-        }
+    /// Every documented header parameter (authentication is the `gate`'s).
+    fn check(&self) -> Result<(), Refusal> {
         for name in rules::header_parameters(self.operation) {
             let value = match self.headers.get(name).map(|v| v.to_str()) {
                 Some(Ok(text)) => Some(text),
@@ -288,12 +374,8 @@ impl Incoming<'_> {
     }
 
     /// [`check`](Self::check), then the customer id of the path.
-    fn check_item(
-        &self,
-        state: &Shared,
-        path: Result<Path<String>, PathRejection>,
-    ) -> Result<String, Refusal> {
-        self.check(state)?;
+    fn check_item(&self, path: Result<Path<String>, PathRejection>) -> Result<String, Refusal> {
+        self.check()?;
         customer_id(self.operation, path)
     }
 
@@ -399,21 +481,13 @@ fn links(id: &str) -> Value {
     })
 }
 
-async fn create(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let incoming = Incoming {
         operation: "postCustomer",
-        method: &method,
-        uri: &uri,
         headers: &headers,
         body: &body,
     };
-    if let Err(response) = incoming.check(&state) {
+    if let Err(response) = incoming.check() {
         return *response;
     }
     let mut customer = match incoming.customer() {
@@ -454,19 +528,15 @@ async fn create(
 
 async fn retrieve(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
     let incoming = Incoming {
         operation: "getCustomer",
-        method: &method,
-        uri: &uri,
         headers: &headers,
         body: &[],
     };
-    let id = match incoming.check_item(&state, path) {
+    let id = match incoming.check_item(path) {
         Ok(id) => id,
         Err(response) => return *response,
     };
@@ -487,20 +557,16 @@ async fn retrieve(
 
 async fn update(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Response {
     let incoming = Incoming {
         operation: "patchCustomer",
-        method: &method,
-        uri: &uri,
         headers: &headers,
         body: &body,
     };
-    let id = match incoming.check_item(&state, path) {
+    let id = match incoming.check_item(path) {
         Ok(id) => id,
         Err(response) => return *response,
     };
@@ -538,19 +604,15 @@ async fn update(
 
 async fn remove(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
     let incoming = Incoming {
         operation: "deleteCustomer",
-        method: &method,
-        uri: &uri,
         headers: &headers,
         body: &[],
     };
-    let id = match incoming.check_item(&state, path) {
+    let id = match incoming.check_item(path) {
         Ok(id) => id,
         Err(response) => return *response,
     };

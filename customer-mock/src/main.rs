@@ -46,6 +46,7 @@ async fn main() -> std::process::ExitCode {
     let config = MockConfig {
         credentials,
         capacity: args.capacity,
+        ..MockConfig::default()
     };
     let mock = match CustomerMock::serve(SocketAddr::new(args.host, args.port), config).await {
         Ok(mock) => mock,

@@ -7,7 +7,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderName, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderName, StatusCode, Uri, header};
 use axum::response::Response;
 use customer_client::{rules, types};
 use serde_json::{Map, Value, json};
@@ -243,17 +243,9 @@ fn fields_of(
     Ok((fields, default))
 }
 
-fn incoming<'a>(
-    operation: &'static str,
-    method: &'a Method,
-    uri: &'a Uri,
-    headers: &'a HeaderMap,
-    body: &'a [u8],
-) -> Incoming<'a> {
+fn incoming<'a>(operation: &'static str, headers: &'a HeaderMap, body: &'a [u8]) -> Incoming<'a> {
     Incoming {
         operation,
-        method,
-        uri,
         headers,
         body,
     }
@@ -262,14 +254,12 @@ fn incoming<'a>(
 pub(crate) async fn create(
     kind: &'static Kind,
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Response {
-    let incoming = incoming(kind.create, &method, &uri, &headers, &body);
-    let customer = match incoming.check_item(&state, path) {
+    let incoming = incoming(kind.create, &headers, &body);
+    let customer = match incoming.check_item(path) {
         Ok(id) => id,
         Err(response) => return *response,
     };
@@ -354,13 +344,12 @@ fn page_of(kind: &Kind, uri: &Uri) -> Result<(usize, usize), Refusal> {
 pub(crate) async fn list(
     kind: &'static Kind,
     State(state): State<AppState>,
-    method: Method,
     uri: Uri,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let incoming = incoming(kind.list, &method, &uri, &headers, &[]);
-    let customer = match incoming.check_item(&state, path) {
+    let incoming = incoming(kind.list, &headers, &[]);
+    let customer = match incoming.check_item(path) {
         Ok(id) => id,
         Err(response) => return *response,
     };
@@ -414,15 +403,14 @@ pub(crate) async fn list(
     )
 }
 
-/// Authentication and headers ([`Incoming::check`]), then the customer and item ids of
+/// The headers ([`Incoming::check`]), then the customer and item ids of
 /// an item path, checked against the spec.
 fn item_request(
     kind: &Kind,
     incoming: &Incoming<'_>,
-    state: &AppState,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<(String, String), Refusal> {
-    incoming.check(state)?;
+    incoming.check()?;
     let operation = incoming.operation;
     let Ok(Path((customer, item))) = path else {
         return Err(Box::new(error(
@@ -440,13 +428,11 @@ fn item_request(
 pub(crate) async fn retrieve(
     kind: &'static Kind,
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
-    let incoming = incoming(kind.retrieve, &method, &uri, &headers, &[]);
-    let (customer, item) = match item_request(kind, &incoming, &state, path) {
+    let incoming = incoming(kind.retrieve, &headers, &[]);
+    let (customer, item) = match item_request(kind, &incoming, path) {
         Ok(ids) => ids,
         Err(response) => return *response,
     };
@@ -468,14 +454,12 @@ pub(crate) async fn retrieve(
 pub(crate) async fn update(
     kind: &'static Kind,
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
     body: Bytes,
 ) -> Response {
-    let incoming = incoming(kind.update, &method, &uri, &headers, &body);
-    let (customer, item) = match item_request(kind, &incoming, &state, path) {
+    let incoming = incoming(kind.update, &headers, &body);
+    let (customer, item) = match item_request(kind, &incoming, path) {
         Ok(ids) => ids,
         Err(response) => return *response,
     };
@@ -516,13 +500,11 @@ pub(crate) async fn update(
 pub(crate) async fn remove(
     kind: &'static Kind,
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
-    let incoming = incoming(kind.delete, &method, &uri, &headers, &[]);
-    let (customer, item) = match item_request(kind, &incoming, &state, path) {
+    let incoming = incoming(kind.delete, &headers, &[]);
+    let (customer, item) = match item_request(kind, &incoming, path) {
         Ok(ids) => ids,
         Err(response) => return *response,
     };

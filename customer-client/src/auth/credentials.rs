@@ -208,17 +208,18 @@ impl P12Key {
             KeyStore::from_pkcs12(p12, password, Pkcs12ImportPolicy::Relaxed).map_err(|_| {
                 invalid("cannot be read: wrong password or not a PKCS#12 file".to_owned())
             })?;
+        // Every certificate bag, those without a key too (the key store skips them):
+        // CyberSource's MLE certificate is one.
         let certificates: std::sync::Arc<Vec<Vec<u8>>> = std::sync::Arc::new(
-            store
-                .entries()
-                .flat_map(|(_, entry)| match entry {
-                    KeyStoreEntry::PrivateKeyChain(chain) => {
-                        chain.certs().iter().map(|c| c.as_der().to_vec()).collect()
-                    }
-                    KeyStoreEntry::Certificate(c) => vec![c.as_der().to_vec()],
-                    _ => Vec::new(),
+            p12_keystore::Pkcs12Archive::from_pkcs12(p12, password)
+                .map(|archive| {
+                    archive
+                        .certs
+                        .iter()
+                        .map(|bag| bag.cert.as_der().to_vec())
+                        .collect()
                 })
-                .collect(),
+                .unwrap_or_default(),
         );
         for (_, entry) in store.entries() {
             let KeyStoreEntry::PrivateKeyChain(chain) = entry else {

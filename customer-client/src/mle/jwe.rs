@@ -5,7 +5,7 @@
 //! fits: openapi/README.md, "Message Level Encryption").
 
 use aws_lc_rs::aead::{
-    AES_128_GCM, AES_192_GCM, AES_256_GCM, Aad, Algorithm, LessSafeKey, Nonce, NONCE_LEN,
+    AES_128_GCM, AES_192_GCM, AES_256_GCM, Aad, Algorithm, LessSafeKey, NONCE_LEN, Nonce,
     RandomizedNonceKey, UnboundKey,
 };
 use aws_lc_rs::rsa::{
@@ -77,12 +77,7 @@ pub(crate) fn encrypt(
         .seal_in_place_separate_tag(Aad::from(encoded_header.as_bytes()), &mut content)
         .map_err(|_| JweError::Encrypt)?;
     let mut compact = encoded_header;
-    for segment in [
-        &wrapped[..],
-        nonce.as_ref(),
-        &content[..],
-        tag.as_ref(),
-    ] {
+    for segment in [&wrapped[..], nonce.as_ref(), &content[..], tag.as_ref()] {
         compact.push('.');
         URL_SAFE_NO_PAD.encode_string(segment, &mut compact);
     }
@@ -110,8 +105,9 @@ pub(crate) fn decrypt(key: &OaepPrivateDecryptingKey, compact: &str) -> Result<V
             .decode(segment)
             .map_err(|_| JweError::Malformed(name))
     };
-    let header: Header = serde_json::from_slice(&decode(header_b64, "the header is not base64url")?)
-        .map_err(|_| JweError::Malformed("the header is not a JSON object with alg and enc"))?;
+    let header: Header =
+        serde_json::from_slice(&decode(header_b64, "the header is not base64url")?)
+            .map_err(|_| JweError::Malformed("the header is not a JSON object with alg and enc"))?;
     if let Some(zip) = header.zip {
         return Err(JweError::Unsupported(format!("zip {zip}")));
     }
@@ -164,8 +160,9 @@ mod tests {
     fn keys() -> (OaepPublicEncryptingKey, OaepPrivateDecryptingKey) {
         let private = PrivateDecryptingKey::generate(KeySize::Rsa2048).unwrap();
         let public = private.public_key();
-        let public = aws_lc_rs::rsa::PublicEncryptingKey::from_der(public.as_der().unwrap().as_ref())
-            .unwrap();
+        let public =
+            aws_lc_rs::rsa::PublicEncryptingKey::from_der(public.as_der().unwrap().as_ref())
+                .unwrap();
         (
             OaepPublicEncryptingKey::new(public).unwrap(),
             OaepPrivateDecryptingKey::new(private).unwrap(),

@@ -108,7 +108,10 @@ pub(crate) struct ResponseKeyFile {
 
 /// Reads a private key from PEM (`PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY` with
 /// `password`) or from a P12 file with `password`, telling them apart by content.
-pub(crate) fn response_key(bytes: &[u8], password: Option<&str>) -> Result<ResponseKeyFile, String> {
+pub(crate) fn response_key(
+    bytes: &[u8],
+    password: Option<&str>,
+) -> Result<ResponseKeyFile, String> {
     let text_start = bytes.iter().position(|b| !b.is_ascii_whitespace());
     if text_start.is_some_and(|i| bytes[i..].starts_with(b"-----BEGIN")) {
         return pem_key(bytes, password).map(|key| ResponseKeyFile {
@@ -125,8 +128,8 @@ fn pem_key(bytes: &[u8], password: Option<&str>) -> Result<OaepPrivateDecrypting
         let pkcs8 = match block.label.as_str() {
             "PRIVATE KEY" => block.contents,
             "ENCRYPTED PRIVATE KEY" => {
-                let password = password
-                    .ok_or("is an encrypted private key, and no password is configured")?;
+                let password =
+                    password.ok_or("is an encrypted private key, and no password is configured")?;
                 let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(block.contents.as_slice())
                     .map_err(|_| "is not an encrypted PKCS#8 private key".to_owned())?;
                 info.decrypt(password)
@@ -138,7 +141,9 @@ fn pem_key(bytes: &[u8], password: Option<&str>) -> Result<OaepPrivateDecrypting
                     .to_vec()
             }
             "RSA PRIVATE KEY" => {
-                return Err("is a PKCS#1 key; convert it to PKCS#8 with `openssl pkcs8 -topk8`".to_owned());
+                return Err(
+                    "is a PKCS#1 key; convert it to PKCS#8 with `openssl pkcs8 -topk8`".to_owned(),
+                );
             }
             _ => continue,
         };
@@ -155,28 +160,19 @@ fn rsa_key(pkcs8: &[u8]) -> Result<OaepPrivateDecryptingKey, String> {
 }
 
 fn p12_key(bytes: &[u8], password: &str) -> Result<ResponseKeyFile, String> {
-    use p12_keystore::{KeyStore, KeyStoreEntry, Pkcs12ImportPolicy};
-    let store = KeyStore::from_pkcs12(bytes, password, Pkcs12ImportPolicy::Relaxed).map_err(|_| {
+    // The archive, not the key store: the store drops certificates without a key,
+    // and CyberSource's certificate is one.
+    let archive = p12_keystore::Pkcs12Archive::from_pkcs12(bytes, password).map_err(|_| {
         "cannot be read: not PEM, and not a PKCS#12 file this password opens".to_owned()
     })?;
-    let mut key = None;
-    let mut certificates = Vec::new();
-    for (_, entry) in store.entries() {
-        match entry {
-            KeyStoreEntry::PrivateKeyChain(chain) => {
-                key.get_or_insert_with(|| chain.key().as_der().to_vec());
-                certificates.extend(chain.certs().iter().map(|c| c.as_der().to_vec()));
-            }
-            KeyStoreEntry::Certificate(certificate) => {
-                certificates.push(certificate.as_der().to_vec());
-            }
-            _ => {}
-        }
-    }
-    let key = key.ok_or("holds no private key")?;
+    let key = archive.keys.first().ok_or("holds no private key")?;
     Ok(ResponseKeyFile {
-        key: rsa_key(&key)?,
-        certificates,
+        key: rsa_key(key.key.as_der())?,
+        certificates: archive
+            .certs
+            .iter()
+            .map(|bag| bag.cert.as_der().to_vec())
+            .collect(),
     })
 }
 
@@ -190,7 +186,10 @@ pub(crate) fn kid_from_cybersource_p12(certificates: &[Vec<u8>], owner: &str) ->
         .collect();
     let cn = |c: &X509Certificate<'_>| subject_attribute(c, &OID_X509_COMMON_NAME);
     // Case-sensitive, as the SDK's test for a CyberSource-generated file is.
-    if !parsed.iter().any(|c| cn(c).as_deref() == Some(CYBERSOURCE_CN)) {
+    if !parsed
+        .iter()
+        .any(|c| cn(c).as_deref() == Some(CYBERSOURCE_CN))
+    {
         return None;
     }
     parsed

@@ -254,15 +254,14 @@ pub(crate) fn encrypted_response(body: &[u8]) -> Option<String> {
 /// Decrypts the JWE of an encrypted answer with the configured response key.
 pub(crate) fn decrypt_response(mle: Option<&Mle>, compact: &str) -> Result<Vec<u8>, String> {
     let key = mle.and_then(|mle| mle.response.as_ref()).ok_or_else(|| {
-        "the answer is encrypted (MLE) and no response key is configured to decrypt it"
-            .to_owned()
+        "the answer is encrypted (MLE) and no response key is configured to decrypt it".to_owned()
     })?;
     jwe::decrypt(&key.key, compact).map_err(|e| e.to_string())
 }
 
 /// The names MLE settings go by in [`Error::Config`].
 pub(crate) mod setting {
-    pub const REQUEST: &str = "MLE request";
+    pub const MLE: &str = "MLE";
     pub const REQUEST_CERTIFICATE: &str = "MLE request certificate";
     #[cfg_attr(not(feature = "mle"), allow(dead_code))]
     pub const RESPONSE_KEY: &str = "MLE response key";
@@ -317,16 +316,16 @@ pub(crate) fn resolve(
                 .iter()
                 .any(|op| op.request_mle == RequestMle::Optional));
     let jwt = match credentials {
-        Some(crate::Credentials::HttpSignature(_)) => Err(
-            "is only for JWT authentication; HTTP Signature requests would go out in plaintext",
-        ),
+        Some(crate::Credentials::HttpSignature(_)) => {
+            Err("is only for JWT authentication; HTTP Signature requests would go out in plaintext")
+        }
         None => Err("needs JWT credentials: the answer's key id travels in the JWT"),
         Some(_) => Ok(()),
     };
     if let Err(message) = jwt
         && (request_wanted || options.response_key.is_some())
     {
-        return Err(config(setting::REQUEST, message.to_owned()));
+        return Err(config(setting::MLE, message.to_owned()));
     }
     if options.response_kid.is_some() && options.response_key.is_none() {
         return Err(config(
@@ -357,9 +356,8 @@ pub(crate) fn resolve(
         // The builder's MLE methods need the feature; nothing sets options without it.
         let _ = (now, request_wanted, operations);
         Err(config(
-            setting::REQUEST,
-            "needs the `mle` feature of customer-client, which this build does not have"
-                .to_owned(),
+            setting::MLE,
+            "needs the `mle` feature of customer-client, which this build does not have".to_owned(),
         ))
     }
 }
@@ -463,10 +461,7 @@ mod load {
                 ));
             }
         };
-        Ok(Keyed {
-            kid,
-            key: file.key,
-        })
+        Ok(Keyed { kid, key: file.key })
     }
 }
 

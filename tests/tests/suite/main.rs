@@ -9,6 +9,7 @@ mod auth_wire;
 mod decoding;
 mod hostile_input;
 mod hostile_server;
+mod mle;
 mod mock_server;
 mod module_graph;
 mod prism;
