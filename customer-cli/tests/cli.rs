@@ -424,3 +424,62 @@ async fn lists_print_one_item_per_line_and_can_follow_every_page() {
     .await;
     assert_eq!(names(&from_one), ["Bob", "Cy"]);
 }
+
+/// The `CYBERSOURCE_MLE_*` variables: a post-customer with request and response MLE
+/// against the mock prints the decrypted customer; a certificate the mock has no key
+/// for gets the mock's 400, which shows the body really went out encrypted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn message_level_encryption_from_the_environment() {
+    let mock = signed_mock().await;
+    let keys = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../customer-mock/keys");
+    let create = body_file("mle-create", &tests_sample());
+    let mut vars = env(&mock, "jwt");
+    vars.extend([
+        ("CYBERSOURCE_MLE_REQUEST", "1".to_owned()),
+        (
+            "CYBERSOURCE_MLE_REQUEST_CERT",
+            keys.join("mle_request_cert.pem").display().to_string(),
+        ),
+        (
+            "CYBERSOURCE_MLE_RESPONSE_KEY",
+            keys.join("mle_response_private_key.pem").display().to_string(),
+        ),
+        (
+            "CYBERSOURCE_MLE_RESPONSE_KID",
+            customer_mock::test_keys::RESPONSE_KID.to_owned(),
+        ),
+    ]);
+    let args = ["post-customer", "--json-body", create.to_str().unwrap()];
+    let created = run(&pairs(&vars), &args).await;
+    assert!(created.status.success(), "{}", stderr(&created));
+    let customer = stdout_json(&created);
+    assert_eq!(customer["buyerInformation"]["email"], "test@cybs.com");
+    assert!(customer["id"].is_string());
+
+    let mut wrong = vars.clone();
+    wrong.retain(|(k, _)| *k != "CYBERSOURCE_MLE_REQUEST_CERT");
+    let other_cert = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/mle/merchant_response_mle_cert.pem");
+    wrong.push((
+        "CYBERSOURCE_MLE_REQUEST_CERT",
+        other_cert.display().to_string(),
+    ));
+    wrong.push(("CYBERSOURCE_MLE_REQUEST_KEY_ALIAS", MERCHANT.to_owned()));
+    let refused = run(&pairs(&wrong), &args).await;
+    assert_eq!(refused.status.code(), Some(1));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("400") && message.contains("cannot be decrypted"),
+        "{message}"
+    );
+
+    let mut bad = vars.clone();
+    bad.push(("CYBERSOURCE_MLE_OPERATIONS", "postCustomer=sometimes".to_owned()));
+    let misconfigured = run(&pairs(&bad), &args).await;
+    assert_eq!(misconfigured.status.code(), Some(2), "{}", stderr(&misconfigured));
+    assert!(
+        stderr(&misconfigured).contains("CYBERSOURCE_MLE_OPERATIONS"),
+        "{}",
+        stderr(&misconfigured)
+    );
+}

@@ -75,8 +75,8 @@ pub enum Error {
         status: StatusCode,
         /// Why it could not be decrypted.
         reason: String,
-        /// The answer's headers.
-        headers: reqwest::header::HeaderMap,
+        /// The answer's headers (boxed: they would double the size of every `Error`).
+        headers: Box<reqwest::header::HeaderMap>,
         /// The body as received: the `{"encryptedResponse": …}` wrapper.
         raw_body: Bytes,
         /// `v-c-correlation-id`, when sent.

@@ -160,7 +160,7 @@ fn from_response(response: &reqwest::Response) -> Error {
         return Error::Decryption {
             status,
             reason: reason.clone(),
-            headers: headers.clone(),
+            headers: Box::new(headers.clone()),
             raw_body,
             correlation_id,
         };

@@ -201,7 +201,7 @@ pub(crate) fn response_kid<'a>(mle: Option<&'a Mle>, operation: &Operation) -> O
     let key = mle.response.as_ref()?;
     let on = mle
         .overridden(operation)
-        .map_or(true, MleOperation::response);
+        .is_none_or(MleOperation::response);
     on.then_some(key.kid.as_str())
 }
 

@@ -299,7 +299,8 @@ async fn request_mle_follows_the_switch_and_the_per_operation_overrides() {
         serde_json::from_slice::<Value>(request.body()).unwrap()["encryptedRequest"].is_string()
     };
     let answer = tests::calls::sample_response(post).unwrap().to_string();
-    let cases: [(&str, fn(ClientBuilder) -> ClientBuilder, bool, bool); 4] = [
+    type Configure = fn(ClientBuilder) -> ClientBuilder;
+    let cases: [(&str, Configure, bool, bool); 4] = [
         ("off by default", |b| b, false, false),
         ("the switch", |b| b.mle_request(true), true, true),
         (
