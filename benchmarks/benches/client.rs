@@ -314,6 +314,31 @@ fn measure_interleaved(
     results
 }
 
+/// Message Level Encryption: one call with and without it, on the same loopback
+/// server (its answer encrypted for `get_encrypted_answer`); the difference is the cost
+/// of one encryption (post) or one decryption (get).
+fn mle(c: &mut Criterion, rt: &Runtime, base_url: &str) {
+    let encrypted_url = rt.block_on(bench::start_server(bench::encrypted_customer()));
+    let customer = full_customer();
+    let plain = bench::mle_client(base_url, false, false);
+    let request = bench::mle_client(base_url, true, false);
+    let response = bench::mle_client(&encrypted_url, false, true);
+    let mut group = c.benchmark_group("mle");
+    group.bench_function("post_plain", |b| {
+        b.to_async(rt)
+            .iter(|| bench::post(&plain, customer.clone()))
+    });
+    group.bench_function("post_encrypted", |b| {
+        b.to_async(rt)
+            .iter(|| bench::post(&request, customer.clone()))
+    });
+    group.bench_function("get_plain", |b| b.to_async(rt).iter(|| bench::get(&plain)));
+    group.bench_function("get_encrypted_answer", |b| {
+        b.to_async(rt).iter(|| bench::get(&response))
+    });
+    group.finish();
+}
+
 fn main() {
     let started = SystemTime::now();
     let mut criterion = Criterion::default()
@@ -330,6 +355,7 @@ fn main() {
     signing(&mut criterion);
     concurrency(&mut criterion, &rt, &base_url);
     decode(&mut criterion);
+    mle(&mut criterion, &rt, &base_url);
     criterion.final_summary();
     let interleaved = if criterion_filter_is_empty() {
         measure_interleaved(&rt, &base_url)

@@ -26,6 +26,36 @@ pub const RETRIEVED_CUSTOMER: &[u8] =
     include_bytes!("../../tests/fixtures/samples/retrieve-customer.response.devguide.json");
 const SPEC: &str = include_str!("../../openapi/tms-customers.yaml");
 
+/// The official SDK's encrypted retrieve answer (`{"encryptedResponse": …}`, RSA-2048,
+/// for the merchant key of `tests/fixtures/mle/`).
+pub fn encrypted_customer() -> Bytes {
+    let vectors: Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/mle/vectors.json"))
+            .expect("the MLE vectors");
+    let wrapper = vectors["encrypted_responses"][1]["wrapper_json"]
+        .as_str()
+        .expect("a wrapper");
+    Bytes::from(wrapper.to_owned())
+}
+
+/// A JWT-signing client for `base_url` with request MLE (`request`) and response MLE
+/// (`response`) configured with the vectors' keys.
+pub fn mle_client(base_url: &str, request: bool, response: bool) -> Client {
+    let fixture = |name: &str| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../tests/fixtures/mle/{name}"))
+    };
+    let mut builder = Client::builder(Environment::custom(base_url).expect("a base URL"))
+        .credentials(credentials(false))
+        .mle_request(request)
+        .mle_request_certificate(fixture("cybs_request_mle_cert.pem"));
+    if response {
+        builder = builder
+            .mle_response_key(fixture("merchant_response_mle_private_key.pem"), None)
+            .mle_response_kid("testrestRespMle0001");
+    }
+    builder.build().expect("an MLE client")
+}
+
 /// Starts the server on 127.0.0.1 (an ephemeral port) on the current tokio runtime,
 /// answering every request with `customer`, and returns its base URL.
 ///
@@ -187,14 +217,27 @@ fn customer_schema() -> Value {
     spec()["components"]["schemas"]["Customer"].clone()
 }
 
+/// `schema` with its `$ref` followed, and a one-element `allOf` (how the spec marks a
+/// shared component read-only where it is embedded) merged with its siblings.
 fn resolve(schema: &Value) -> Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference.trim_start_matches('#');
-            resolve(spec().pointer(pointer).expect("a $ref the spec defines"))
-        }
-        None => schema.clone(),
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let pointer = reference.trim_start_matches('#');
+        return resolve(spec().pointer(pointer).expect("a $ref the spec defines"));
     }
+    if let Some([only]) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        let mut merged = resolve(only);
+        if let (Value::Object(merged), Value::Object(siblings)) = (&mut merged, schema) {
+            for (key, value) in siblings.iter().filter(|(key, _)| *key != "allOf") {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
+        return merged;
+    }
+    schema.clone()
 }
 
 fn is_read_only(schema: &Value) -> bool {

@@ -442,7 +442,9 @@ async fn message_level_encryption_from_the_environment() {
         ),
         (
             "CYBERSOURCE_MLE_RESPONSE_KEY",
-            keys.join("mle_response_private_key.pem").display().to_string(),
+            keys.join("mle_response_private_key.pem")
+                .display()
+                .to_string(),
         ),
         (
             "CYBERSOURCE_MLE_RESPONSE_KID",
@@ -474,9 +476,17 @@ async fn message_level_encryption_from_the_environment() {
     );
 
     let mut bad = vars.clone();
-    bad.push(("CYBERSOURCE_MLE_OPERATIONS", "postCustomer=sometimes".to_owned()));
+    bad.push((
+        "CYBERSOURCE_MLE_OPERATIONS",
+        "postCustomer=sometimes".to_owned(),
+    ));
     let misconfigured = run(&pairs(&bad), &args).await;
-    assert_eq!(misconfigured.status.code(), Some(2), "{}", stderr(&misconfigured));
+    assert_eq!(
+        misconfigured.status.code(),
+        Some(2),
+        "{}",
+        stderr(&misconfigured)
+    );
     assert!(
         stderr(&misconfigured).contains("CYBERSOURCE_MLE_OPERATIONS"),
         "{}",

@@ -50,12 +50,13 @@
 //!
 //! | layer | file | imports |
 //! |---|---|---|
-//! | the hooks: `pre` checks, adds headers and signs; `exec` sends and retries; `post` routes failures | `hooks.rs` | everything below |
+//! | the hooks: `pre` checks, adds headers, encrypts and signs; `exec` sends, retries and decrypts; `post` routes failures | `hooks.rs` | everything below |
 //! | progenitor's error, both ways: the hooks' failures encoded into it and read back, and `From` into [`Error`] | `progenitor_error.rs` | `error`, `extensions`, `transport_error`, `wire`, `types` |
 //! | sending through the one `reqwest::Client` and reading the whole body, up to a limit | `transport.rs` | `extensions`, `transport_error` |
 //! | configuration from `CYBERSOURCE_*` variables | `config.rs` | `client`, `auth`, `environment`, `error`, `generated` |
-//! | building a client: reqwest's timeouts, proxy and TLS roots | `client.rs` | `context`, `auth`, `environment`, `error`, `retry`, `transport_error`, `wire`, `generated` |
-//! | the settings every call shares (progenitor's inner type) | `context.rs` | `auth`, `environment`, `retry` |
+//! | building a client: reqwest's timeouts, proxy and TLS roots, MLE keys | `client.rs` | `context`, `auth`, `environment`, `error`, `mle`, `retry`, `transport_error`, `wire`, `generated` |
+//! | the settings every call shares (progenitor's inner type) | `context.rs` | `auth`, `environment`, `mle`, `retry` |
+//! | Message Level Encryption: which operations, the wrappers, the JWE (aws-lc-rs), key files (feature `mle`) | `mle/` | `auth`, `error`, `rules`, `rule_model`, `generated_rules` |
 //! | the spec's request rules, applied | `rules.rs` | `rule_model`, `generated_rules`, `error` |
 //! | the generated rule table (one entry per operation, with success-body decoders) | `generated_rules.rs` | `rule_model`, `types` |
 //! | signing: credentials, HTTP Signature, JWT | `auth/` | `error`, `wire` |
@@ -102,6 +103,11 @@ mod generated_rules;
 /// // ... exercise code that calls `client.get_customer()` against `server.base_url()` ...
 /// mock.assert();
 /// ```
+///
+/// The mocks answer plaintext, which a client with Message Level Encryption reads as it
+/// comes. To test MLE itself, run `customer-mock`, which decrypts requests and encrypts
+/// answers with its test keys (`customer_mock::test_keys`), or answer
+/// `{"encryptedResponse": "<JWE>"}` yourself with httpmock's `then.body(..)`.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all)]

@@ -4,7 +4,9 @@
 //! - its wallet: add two shipping addresses and a card, list them (every page), make
 //!   the second address the default, try to delete the default (409), delete the other
 //!   address, then the default;
-//! - the end: delete the customer, get it (404).
+//! - the end: delete the customer, get it (404);
+//! - against the local mock, one more: a customer created with Message Level
+//!   Encryption both ways (the mock's test keys), shown decrypted.
 //!
 //! With no `CYBERSOURCE_*` variables set it starts customer-mock in-process (requiring
 //! signed requests, with throwaway credentials); with them set (see the README) it runs
@@ -12,10 +14,12 @@
 
 use std::process::ExitCode;
 
+use customer_client::MleOperation;
+use customer_client::mle::Source;
 use customer_client::{
     Client, ClientBuilder, Credentials, Environment, Error, ResponseExt, ResponseValue, types,
 };
-use customer_mock::{CustomerMock, MockConfig, MockCredentials};
+use customer_mock::{CustomerMock, MockConfig, MockCredentials, test_keys};
 
 /// Throwaway credentials for the local mock only (the test vectors' key).
 const LOCAL_MERCHANT: &str = "quickstart";
@@ -384,6 +388,74 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A client for the local mock at `base_url`, signing with the throwaway credentials.
+fn local_builder(base_url: &str) -> Result<ClientBuilder, Error> {
+    Ok(
+        Client::builder(Environment::custom(base_url)?).credentials(
+            Credentials::jwt_shared_secret(LOCAL_MERCHANT, LOCAL_KEY_ID, LOCAL_SECRET)?,
+        ),
+    )
+}
+
+/// Step 12 (local mock only): the create body goes out as `{"encryptedRequest": …}`
+/// to the mock's test certificate, and the answer comes back as
+/// `{"encryptedResponse": …}` for the merchant's test key; the client shows plaintext.
+async fn encrypted(base_url: &str) -> Result<(), String> {
+    let client = local_builder(base_url)
+        .and_then(|builder| {
+            builder
+                .mle_operation("postCustomer", MleOperation::RequestAndResponse)
+                .mle_request_certificate(Source::Bytes(test_keys::REQUEST_CERTIFICATE_PEM.into()))
+                .mle_response_key(
+                    Source::Bytes(test_keys::RESPONSE_PRIVATE_KEY_PEM.into()),
+                    None,
+                )
+                .mle_response_kid(test_keys::RESPONSE_KID)
+                .build()
+        })
+        .map_err(|e| e.to_string())?;
+    let customer = types::Customer {
+        buyer_information: Some(types::BuyerInformation {
+            merchant_customer_id: Some("Encrypted customer".into()),
+            email: Some("mle@cybs.com".into()),
+        }),
+        ..Default::default()
+    };
+    request(
+        12,
+        &format!(
+            "Create a customer with Message Level Encryption (sent as {{\"encryptedRequest\": …}}, kid {})",
+            test_keys::REQUEST_KID
+        ),
+        "POST /tms/v2/customers",
+        Some(&customer),
+    );
+    let created = client
+        .post_customer()
+        .body(customer)
+        .send()
+        .await
+        .map_err(|e| {
+            let e = Error::from(e);
+            failure(&e);
+            e.to_string()
+        })?;
+    println!(
+        "  (answered as {{\"encryptedResponse\": …}} for kid {}, decrypted by the client)",
+        test_keys::RESPONSE_KID
+    );
+    response(&created, true);
+    expect(
+        created
+            .buyer_information
+            .as_ref()
+            .and_then(|b| b.email.as_deref())
+            == Some("mle@cybs.com"),
+        "the decrypted customer has the email sent",
+    )?;
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let configured = std::env::vars().any(|(name, _)| name.starts_with("CYBERSOURCE_"));
@@ -403,17 +475,9 @@ async fn main() -> ExitCode {
                     "No CYBERSOURCE_* configuration: started customer-mock at {}.",
                     mock.base_url()
                 );
-                let environment = Environment::custom(&mock.base_url());
+                let built = local_builder(&mock.base_url()).and_then(ClientBuilder::build);
                 local_mock = Some(mock);
-                environment.and_then(|environment| {
-                    Client::builder(environment)
-                        .credentials(Credentials::jwt_shared_secret(
-                            LOCAL_MERCHANT,
-                            LOCAL_KEY_ID,
-                            LOCAL_SECRET,
-                        )?)
-                        .build()
-                })
+                built
             }
             Err(e) => {
                 eprintln!("cannot start customer-mock: {e}");
@@ -428,13 +492,18 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = walkthrough(&client).await;
+    let mut outcome = walkthrough(&client).await;
+    let mut steps = "eleven";
     if let Some(mock) = local_mock {
+        if outcome.is_ok() {
+            outcome = encrypted(&mock.base_url()).await;
+            steps = "twelve";
+        }
         mock.shutdown().await;
     }
     match outcome {
         Ok(()) => {
-            println!("\nAll eleven steps behaved as documented.");
+            println!("\nAll {steps} steps behaved as documented.");
             ExitCode::SUCCESS
         }
         Err(why) => {

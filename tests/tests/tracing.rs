@@ -17,6 +17,17 @@ fn card_data() -> String {
     )
 }
 
+/// A customer as read back, with card data in its (read-only) embedded parts, an
+/// email that must not be logged, and `merchant_customer_id`, which may be.
+fn customer_with_card_data(merchant_customer_id: &str) -> types::Customer {
+    let mut body: types::Customer = serde_json::from_str(&format!("{{{}}}", card_data())).unwrap();
+    body.buyer_information = Some(types::BuyerInformation {
+        email: Some("hidden@cybs.com".into()),
+        merchant_customer_id: Some(merchant_customer_id.into()),
+    });
+    body
+}
+
 fn client(url: &str) -> Client {
     tests::calls::signing_builder(url).build().unwrap()
 }
@@ -108,13 +119,7 @@ fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
             ),
         )])
         .await;
-        // A customer as read back, with card data in its (read-only) embedded parts.
-        let mut body: types::Customer =
-            serde_json::from_str(&format!("{{{}}}", card_data())).unwrap();
-        body.buyer_information = Some(types::BuyerInformation {
-            email: Some("hidden@cybs.com".into()),
-            merchant_customer_id: Some("M-1".into()),
-        });
+        let body = customer_with_card_data("M-1");
         client(&server.url)
             .patch_customer()
             .customer_id("ABC")
@@ -153,4 +158,53 @@ fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
         events.contains("M-1") && events.contains("****"),
         "{events}"
     );
+    drop((events, spans));
+    capture.events.lock().unwrap().clear();
+
+    // With request MLE, the plaintext is logged masked before it is encrypted; what
+    // goes out is the wrapper.
+    runtime.block_on(async {
+        let server = scripted(vec![answer("200 OK", "", r#"{"id": "ABC"}"#)]).await;
+        let body = customer_with_card_data("M-2");
+        tests::calls::signing_builder(&server.url)
+            .mle_request(true)
+            .mle_request_certificate(tests::fixture_path("mle/cybs_request_mle_cert.pem"))
+            .build()
+            .unwrap()
+            .patch_customer()
+            .customer_id("ABC")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+    });
+    let events = capture.events.lock().unwrap().join("\n");
+    assert!(
+        events.contains("request body, before encryption")
+            && events.contains("M-2")
+            && events.contains("encryptedRequest"),
+        "{events}"
+    );
+    for secret in ["hidden@cybs.com", tests::CARD_NUMBER, tests::SECURITY_CODE] {
+        assert!(!events.contains(secret), "`{secret}` logged: {events}");
+    }
+    drop(events);
+    capture.events.lock().unwrap().clear();
+
+    // A certificate within 90 days of its end (the fixture's ends 2036-11-27) is a
+    // warning when the client is built, not an error; further away, nothing.
+    for (now, warned) in [(2_110_000_000, true), (2_000_000_000, false)] {
+        tests::calls::signing_builder("http://127.0.0.1:9")
+            .clock(move || std::time::UNIX_EPOCH + std::time::Duration::from_secs(now))
+            .mle_request(true)
+            .mle_request_certificate(tests::fixture_path("mle/cybs_request_mle_cert.pem"))
+            .build()
+            .unwrap();
+        let events = std::mem::take(&mut *capture.events.lock().unwrap()).join("\n");
+        assert_eq!(
+            events.contains("the MLE certificate expires in"),
+            warned,
+            "{now}: {events}"
+        );
+    }
 }

@@ -199,9 +199,7 @@ pub(crate) fn request_on(mle: Option<&Mle>, operation: &Operation) -> bool {
 pub(crate) fn response_kid<'a>(mle: Option<&'a Mle>, operation: &Operation) -> Option<&'a str> {
     let mle = mle?;
     let key = mle.response.as_ref()?;
-    let on = mle
-        .overridden(operation)
-        .is_none_or(MleOperation::response);
+    let on = mle.overridden(operation).is_none_or(MleOperation::response);
     on.then_some(key.kid.as_str())
 }
 

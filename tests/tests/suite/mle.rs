@@ -404,13 +404,7 @@ async fn an_encrypted_error_body_is_the_api_error_in_plaintext() {
     assert_eq!(case["http_status"], 404);
     let (server, _) = recording(404, case["wrapper_json"].as_str().unwrap()).await;
     let client = response_mle(&server.base_url()).build().unwrap();
-    let error = client
-        .get_customer()
-        .customer_id("ABC123")
-        .send()
-        .await
-        .map_err(Error::from)
-        .unwrap_err();
+    let error = get(&client).await.unwrap_err();
     match &error {
         Error::Api {
             status,
@@ -468,13 +462,7 @@ async fn undecryptable_answers_are_typed_errors_that_keep_the_status() {
             }
             .build()
             .unwrap();
-            let error = client
-                .get_customer()
-                .customer_id("ABC123")
-                .send()
-                .await
-                .map_err(Error::from)
-                .unwrap_err();
+            let error = get(&client).await.unwrap_err();
             match &error {
                 Error::Decryption {
                     status: got,
@@ -509,13 +497,7 @@ async fn only_the_exact_wrapper_is_treated_as_encrypted() {
             .unwrap();
         let (server, _) = recording(200, body).await;
         let client = response_mle(&server.base_url()).build().unwrap();
-        let error = client
-            .get_customer()
-            .customer_id("ABC123")
-            .send()
-            .await
-            .map_err(Error::from)
-            .err();
+        let error = get(&client).await.err();
         let decryption = matches!(error, Some(Error::Decryption { .. }));
         assert_eq!(decryption, is_wrapper, "{body:?}: {error:?}");
     }
@@ -549,6 +531,16 @@ async fn the_response_kid_comes_from_a_cybersource_p12_and_overrides_turn_it_off
     let seen = seen.lock().unwrap();
     assert_eq!(claims(&seen[0])["v-c-response-mle-kid"], RESPONSE_KID);
     assert_eq!(claims(&seen[1]).get("v-c-response-mle-kid"), None);
+}
+
+/// Retrieves customer `ABC123`, the error converted.
+async fn get(client: &Client) -> Result<customer_client::ResponseValue<types::Customer>, Error> {
+    client
+        .get_customer()
+        .customer_id("ABC123")
+        .send()
+        .await
+        .map_err(Error::from)
 }
 
 fn config_error(builder: ClientBuilder) -> (String, String) {
