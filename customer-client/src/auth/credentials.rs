@@ -188,6 +188,7 @@ pub struct P12Key {
     pub(crate) portfolio_id: Option<String>,
     /// Every certificate in the file (DER): CyberSource's P12 files also carry its
     /// message-level encryption certificate.
+    #[cfg(feature = "mle")]
     pub(crate) certificates: std::sync::Arc<Vec<Vec<u8>>>,
 }
 
@@ -210,6 +211,7 @@ impl P12Key {
             })?;
         // Every certificate bag, those without a key too (the key store skips them):
         // CyberSource's MLE certificate is one.
+        #[cfg(feature = "mle")]
         let certificates: std::sync::Arc<Vec<Vec<u8>>> = std::sync::Arc::new(
             p12_keystore::Pkcs12Archive::from_pkcs12(p12, password)
                 .map(|archive| {
@@ -255,6 +257,7 @@ impl P12Key {
                     kid,
                     key: EncodingKey::from_rsa_der(&pkcs1),
                     portfolio_id: None,
+                    #[cfg(feature = "mle")]
                     certificates: certificates.clone(),
                 };
                 // Sign once now, so an unusable key fails here rather than on a request.

@@ -467,6 +467,36 @@ mod load {
 mod tests {
     use super::*;
 
+    /// An operation the spec marks mandatory is encrypted whatever the switch says, and
+    /// without a certificate the call fails before sending, naming the operation.
+    #[test]
+    fn a_mandatory_operation_is_encrypted_or_refused() {
+        let mandatory = Operation {
+            operation_id: "postSomething",
+            method_name: "post_something",
+            method: "POST",
+            path: "/tms/v2/something",
+            params: &[],
+            body: Some(&[]),
+            body_schema: None,
+            request_mle: RequestMle::Mandatory,
+            responses: &[],
+        };
+        assert!(request_on(None, &mandatory));
+        match encrypt_request(None, &mandatory, b"{}", 0) {
+            Err(Error::Config { setting, message }) => {
+                assert_eq!(setting, setting::REQUEST_CERTIFICATE);
+                assert!(message.contains("`postSomething` takes its request encrypted"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let optional = Operation {
+            request_mle: RequestMle::Optional,
+            ..mandatory
+        };
+        assert!(!request_on(None, &optional));
+    }
+
     #[test]
     fn operation_modes_read_as_written() {
         for (text, mode) in [
