@@ -149,7 +149,8 @@ pub use retry::{RETRYABLE_STATUSES, RetryPolicy};
 pub use transport_error::TransportError;
 pub use wire::{JSON_MEDIA_TYPE, USER_AGENT};
 
-/// The README's examples compile (they run as doctests of this crate).
-#[doc = include_str!("../../README.md")]
+/// The crate README's example compiles (it runs as a doctest of this crate; the
+/// workspace README's run as doctests of the `tests` crate).
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

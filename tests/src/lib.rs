@@ -238,3 +238,8 @@ pub fn spec_operations_by_method() -> BTreeMap<String, SpecOperation> {
         .map(|op| (op.method_name(), op))
         .collect()
 }
+
+/// The workspace README's examples compile (they run as doctests of this crate).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -423,7 +423,7 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 }
 
 /// `[workspace.package] version` from the root Cargo.toml (every crate inherits it).
-fn workspace_version(root: &Path) -> Result<String, String> {
+pub fn workspace_version(root: &Path) -> Result<String, String> {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
     let mut in_package = false;

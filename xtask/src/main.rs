@@ -6,6 +6,8 @@
 //!                                         what a spec change means for the crate's users
 //! cargo xtask conformance PATH [--format json]
 //!                                         our spec against CyberSource's published definition
+//! cargo xtask release [--dry-run] [--accept-runtime-breaks]
+//!                                         the next version, its changelog entry and tag
 //! ```
 
 mod conformance;
@@ -15,6 +17,7 @@ mod generate;
 mod lenient;
 mod naming;
 mod normalise;
+mod release;
 #[cfg(test)]
 mod tests;
 
@@ -66,6 +69,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// After a spec change is merged: derive the next version from the spec changes
+    /// since the last `customer-client-vX.Y.Z` tag, check that the Rust API agrees
+    /// (cargo-semver-checks, installed on first use), set the version in the
+    /// manifests, write the CHANGELOG.md entry and print the tag to create.
+    Release {
+        /// Print the version and the changelog entry; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Release even when breaking spec changes leave the Rust API unchanged (they
+        /// change what the client accepts at run time).
+        #[arg(long)]
+        accept_runtime_breaks: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,6 +114,17 @@ fn main() -> ExitCode {
                 fail_on_breaking,
                 json: format == Format::Json,
             },
+        ),
+        Command::Release {
+            dry_run,
+            accept_runtime_breaks,
+        } => release::run(
+            &root,
+            &release::Options {
+                dry_run,
+                accept_runtime_breaks,
+            },
+            &release::SemverChecks,
         ),
         Command::Conformance { paths, format } => {
             // Relative paths are the caller's, not the workspace root's.

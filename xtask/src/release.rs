@@ -1,0 +1,398 @@
+//! `cargo xtask release [--dry-run]`: turns the spec changes merged since the last
+//! release tag (`customer-client-vX.Y.Z`) into the next version. It classifies them
+//! with `cargo xtask diff`'s rules, derives the version (Cargo's 0.x rules), checks
+//! that the Rust API agrees (cargo-semver-checks, a pinned version installed on first
+//! use), checks the spec against CyberSource's definition, sets the version in the
+//! manifests, writes a CHANGELOG.md entry and prints the tag to create. It pushes
+//! nothing and creates no tag.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+
+use crate::diff::{self, Change};
+use crate::{conformance, generate};
+
+/// Release tags are `customer-client-v` and the version.
+pub const TAG_PREFIX: &str = "customer-client-v";
+/// The cargo-semver-checks release the API check runs (installed on first use).
+pub const SEMVER_CHECKS_VERSION: &str = "0.51.0";
+/// CyberSource's published definition, as the conformance check reads it.
+pub const OFFICIAL_DEFINITION: [&str; 2] = [
+    "tests/fixtures/official-customers.json",
+    "tests/fixtures/official-customer-subresources.json",
+];
+/// Manifests that carry the version: the workspace's, and the mock's dependency on
+/// the client (both crates are released together).
+const MOCK_MANIFEST: &str = "customer-mock/Cargo.toml";
+pub const CHANGELOG: &str = "CHANGELOG.md";
+
+pub struct Options {
+    pub dry_run: bool,
+    /// Release even when the spec diff calls a change breaking that the Rust API does
+    /// not show (a tighter limit changes what the client accepts at run time, not its
+    /// signatures).
+    pub accept_runtime_breaks: bool,
+}
+
+/// What the Rust API check found between the last release and the working tree.
+pub struct ApiVerdict {
+    pub breaking: bool,
+    /// The checker's own report, printed when it disagrees with the spec diff.
+    pub report: String,
+}
+
+/// Checks the Rust API of customer-client between a release tag and the working tree.
+pub trait ApiCheck {
+    fn check(&self, root: &Path, baseline_tag: &str) -> Result<ApiVerdict, String>;
+}
+
+/// The last release: the highest `customer-client-vX.Y.Z` tag, with its version.
+pub fn last_release(root: &Path) -> Result<Option<(String, (u64, u64, u64))>, String> {
+    let tags = git(root, &["tag", "--list", &format!("{TAG_PREFIX}*")])?;
+    Ok(tags
+        .lines()
+        .filter_map(|tag| {
+            Some((
+                tag.to_owned(),
+                parse_version(tag.strip_prefix(TAG_PREFIX)?)?,
+            ))
+        })
+        .max_by_key(|(_, version)| *version))
+}
+
+fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
+    let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().ok());
+    let version = (parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some(version)
+}
+
+fn show((major, minor, patch): (u64, u64, u64)) -> String {
+    format!("{major}.{minor}.{patch}")
+}
+
+/// Runs the command; `Ok(false)` means the release was refused (printed why).
+pub fn run(root: &Path, options: &Options, api: &dyn ApiCheck) -> Result<bool, String> {
+    let head_spec = read(root, generate::SPEC)?;
+    let conformance = conformance_line(root)?;
+    let spec_version = spec_version(&head_spec);
+    let current = diff::workspace_version(root)?;
+    let Some((tag, released)) = last_release(root)? else {
+        // The first release: nothing to compare with.
+        let entry = format!(
+            "## customer-client {current}\n\nFirst release: spec `info.version` {spec_version}; {conformance}.\n"
+        );
+        return finish(root, options, &current, &current, &entry);
+    };
+    let base_spec = git(root, &["show", &format!("{tag}:{}", generate::SPEC)])
+        .map_err(|e| format!("cannot read {} at {tag}: {e}", generate::SPEC))?;
+    let changes = diff::changes(&base_spec, &head_spec)?;
+    let generated = diff::generated_diff(&base_spec, &head_spec)?;
+    let (level, next) = diff::next_version(&show(released), &changes, !generated.is_empty());
+    println!(
+        "{} since {tag}: {} changes, {} breaking; generated code: {} files\nsemver: {level}: customer-client {} → {next}",
+        generate::SPEC,
+        changes.len(),
+        changes.iter().filter(|c| c.breaking).count(),
+        generated.len(),
+        show(released),
+    );
+    if level == "none" {
+        println!("nothing to release: the spec and the generated code are those of {tag}");
+        return Ok(true);
+    }
+    let spec_breaking = changes.iter().any(|c| c.breaking);
+    let api = api.check(root, &tag)?;
+    if api.breaking != spec_breaking && !(spec_breaking && options.accept_runtime_breaks) {
+        println!(
+            "release refused: the spec diff calls this release {}, the Rust API check {}.\n\n\
+             spec diff (cargo xtask diff {tag}):\n{}\nRust API (cargo-semver-checks {SEMVER_CHECKS_VERSION}):\n{}",
+            if spec_breaking {
+                "breaking"
+            } else {
+                "compatible"
+            },
+            if api.breaking {
+                "finds a breaking change"
+            } else {
+                "finds none"
+            },
+            diff::text_report(&tag, &changes, &show(released), level, &next, &generated),
+            api.report.trim_end(),
+        );
+        if spec_breaking {
+            println!(
+                "\nIf the breaking changes only change what the client accepts at run time \
+                 (limits, required fields), release with --accept-runtime-breaks."
+            );
+        }
+        return Ok(false);
+    }
+    let entry = changelog_entry(
+        &next,
+        &tag,
+        &changes,
+        &generated,
+        &spec_version,
+        &conformance,
+        api.breaking,
+    );
+    finish(root, options, &current, &next, &entry)
+}
+
+/// Writes (or, dry, prints) the version and the changelog entry, then the tag.
+fn finish(
+    root: &Path,
+    options: &Options,
+    current: &str,
+    next: &str,
+    entry: &str,
+) -> Result<bool, String> {
+    let tag = format!("{TAG_PREFIX}{next}");
+    if options.dry_run {
+        println!(
+            "\n(dry run: nothing written)\nversion: {current} → {next}\n{CHANGELOG} entry:\n\n{entry}"
+        );
+    } else {
+        set_version(root, current, next)?;
+        let path = root.join(CHANGELOG);
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        std::fs::write(&path, prepend(&old, entry))
+            .map_err(|e| format!("cannot write {CHANGELOG}: {e}"))?;
+        println!("\nversion set to {next} (Cargo.toml, {MOCK_MANIFEST}); {CHANGELOG} updated");
+    }
+    println!(
+        "\nnext: review, commit, then tag:\n  git commit -am 'Release customer-client {next}'\n  git tag {tag}\n(nothing is pushed)"
+    );
+    Ok(true)
+}
+
+/// The changelog with `entry` after its title, above the older entries.
+fn prepend(changelog: &str, entry: &str) -> String {
+    const TITLE: &str = "# Changelog\n";
+    let older = changelog
+        .strip_prefix(TITLE)
+        .unwrap_or(changelog)
+        .trim_start_matches('\n');
+    if older.is_empty() {
+        format!("{TITLE}\n{entry}")
+    } else {
+        format!("{TITLE}\n{entry}\n{older}")
+    }
+}
+
+/// The entry for `next`: breaking changes first, each with its JSON path and what it
+/// reaches, then the compatible ones.
+pub fn changelog_entry(
+    next: &str,
+    tag: &str,
+    changes: &[Change],
+    generated: &[(String, usize, usize)],
+    spec_version: &str,
+    conformance: &str,
+    api_breaking: bool,
+) -> String {
+    let mut out = format!(
+        "## customer-client {next}\n\nSpec `info.version` {spec_version}; {conformance}. Changes since {tag}:\n"
+    );
+    for (title, breaking) in [("Breaking", true), ("Compatible", false)] {
+        let listed: Vec<&Change> = changes.iter().filter(|c| c.breaking == breaking).collect();
+        if listed.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {title}\n\n"));
+        for c in listed {
+            out.push_str(&format!(
+                "- {} {} `{}`: {}; affects {} ({})\n",
+                c.change,
+                c.kind.name(),
+                c.location,
+                c.detail,
+                if c.places.is_empty() {
+                    "no operation".to_owned()
+                } else {
+                    c.places.join(", ")
+                },
+                c.reason
+            ));
+        }
+    }
+    if changes.is_empty() {
+        out.push_str("\nNo change to the operations; the generated code changed.\n");
+    }
+    let (added, removed) = generated
+        .iter()
+        .fold((0, 0), |(a, r), (_, fa, fr)| (a + fa, r + fr));
+    out.push_str(&format!(
+        "\nGenerated code: {} files, +{added} −{removed} lines. Rust API (cargo-semver-checks {SEMVER_CHECKS_VERSION}): {}.\n",
+        generated.len(),
+        if api_breaking {
+            "breaking, as the spec diff says"
+        } else {
+            "no breaking change"
+        }
+    ));
+    out
+}
+
+/// `info.version` of the spec text.
+fn spec_version(spec: &str) -> String {
+    serde_norway::from_str::<serde_json::Value>(spec)
+        .ok()
+        .and_then(|v| v["info"]["version"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "(none)".to_owned())
+}
+
+/// Which CyberSource definition the spec was checked against, and the outcome.
+fn conformance_line(root: &Path) -> Result<String, String> {
+    let ours = conformance::read_document(&root.join(generate::SPEC))?;
+    let mut documents = Vec::new();
+    let mut named = Vec::new();
+    for path in OFFICIAL_DEFINITION {
+        let full = root.join(path);
+        let bytes = std::fs::read(&full).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let digest = Sha256::digest(&bytes);
+        let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let document = conformance::read_document(&full)?;
+        let version = document["info"]["version"]
+            .as_str()
+            .unwrap_or("?")
+            .to_owned();
+        named.push(format!(
+            "`{path}` (info.version {version}, sha256 {short}…)"
+        ));
+        documents.push((path.to_owned(), document));
+    }
+    let (findings, _) = conformance::findings(&ours, &conformance::merge(documents)?)?;
+    Ok(format!(
+        "checked against CyberSource's definition {}: {} differences",
+        named.join(" and "),
+        findings.len()
+    ))
+}
+
+/// Sets `[workspace.package] version` and the mock's `version` requirement on the
+/// client, from `current` to `next`.
+fn set_version(root: &Path, current: &str, next: &str) -> Result<(), String> {
+    let manifest = read(root, "Cargo.toml")?;
+    let mut in_package = false;
+    let mut done = false;
+    let updated: Vec<String> = manifest
+        .lines()
+        .map(|line| {
+            if line.starts_with('[') {
+                in_package = line.trim() == "[workspace.package]";
+            } else if in_package && !done && line.trim_start().starts_with("version") {
+                done = true;
+                return format!("version = \"{next}\"");
+            }
+            line.to_owned()
+        })
+        .collect();
+    if !done {
+        return Err("Cargo.toml has no [workspace.package] version".into());
+    }
+    write(root, "Cargo.toml", &(updated.join("\n") + "\n"))?;
+    let mock = read(root, MOCK_MANIFEST)?;
+    let from = format!("version = \"{current}\"");
+    if !mock.contains(&from) {
+        return Err(format!(
+            "{MOCK_MANIFEST} does not require customer-client {current}"
+        ));
+    }
+    write(
+        root,
+        MOCK_MANIFEST,
+        &mock.replace(&from, &format!("version = \"{next}\"")),
+    )
+}
+
+fn read(root: &Path, path: &str) -> Result<String, String> {
+    std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn write(root: &Path, path: &str, text: &str) -> Result<(), String> {
+    std::fs::write(root.join(path), text).map_err(|e| format!("cannot write {path}: {e}"))
+}
+
+fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
+    }
+    String::from_utf8(output.stdout).map_err(|_| "git printed something that is not UTF-8".into())
+}
+
+/// The real API check: cargo-semver-checks, pinned, installed into `target/tools` the
+/// first time it is needed. A breaking change is what it reports for a release that
+/// promises none (`--release-type minor`, under which only breaking lints fail).
+pub struct SemverChecks;
+
+impl SemverChecks {
+    fn binary(root: &Path) -> Result<PathBuf, String> {
+        let tools = root.join("target/tools");
+        let binary = tools.join("bin/cargo-semver-checks");
+        let installed = Command::new(&binary)
+            .args(["semver-checks", "--version"])
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(SEMVER_CHECKS_VERSION));
+        if !installed {
+            eprintln!(
+                "installing cargo-semver-checks {SEMVER_CHECKS_VERSION} into target/tools (first use)"
+            );
+            let status = Command::new("cargo")
+                .args(["install", "--locked", "--quiet", "--version"])
+                .arg(format!("={SEMVER_CHECKS_VERSION}"))
+                .arg("--root")
+                .arg(&tools)
+                .arg("cargo-semver-checks")
+                .status()
+                .map_err(|e| format!("cannot run cargo install: {e}"))?;
+            if !status.success() {
+                return Err(format!(
+                    "installing cargo-semver-checks {SEMVER_CHECKS_VERSION} failed"
+                ));
+            }
+        }
+        Ok(binary)
+    }
+}
+
+impl ApiCheck for SemverChecks {
+    fn check(&self, root: &Path, baseline_tag: &str) -> Result<ApiVerdict, String> {
+        let binary = Self::binary(root)?;
+        let output = Command::new(binary)
+            .args([
+                "semver-checks",
+                "check-release",
+                "-p",
+                "customer-client",
+                "--all-features",
+                "--release-type",
+                "minor",
+                "--baseline-rev",
+                baseline_tag,
+            ])
+            .current_dir(root)
+            .output()
+            .map_err(|e| format!("cannot run cargo-semver-checks: {e}"))?;
+        let report = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // It exits 1 for semver violations; anything else that fails is its own failure.
+        let breaking = !output.status.success();
+        if breaking && !report.contains("FAIL") {
+            return Err(format!(
+                "cargo-semver-checks could not check the release:\n{report}"
+            ));
+        }
+        Ok(ApiVerdict { breaking, report })
+    }
+}
