@@ -48,8 +48,11 @@ pub trait ApiCheck {
     fn check(&self, root: &Path, baseline_tag: &str) -> Result<ApiVerdict, String>;
 }
 
+/// A version as (major, minor, patch).
+pub type Version = (u64, u64, u64);
+
 /// The last release: the highest `customer-client-vX.Y.Z` tag, with its version.
-pub fn last_release(root: &Path) -> Result<Option<(String, (u64, u64, u64))>, String> {
+pub fn last_release(root: &Path) -> Result<Option<(String, Version)>, String> {
     let tags = git(root, &["tag", "--list", &format!("{TAG_PREFIX}*")])?;
     Ok(tags
         .lines()
@@ -62,13 +65,13 @@ pub fn last_release(root: &Path) -> Result<Option<(String, (u64, u64, u64))>, St
         .max_by_key(|(_, version)| *version))
 }
 
-fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
+fn parse_version(text: &str) -> Option<Version> {
     let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().ok());
     let version = (parts.next()??, parts.next()??, parts.next()??);
     parts.next().is_none().then_some(version)
 }
 
-fn show((major, minor, patch): (u64, u64, u64)) -> String {
+fn show((major, minor, patch): Version) -> String {
     format!("{major}.{minor}.{patch}")
 }
 
