@@ -32,6 +32,9 @@ async fn main() {
         created.buyer_information.as_ref().and_then(|b| b.email.as_deref()),
         Some("downstream@cybs.com")
     );
-    println!("downstream: created customer {}", created.id.unwrap_or_default());
+    println!(
+        "downstream: created customer {}",
+        created.id.clone().unwrap_or_default()
+    );
     mock.shutdown().await;
 }
