@@ -389,9 +389,10 @@ impl ApiCheck for SemverChecks {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        // It exits 1 for semver violations; anything else that fails is its own failure.
+        // A violation is reported as `--- failure <lint>: …`; a failure without one is
+        // the tool's own (a build that failed, a tag it cannot check out).
         let breaking = !output.status.success();
-        if breaking && !report.contains("FAIL") {
+        if breaking && !report.contains("--- failure ") {
             return Err(format!(
                 "cargo-semver-checks could not check the release:\n{report}"
             ));

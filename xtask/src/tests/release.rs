@@ -24,7 +24,7 @@ impl ApiCheck for Stub {
             report: format!(
                 "stand-in API check against {baseline_tag}: {}",
                 if self.breaking {
-                    "FAIL struct BuyerInformation removed"
+                    "--- failure struct_missing: pub struct removed or renamed"
                 } else {
                     "no breaking change"
                 }
