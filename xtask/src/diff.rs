@@ -410,7 +410,8 @@ fn merge_base(root: &Path) -> Result<String, String> {
     Err("no merge base with `main` or `origin/main`: pass a revision, e.g. `cargo xtask diff HEAD~1`".into())
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+/// Runs git in `root`; its standard output, or its error message.
+pub fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")
         .args(args)
         .current_dir(root)

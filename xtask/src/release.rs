@@ -11,7 +11,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::diff::{self, Change};
+use crate::diff::{self, Change, git};
 use crate::{conformance, generate};
 
 /// Release tags are `customer-client-v` and the version.
@@ -317,18 +317,6 @@ fn read(root: &Path, path: &str) -> Result<String, String> {
 
 fn write(root: &Path, path: &str, text: &str) -> Result<(), String> {
     std::fs::write(root.join(path), text).map_err(|e| format!("cannot write {path}: {e}"))
-}
-
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
-    }
-    String::from_utf8(output.stdout).map_err(|_| "git printed something that is not UTF-8".into())
 }
 
 /// The real API check: cargo-semver-checks, pinned, installed into `target/tools` the
