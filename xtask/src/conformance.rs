@@ -157,9 +157,23 @@ fn counts(facts: &Facts) -> Compared {
 pub fn read_document(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text)
-        .or_else(|_| serde_norway::from_str(&text))
-        .map_err(|e| format!("{} is neither JSON nor YAML: {e}", path.display()))
+    parse_document(&text, &path.display().to_string())
+}
+
+/// `text` (of the file `name`) as JSON, else YAML.
+pub fn parse_document(text: &str, name: &str) -> Result<Value, String> {
+    serde_json::from_str(text)
+        .or_else(|_| serde_norway::from_str(text))
+        .map_err(|e| format!("{name} is neither JSON nor YAML: {e}"))
+}
+
+/// `ours` against CyberSource's definition, given as `(name, document)` fragments
+/// (read as one).
+pub fn check(
+    ours: &Value,
+    official: Vec<(String, Value)>,
+) -> Result<(Vec<Finding>, Compared), String> {
+    findings(ours, &merge(official)?)
 }
 
 /// Runs the command; `Ok(false)` means differences were found.
@@ -168,13 +182,12 @@ pub fn run(
     official_paths: &[std::path::PathBuf],
     json_output: bool,
 ) -> Result<bool, String> {
-    let ours = read_document(&root.join(generate::SPEC))?;
     let documents = official_paths
         .iter()
         .map(|path| Ok((path.display().to_string(), read_document(path)?)))
         .collect::<Result<Vec<_>, String>>()?;
-    let official = merge(documents)?;
-    let (findings, compared) = findings(&ours, &official)?;
+    let ours = read_document(&root.join(generate::SPEC))?;
+    let (findings, compared) = check(&ours, documents)?;
     let names: Vec<String> = official_paths
         .iter()
         .map(|p| p.display().to_string())

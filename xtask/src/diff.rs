@@ -427,18 +427,26 @@ pub fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 pub fn workspace_version(root: &Path) -> Result<String, String> {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    version_line(&manifest)
+        .map(|(_, version)| version)
+        .ok_or_else(|| "Cargo.toml has no [workspace.package] version".into())
+}
+
+/// The index of the `version` line of `[workspace.package]` in `manifest`, and the
+/// version it sets.
+pub fn version_line(manifest: &str) -> Option<(usize, String)> {
     let mut in_package = false;
-    for line in manifest.lines() {
+    for (index, line) in manifest.lines().enumerate() {
         let line = line.trim();
         if line.starts_with('[') {
             in_package = line == "[workspace.package]";
         } else if in_package && let Some(value) = line.strip_prefix("version") {
-            return Ok(value
+            let version = value
                 .trim_start_matches([' ', '='])
                 .trim()
-                .trim_matches('"')
-                .to_owned());
+                .trim_matches('"');
+            return Some((index, version.to_owned()));
         }
     }
-    Err("Cargo.toml has no [workspace.package] version".into())
+    None
 }

@@ -78,7 +78,7 @@ fn show((major, minor, patch): Version) -> String {
 /// Runs the command; `Ok(false)` means the release was refused (printed why).
 pub fn run(root: &Path, options: &Options, api: &dyn ApiCheck) -> Result<bool, String> {
     let head_spec = read(root, generate::SPEC)?;
-    let conformance = conformance_line(root)?;
+    let conformance = conformance_line(root, &head_spec)?;
     let spec_version = spec_version(&head_spec);
     let current = diff::workspace_version(root)?;
     let Some((tag, released)) = last_release(root)? else {
@@ -248,26 +248,22 @@ fn spec_version(spec: &str) -> String {
 }
 
 /// Which CyberSource definition the spec was checked against, and the outcome.
-fn conformance_line(root: &Path) -> Result<String, String> {
-    let ours = conformance::read_document(&root.join(generate::SPEC))?;
+fn conformance_line(root: &Path, spec: &str) -> Result<String, String> {
     let mut documents = Vec::new();
     let mut named = Vec::new();
     for path in OFFICIAL_DEFINITION {
-        let full = root.join(path);
-        let bytes = std::fs::read(&full).map_err(|e| format!("cannot read {path}: {e}"))?;
-        let digest = Sha256::digest(&bytes);
+        let text = read(root, path)?;
+        let digest = Sha256::digest(text.as_bytes());
         let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-        let document = conformance::read_document(&full)?;
-        let version = document["info"]["version"]
-            .as_str()
-            .unwrap_or("?")
-            .to_owned();
+        let document = conformance::parse_document(&text, path)?;
+        let version = document["info"]["version"].as_str().unwrap_or("?");
         named.push(format!(
             "`{path}` (info.version {version}, sha256 {short}…)"
         ));
         documents.push((path.to_owned(), document));
     }
-    let (findings, _) = conformance::findings(&ours, &conformance::merge(documents)?)?;
+    let ours = conformance::parse_document(spec, generate::SPEC)?;
+    let (findings, _) = conformance::check(&ours, documents)?;
     Ok(format!(
         "checked against CyberSource's definition {}: {} differences",
         named.join(" and "),
@@ -279,24 +275,12 @@ fn conformance_line(root: &Path) -> Result<String, String> {
 /// client, from `current` to `next`.
 fn set_version(root: &Path, current: &str, next: &str) -> Result<(), String> {
     let manifest = read(root, "Cargo.toml")?;
-    let mut in_package = false;
-    let mut done = false;
-    let updated: Vec<String> = manifest
-        .lines()
-        .map(|line| {
-            if line.starts_with('[') {
-                in_package = line.trim() == "[workspace.package]";
-            } else if in_package && !done && line.trim_start().starts_with("version") {
-                done = true;
-                return format!("version = \"{next}\"");
-            }
-            line.to_owned()
-        })
-        .collect();
-    if !done {
-        return Err("Cargo.toml has no [workspace.package] version".into());
-    }
-    write(root, "Cargo.toml", &(updated.join("\n") + "\n"))?;
+    let (index, _) =
+        diff::version_line(&manifest).ok_or("Cargo.toml has no [workspace.package] version")?;
+    let mut lines: Vec<&str> = manifest.lines().collect();
+    let version = format!("version = \"{next}\"");
+    lines[index] = &version;
+    write(root, "Cargo.toml", &(lines.join("\n") + "\n"))?;
     let mock = read(root, MOCK_MANIFEST)?;
     let from = format!("version = \"{current}\"");
     if !mock.contains(&from) {
