@@ -18,6 +18,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BillTo {
         ///First address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -83,6 +84,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BinLookup {
         #[serde(
             rename = "issuerInformation",
@@ -112,6 +114,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BinLookupIssuerInformation {
         ///First digits of the account number.
         #[serde(
@@ -153,6 +156,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BinLookupPaymentAccountInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub card: ::std::option::Option<BinLookupPaymentAccountInformationCard>,
@@ -176,6 +180,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BinLookupPaymentAccountInformationCard {
         ///Card brand name.
         #[serde(
@@ -224,6 +229,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BinLookupPaymentAccountInformationCardBrandsItem {
         ///Card brand name.
         #[serde(
@@ -250,6 +256,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BinLookupPaymentAccountInformationFeatures {
         ///Acceptance level.
         #[serde(
@@ -437,6 +444,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BinLookupPaymentAccountInformationNetwork {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -457,6 +465,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BuyerInformation {
         ///Email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -483,6 +492,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ChildResourceLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<Link>,
@@ -504,6 +514,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ClientReferenceInformation {
         ///Your order or tracking reference.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -524,6 +535,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Customer {
         #[serde(
             rename = "buyerInformation",
@@ -593,6 +605,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerEmbedded {
         #[serde(
             rename = "defaultPaymentInstrument",
@@ -620,6 +633,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerLinks {
         #[serde(
             rename = "paymentInstruments",
@@ -649,6 +663,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EmvTag {
         ///Where the card details came from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -675,6 +690,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorDetail {
         ///Where the field is: body, header or path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -698,6 +714,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorEntry {
         ///The fields at fault (400 only).
         #[serde(
@@ -728,6 +745,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///What went wrong, one entry per problem.
         #[serde(
@@ -752,6 +770,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifier {
         #[serde(
             rename = "bankAccount",
@@ -834,6 +853,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierBankAccount {
         ///Account or card number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -860,6 +880,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierBillTo {
         ///First address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -904,6 +925,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierCard {
         ///Two-digit expiry month.
         #[serde(
@@ -942,6 +964,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierEmbedded {
         #[serde(
             rename = "binLookup",
@@ -964,6 +987,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierLinks {
         #[serde(
             rename = "paymentInstruments",
@@ -993,6 +1017,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierProcessingInformation {
         #[serde(
             rename = "authorizationOptions",
@@ -1017,6 +1042,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierProcessingInformationAuthorizationOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub initiator: ::std::option::Option<
@@ -1038,6 +1064,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiator {
         #[serde(
             rename = "merchantInitiatedTransaction",
@@ -1062,6 +1089,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiatorMerchantInitiatedTransaction {
         ///Amount of the original authorization.
         #[serde(
@@ -1091,6 +1119,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierReference {
         ///Instrument identifier token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1111,6 +1140,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InstrumentIdentifierTokenProvisioningInformation {
         ///Whether the cardholder agreed to tokenization.
         #[serde(
@@ -1140,6 +1170,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Issuer {
         ///Payment account reference linking tokens to the same account.
         #[serde(
@@ -1163,6 +1194,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Link {
         ///URL path of the linked resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1183,6 +1215,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct MerchantDefinedField {
         ///Field name, such as data1 to data4 or sensitive1 to sensitive4.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1206,6 +1239,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct MerchantInformation {
         #[serde(
             rename = "merchantDescriptor",
@@ -1230,6 +1264,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct MerchantInformationMerchantDescriptor {
         ///Alternate contact for your business.
         #[serde(
@@ -1253,6 +1288,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Metadata {
         ///Who created the resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1273,6 +1309,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ObjectInformation {
         ///Your notes about the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1296,6 +1333,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PageLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first: ::std::option::Option<Link>,
@@ -1323,6 +1361,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrument {
         #[serde(
             rename = "bankAccount",
@@ -1401,6 +1440,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrumentBankAccount {
         ///Account type, such as checking or savings.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1421,6 +1461,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrumentBuyerInformation {
         ///Company tax id, for eCheck.
         #[serde(
@@ -1461,6 +1502,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrumentCard {
         ///Two-digit expiry month.
         #[serde(
@@ -1525,6 +1567,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrumentEmbedded {
         #[serde(
             rename = "instrumentIdentifier",
@@ -1547,6 +1590,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrumentList {
         ///How many items this page holds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1586,6 +1630,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrumentListEmbedded {
         #[serde(
             rename = "paymentInstruments",
@@ -1610,6 +1655,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrumentProcessingInformation {
         #[serde(
             rename = "bankTransferOptions",
@@ -1640,6 +1686,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrumentProcessingInformationBankTransferOptions {
         ///Standard Entry Class code of the authorization method.
         #[serde(
@@ -1663,6 +1710,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentInstrumentReference {
         ///Payment instrument token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1683,6 +1731,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PersonalIdentification {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1711,6 +1760,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PersonalIdentificationIssuedBy {
         ///State, province or region code.
         #[serde(
@@ -1734,6 +1784,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PointOfSaleInformation {
         ///EMV tags read from the card.
         #[serde(
@@ -1759,6 +1810,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ShipTo {
         ///First address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1824,6 +1876,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ShippingAddress {
         ///Whether this is the customer's default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1859,6 +1912,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ShippingAddressList {
         ///How many items this page holds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1898,6 +1952,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ShippingAddressListEmbedded {
         #[serde(
             rename = "shippingAddresses",
@@ -1922,6 +1977,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ShippingAddressReference {
         ///Shipping address token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1942,6 +1998,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCard {
         ///Counter used to compute the token cryptogram.
         #[serde(
@@ -2047,6 +2104,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardCard {
         ///Date the card was activated.
         #[serde(
@@ -2116,6 +2174,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardCardTermsAndConditions {
         ///Address of the terms.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2136,6 +2195,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadata {
         #[serde(
             rename = "cardArt",
@@ -2163,6 +2223,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataCardArt {
         ///Background colour.
         #[serde(
@@ -2224,6 +2285,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataCardArtBrandLogoAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2251,6 +2313,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataCardArtBrandLogoAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -2270,6 +2333,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataCardArtCombinedAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2295,6 +2359,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataCardArtCombinedAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -2314,6 +2379,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataCardArtIconAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2339,6 +2405,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataCardArtIconAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -2358,6 +2425,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataCardArtIssuerLogoAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2385,6 +2453,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataCardArtIssuerLogoAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -2404,6 +2473,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataIssuer {
         ///The issuer's banking apps.
         #[serde(
@@ -2466,6 +2536,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataIssuerBankApplicationsItem {
         ///Address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2489,6 +2560,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardMetadataIssuerCapabilities {
         ///Supports cardholder verification.
         #[serde(
@@ -2548,6 +2620,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedCardVerificationResults {
         ///Address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2574,6 +2647,7 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenizedInformation {
         ///Token requestor id of your business.
         #[serde(
@@ -10403,6 +10477,794 @@ pub mod types {
                     requestor_id: Ok(value.requestor_id),
                     transaction_type: Ok(value.transaction_type),
                 }
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<BillTo> for ::std::option::Option<super::BillTo> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BillTo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::BillTo::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<BinLookup>
+        for ::std::option::Option<super::BinLookup> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BinLookup,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::BinLookup::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<BinLookupIssuerInformation>
+        for ::std::option::Option<super::BinLookupIssuerInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BinLookupIssuerInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::BinLookupIssuerInformation::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<BinLookupPaymentAccountInformation>
+        for ::std::option::Option<super::BinLookupPaymentAccountInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BinLookupPaymentAccountInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::BinLookupPaymentAccountInformation::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<BinLookupPaymentAccountInformationCard>
+        for ::std::option::Option<super::BinLookupPaymentAccountInformationCard> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BinLookupPaymentAccountInformationCard,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::BinLookupPaymentAccountInformationCard::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<BinLookupPaymentAccountInformationCardBrandsItem>
+        for ::std::option::Option<
+            super::BinLookupPaymentAccountInformationCardBrandsItem,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BinLookupPaymentAccountInformationCardBrandsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::BinLookupPaymentAccountInformationCardBrandsItem::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<BinLookupPaymentAccountInformationFeatures>
+        for ::std::option::Option<super::BinLookupPaymentAccountInformationFeatures> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BinLookupPaymentAccountInformationFeatures,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::BinLookupPaymentAccountInformationFeatures::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<BinLookupPaymentAccountInformationNetwork>
+        for ::std::option::Option<super::BinLookupPaymentAccountInformationNetwork> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BinLookupPaymentAccountInformationNetwork,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::BinLookupPaymentAccountInformationNetwork::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<BuyerInformation>
+        for ::std::option::Option<super::BuyerInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BuyerInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::BuyerInformation::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ChildResourceLinks>
+        for ::std::option::Option<super::ChildResourceLinks> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChildResourceLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ChildResourceLinks::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ClientReferenceInformation>
+        for ::std::option::Option<super::ClientReferenceInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ClientReferenceInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ClientReferenceInformation::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<Customer>
+        for ::std::option::Option<super::Customer> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Customer,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::Customer::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<CustomerEmbedded>
+        for ::std::option::Option<super::CustomerEmbedded> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerEmbedded,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::CustomerEmbedded::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<CustomerLinks>
+        for ::std::option::Option<super::CustomerLinks> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::CustomerLinks::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<EmvTag> for ::std::option::Option<super::EmvTag> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmvTag,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::EmvTag::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ErrorDetail>
+        for ::std::option::Option<super::ErrorDetail> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ErrorDetail::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ErrorEntry>
+        for ::std::option::Option<super::ErrorEntry> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ErrorEntry::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ErrorResponse>
+        for ::std::option::Option<super::ErrorResponse> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ErrorResponse::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<InstrumentIdentifier>
+        for ::std::option::Option<super::InstrumentIdentifier> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifier,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifier::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<InstrumentIdentifierBankAccount>
+        for ::std::option::Option<super::InstrumentIdentifierBankAccount> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierBankAccount,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierBankAccount::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<InstrumentIdentifierBillTo>
+        for ::std::option::Option<super::InstrumentIdentifierBillTo> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierBillTo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierBillTo::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<InstrumentIdentifierCard>
+        for ::std::option::Option<super::InstrumentIdentifierCard> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierCard,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierCard::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<InstrumentIdentifierEmbedded>
+        for ::std::option::Option<super::InstrumentIdentifierEmbedded> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierEmbedded,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierEmbedded::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<InstrumentIdentifierLinks>
+        for ::std::option::Option<super::InstrumentIdentifierLinks> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierLinks::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<InstrumentIdentifierProcessingInformation>
+        for ::std::option::Option<super::InstrumentIdentifierProcessingInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierProcessingInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierProcessingInformation::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<
+            InstrumentIdentifierProcessingInformationAuthorizationOptions,
+        >
+        for ::std::option::Option<
+            super::InstrumentIdentifierProcessingInformationAuthorizationOptions,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierProcessingInformationAuthorizationOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierProcessingInformationAuthorizationOptions::try_from(
+                        value,
+                    )
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<
+            InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiator,
+        >
+        for ::std::option::Option<
+            super::InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiator,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiator,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiator::try_from(
+                        value,
+                    )
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<
+            InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiatorMerchantInitiatedTransaction,
+        >
+        for ::std::option::Option<
+            super::InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiatorMerchantInitiatedTransaction,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiatorMerchantInitiatedTransaction,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiatorMerchantInitiatedTransaction::try_from(
+                        value,
+                    )
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<InstrumentIdentifierReference>
+        for ::std::option::Option<super::InstrumentIdentifierReference> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierReference,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierReference::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<InstrumentIdentifierTokenProvisioningInformation>
+        for ::std::option::Option<
+            super::InstrumentIdentifierTokenProvisioningInformation,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstrumentIdentifierTokenProvisioningInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::InstrumentIdentifierTokenProvisioningInformation::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<Issuer> for ::std::option::Option<super::Issuer> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Issuer,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::Issuer::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<Link> for ::std::option::Option<super::Link> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Link,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::Link::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<MerchantDefinedField>
+        for ::std::option::Option<super::MerchantDefinedField> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MerchantDefinedField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::MerchantDefinedField::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<MerchantInformation>
+        for ::std::option::Option<super::MerchantInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MerchantInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::MerchantInformation::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<MerchantInformationMerchantDescriptor>
+        for ::std::option::Option<super::MerchantInformationMerchantDescriptor> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MerchantInformationMerchantDescriptor,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::MerchantInformationMerchantDescriptor::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<Metadata>
+        for ::std::option::Option<super::Metadata> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Metadata,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::Metadata::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ObjectInformation>
+        for ::std::option::Option<super::ObjectInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ObjectInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ObjectInformation::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PageLinks>
+        for ::std::option::Option<super::PageLinks> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PageLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PageLinks::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PaymentInstrument>
+        for ::std::option::Option<super::PaymentInstrument> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrument,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrument::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PaymentInstrumentBankAccount>
+        for ::std::option::Option<super::PaymentInstrumentBankAccount> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentBankAccount,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrumentBankAccount::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PaymentInstrumentBuyerInformation>
+        for ::std::option::Option<super::PaymentInstrumentBuyerInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentBuyerInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrumentBuyerInformation::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PaymentInstrumentCard>
+        for ::std::option::Option<super::PaymentInstrumentCard> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentCard,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrumentCard::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PaymentInstrumentEmbedded>
+        for ::std::option::Option<super::PaymentInstrumentEmbedded> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentEmbedded,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrumentEmbedded::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PaymentInstrumentList>
+        for ::std::option::Option<super::PaymentInstrumentList> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrumentList::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PaymentInstrumentListEmbedded>
+        for ::std::option::Option<super::PaymentInstrumentListEmbedded> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentListEmbedded,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrumentListEmbedded::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PaymentInstrumentProcessingInformation>
+        for ::std::option::Option<super::PaymentInstrumentProcessingInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentProcessingInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrumentProcessingInformation::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<
+            PaymentInstrumentProcessingInformationBankTransferOptions,
+        >
+        for ::std::option::Option<
+            super::PaymentInstrumentProcessingInformationBankTransferOptions,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentProcessingInformationBankTransferOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrumentProcessingInformationBankTransferOptions::try_from(
+                        value,
+                    )
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PaymentInstrumentReference>
+        for ::std::option::Option<super::PaymentInstrumentReference> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInstrumentReference,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PaymentInstrumentReference::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PersonalIdentification>
+        for ::std::option::Option<super::PersonalIdentification> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PersonalIdentification,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PersonalIdentification::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PersonalIdentificationIssuedBy>
+        for ::std::option::Option<super::PersonalIdentificationIssuedBy> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PersonalIdentificationIssuedBy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PersonalIdentificationIssuedBy::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<PointOfSaleInformation>
+        for ::std::option::Option<super::PointOfSaleInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PointOfSaleInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PointOfSaleInformation::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ShipTo> for ::std::option::Option<super::ShipTo> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShipTo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ShipTo::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ShippingAddress>
+        for ::std::option::Option<super::ShippingAddress> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShippingAddress,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ShippingAddress::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ShippingAddressList>
+        for ::std::option::Option<super::ShippingAddressList> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShippingAddressList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ShippingAddressList::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ShippingAddressListEmbedded>
+        for ::std::option::Option<super::ShippingAddressListEmbedded> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShippingAddressListEmbedded,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ShippingAddressListEmbedded::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<ShippingAddressReference>
+        for ::std::option::Option<super::ShippingAddressReference> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShippingAddressReference,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ShippingAddressReference::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCard>
+        for ::std::option::Option<super::TokenizedCard> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCard,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCard::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardCard>
+        for ::std::option::Option<super::TokenizedCardCard> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardCard,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardCard::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardCardTermsAndConditions>
+        for ::std::option::Option<super::TokenizedCardCardTermsAndConditions> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardCardTermsAndConditions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardCardTermsAndConditions::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadata>
+        for ::std::option::Option<super::TokenizedCardMetadata> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadata,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadata::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataCardArt>
+        for ::std::option::Option<super::TokenizedCardMetadataCardArt> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataCardArt,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataCardArt::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataCardArtBrandLogoAsset>
+        for ::std::option::Option<super::TokenizedCardMetadataCardArtBrandLogoAsset> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataCardArtBrandLogoAsset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataCardArtBrandLogoAsset::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataCardArtBrandLogoAssetLinks>
+        for ::std::option::Option<
+            super::TokenizedCardMetadataCardArtBrandLogoAssetLinks,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataCardArtBrandLogoAssetLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataCardArtBrandLogoAssetLinks::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataCardArtCombinedAsset>
+        for ::std::option::Option<super::TokenizedCardMetadataCardArtCombinedAsset> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataCardArtCombinedAsset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataCardArtCombinedAsset::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataCardArtCombinedAssetLinks>
+        for ::std::option::Option<
+            super::TokenizedCardMetadataCardArtCombinedAssetLinks,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataCardArtCombinedAssetLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataCardArtCombinedAssetLinks::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataCardArtIconAsset>
+        for ::std::option::Option<super::TokenizedCardMetadataCardArtIconAsset> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataCardArtIconAsset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataCardArtIconAsset::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataCardArtIconAssetLinks>
+        for ::std::option::Option<super::TokenizedCardMetadataCardArtIconAssetLinks> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataCardArtIconAssetLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataCardArtIconAssetLinks::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataCardArtIssuerLogoAsset>
+        for ::std::option::Option<super::TokenizedCardMetadataCardArtIssuerLogoAsset> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataCardArtIssuerLogoAsset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataCardArtIssuerLogoAsset::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataCardArtIssuerLogoAssetLinks>
+        for ::std::option::Option<
+            super::TokenizedCardMetadataCardArtIssuerLogoAssetLinks,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataCardArtIssuerLogoAssetLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataCardArtIssuerLogoAssetLinks::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataIssuer>
+        for ::std::option::Option<super::TokenizedCardMetadataIssuer> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataIssuer,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataIssuer::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataIssuerBankApplicationsItem>
+        for ::std::option::Option<
+            super::TokenizedCardMetadataIssuerBankApplicationsItem,
+        > {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataIssuerBankApplicationsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataIssuerBankApplicationsItem::try_from(value)
+                    .map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardMetadataIssuerCapabilities>
+        for ::std::option::Option<super::TokenizedCardMetadataIssuerCapabilities> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardMetadataIssuerCapabilities,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardMetadataIssuerCapabilities::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedCardVerificationResults>
+        for ::std::option::Option<super::TokenizedCardVerificationResults> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedCardVerificationResults,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedCardVerificationResults::try_from(value).map(Some)
+            }
+        }
+        /// A builder stands for a present optional value (added by `cargo xtask generate`).
+        impl ::std::convert::TryFrom<TokenizedInformation>
+        for ::std::option::Option<super::TokenizedInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenizedInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::TokenizedInformation::try_from(value).map(Some)
             }
         }
     }

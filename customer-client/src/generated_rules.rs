@@ -24,6 +24,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -83,6 +84,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -99,6 +101,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -163,6 +166,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -179,6 +183,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -243,6 +248,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -259,6 +265,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -275,6 +282,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -344,6 +352,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -360,6 +369,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -376,6 +386,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: Some(0i64),
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -392,6 +403,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: Some(1i64),
                     maximum: Some(100i64),
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -456,6 +468,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -472,6 +485,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -531,6 +545,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -547,6 +562,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -563,6 +579,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -627,6 +644,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -643,6 +661,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -659,6 +678,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -728,6 +748,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -744,6 +765,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -760,6 +782,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -776,6 +799,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -845,6 +869,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -861,6 +886,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -877,6 +903,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: Some(0i64),
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -893,6 +920,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: Some(1i64),
                     maximum: Some(100i64),
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -957,6 +985,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -973,6 +1002,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -1032,6 +1062,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -1048,6 +1079,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -1064,6 +1096,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -1128,6 +1161,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -1144,6 +1178,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -1160,6 +1195,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -1229,6 +1265,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -1245,6 +1282,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -1261,6 +1299,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
             Param {
@@ -1277,6 +1316,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     minimum: None,
                     maximum: None,
                     required: &[],
+                    allowed: &[],
                 },
             },
         ],
@@ -1341,6 +1381,7 @@ pub(crate) static CUSTOMER_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1355,6 +1396,7 @@ pub(crate) static CUSTOMER_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1369,6 +1411,7 @@ pub(crate) static CUSTOMER_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1383,6 +1426,7 @@ pub(crate) static CUSTOMER_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1397,6 +1441,7 @@ pub(crate) static CUSTOMER_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1411,6 +1456,7 @@ pub(crate) static CUSTOMER_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1425,6 +1471,7 @@ pub(crate) static CUSTOMER_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
 ];
@@ -1442,6 +1489,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1456,6 +1504,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1470,6 +1519,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1484,6 +1534,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1498,6 +1549,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1512,6 +1564,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1526,6 +1579,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1540,6 +1594,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1554,6 +1609,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1568,6 +1624,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1582,6 +1639,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1596,6 +1654,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1610,6 +1669,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1624,6 +1684,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1638,6 +1699,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1652,6 +1714,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1666,6 +1729,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1680,6 +1744,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1694,6 +1759,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1708,6 +1774,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1722,6 +1789,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1736,6 +1804,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1750,6 +1819,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1764,6 +1834,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1778,6 +1849,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1792,6 +1864,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1806,6 +1879,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1820,6 +1894,7 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
 ];
@@ -1837,6 +1912,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1851,6 +1927,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1865,6 +1942,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1879,6 +1957,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1893,6 +1972,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1907,6 +1987,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1921,6 +2002,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1935,6 +2017,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1949,6 +2032,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1963,6 +2047,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1977,6 +2062,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
     Field {
@@ -1991,6 +2077,7 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             minimum: None,
             maximum: None,
             required: &[],
+            allowed: &[],
         },
     },
 ];

@@ -18,13 +18,13 @@
 //!
 //! let created = client
 //!     .post_customer()
-//!     .body(types::Customer {
-//!         buyer_information: Some(types::BuyerInformation {
-//!             email: Some("test@cybs.com".into()),
-//!             merchant_customer_id: Some("Your customer identifier".into()),
-//!         }),
-//!         ..Default::default()
-//!     })
+//!     .body(
+//!         types::Customer::builder().buyer_information(
+//!             types::BuyerInformation::builder()
+//!                 .email("test@cybs.com".to_owned())
+//!                 .merchant_customer_id("Your customer identifier".to_owned()),
+//!         ),
+//!     )
 //!     .send()
 //!     .await?;
 //! let id = created.id.clone().unwrap_or_default();
@@ -34,11 +34,52 @@
 //!     .patch_customer()
 //!     .customer_id(&id)
 //!     .if_match(fetched.etag().unwrap_or_default())
-//!     .body(types::Customer::default())
+//!     .body(types::Customer::builder())
 //!     .send()
 //!     .await?;
 //! client.delete_customer().customer_id(&id).send().await?;
 //! # Ok(()) }
+//! ```
+//!
+//! # Building request bodies
+//!
+//! Every type in [`types`] is `#[non_exhaustive]`: CyberSource's definition grows by new
+//! optional fields, and a new field must be a patch release that leaves your code
+//! compiling. So a body is built with its type's builder, `types::X::builder()`, whose
+//! setters take the field's value (or the builder of a nested type), and a request's
+//! `.body(..)` takes the builder as it is. A value that does not convert is reported
+//! when the request is sent, as [`Error::InvalidRequest`]. Reading an answer is plain
+//! field access (`created.id`, `customer.buyer_information`).
+//!
+//! ```
+//! use customer_client::types;
+//!
+//! // A list holds built values: `try_into()` turns a builder into its type.
+//! let field: types::MerchantDefinedField = types::MerchantDefinedField::builder()
+//!     .name("data1".to_owned())
+//!     .value("Your customer data".to_owned())
+//!     .try_into()?;
+//! let body: types::Customer = types::Customer::builder()
+//!     .buyer_information(types::BuyerInformation::builder().email("test@cybs.com".to_owned()))
+//!     .merchant_defined_information(vec![field])
+//!     .try_into()?;
+//! assert_eq!(
+//!     body.buyer_information.and_then(|buyer| buyer.email).as_deref(),
+//!     Some("test@cybs.com")
+//! );
+//! # Ok::<(), types::error::ConversionError>(())
+//! ```
+//!
+//! A struct literal of a generated type does not compile outside this crate, so adding a
+//! field to it later cannot break your code:
+//!
+//! ```compile_fail,E0639
+//! use customer_client::types;
+//!
+//! let buyer = types::BuyerInformation {
+//!     email: Some("test@cybs.com".into()),
+//!     merchant_customer_id: None,
+//! };
 //! ```
 //!
 //! # How a request flows
@@ -95,7 +136,10 @@ mod generated_rules;
 /// use customer_client::types;
 ///
 /// let server = httpmock::MockServer::start();
-/// let customer = types::Customer { id: Some("F2F3ADA770102B51E053A2598D0A9078".into()), ..Default::default() };
+/// let customer: types::Customer = types::Customer::builder()
+///     .id("F2F3ADA770102B51E053A2598D0A9078".to_owned())
+///     .try_into()
+///     .unwrap();
 /// let mock = server.get_customer(|when, then| {
 ///     when.customer_id("F2F3ADA770102B51E053A2598D0A9078");
 ///     then.ok(&customer);

@@ -72,6 +72,9 @@ pub(crate) struct Limits {
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
     pub required: &'static [&'static str],
+    /// The schema's `enum`: the values a request may send (empty: any). The generated
+    /// types hold these fields as strings, so answers with a value added later still read.
+    pub allowed: &'static [&'static str],
 }
 
 /// Decodes a body as its documented schema, keeping nothing: whether progenitor's own

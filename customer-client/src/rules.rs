@@ -455,6 +455,12 @@ fn check_string_at(
             ));
         }
     }
+    if !limits.allowed.is_empty() && !limits.allowed.contains(&text) {
+        return Err(Violation::new(
+            name(),
+            format!("must be one of {}", limits.allowed.join(", ")),
+        ));
+    }
     if limits.format == Some("date") && !is_date(text) {
         return Err(Violation::new(name(), "must be a date written YYYY-MM-DD"));
     }
@@ -542,6 +548,7 @@ mod tests {
         minimum: None,
         maximum: None,
         required: &[],
+        allowed: &[],
     };
 
     /// A body with every kind of rule the walker applies, sorted by path as generated.
@@ -557,6 +564,13 @@ mod tests {
             path: "id",
             limits: Limits {
                 max_length: Some(4),
+                ..NONE
+            },
+        },
+        Field {
+            path: "kind",
+            limits: Limits {
+                allowed: &["CARD", "BANK"],
                 ..NONE
             },
         },
@@ -611,6 +625,11 @@ mod tests {
                 "tags[1].name".into(),
                 "must match the pattern ^[a-z]+$".into()
             ))
+        );
+        assert_eq!(broken(r#"{"id": "a", "kind": "BANK"}"#), None);
+        assert_eq!(
+            broken(r#"{"id": "a", "kind": "card"}"#),
+            Some(("kind".into(), "must be one of CARD, BANK".into()))
         );
         // Escaped keys and values are read as what they mean.
         assert_eq!(

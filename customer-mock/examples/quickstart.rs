@@ -72,6 +72,11 @@ fn failure(error: &Error) {
 }
 
 /// Fails the run when a step does not end as the walkthrough expects.
+/// A body from its builder (the generated types are built this way; see the crate docs).
+fn built<T>(builder: impl TryInto<T, Error = types::error::ConversionError>) -> Result<T, String> {
+    builder.try_into().map_err(|e| e.to_string())
+}
+
 fn expect(condition: bool, what: &str) -> Result<(), String> {
     if condition {
         Ok(())
@@ -81,20 +86,22 @@ fn expect(condition: bool, what: &str) -> Result<(), String> {
 }
 
 async fn walkthrough(client: &Client) -> Result<(), String> {
-    let new_customer = types::Customer {
-        buyer_information: Some(types::BuyerInformation {
-            merchant_customer_id: Some("Your customer identifier".into()),
-            email: Some("test@cybs.com".into()),
-        }),
-        client_reference_information: Some(types::ClientReferenceInformation {
-            code: Some("TC50171_3".into()),
-        }),
-        merchant_defined_information: vec![types::MerchantDefinedField {
-            name: Some("data1".into()),
-            value: Some("Your customer data".into()),
-        }],
-        ..Default::default()
-    };
+    let new_customer: types::Customer = built(
+        types::Customer::builder()
+            .buyer_information(
+                types::BuyerInformation::builder()
+                    .merchant_customer_id("Your customer identifier".to_owned())
+                    .email("test@cybs.com".to_owned()),
+            )
+            .client_reference_information(
+                types::ClientReferenceInformation::builder().code("TC50171_3".to_owned()),
+            )
+            .merchant_defined_information(vec![built(
+                types::MerchantDefinedField::builder()
+                    .name("data1".to_owned())
+                    .value("Your customer data".to_owned()),
+            )?]),
+    )?;
     let fail = |e: Error| {
         failure(&e);
         e.to_string()
@@ -130,13 +137,13 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
     response(&fetched, true);
     let etag = fetched.etag().ok_or("no ETag on the customer")?.to_owned();
 
-    let change = types::Customer {
-        object_information: Some(types::ObjectInformation {
-            title: Some("Gold member".into()),
-            comment: Some("Updated by the quickstart".into()),
-        }),
-        ..Default::default()
-    };
+    let change: types::Customer = built(
+        types::Customer::builder().object_information(
+            types::ObjectInformation::builder()
+                .title("Gold member".to_owned())
+                .comment("Updated by the quickstart".to_owned()),
+        ),
+    )?;
     request(
         3,
         "Update it, only if unchanged since step 2",
@@ -228,18 +235,17 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
     let addresses = format!("/tms/v2/customers/{id}/shipping-addresses");
     let mut address_ids = Vec::new();
     for (name, city) in [("Home", "San Francisco"), ("Office", "Austin")] {
-        let address = types::ShippingAddress {
-            ship_to: Some(types::ShipTo {
-                first_name: Some("John".into()),
-                last_name: Some("Doe".into()),
-                company: Some(name.into()),
-                address1: Some("1 Market St".into()),
-                locality: Some(city.into()),
-                country: Some("US".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
+        let address: types::ShippingAddress = built(
+            types::ShippingAddress::builder().ship_to(
+                types::ShipTo::builder()
+                    .first_name("John".to_owned())
+                    .last_name("Doe".to_owned())
+                    .company(name.to_owned())
+                    .address1("1 Market St".to_owned())
+                    .locality(city.to_owned())
+                    .country("US".to_owned()),
+            ),
+        )?;
         request(
             5,
             &format!("Add a shipping address ({name})"),
@@ -257,15 +263,14 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
         address_ids.push(added.id.clone().ok_or("the new address has no id")?);
     }
     expect(address_ids.len() == 2, "two addresses")?;
-    let card = types::PaymentInstrument {
-        card: Some(types::PaymentInstrumentCard {
-            expiration_month: Some("12".into()),
-            expiration_year: Some("2031".into()),
-            type_: Some("001".into()),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let card: types::PaymentInstrument = built(
+        types::PaymentInstrument::builder().card(
+            types::PaymentInstrumentCard::builder()
+                .expiration_month("12".to_owned())
+                .expiration_year("2031".to_owned())
+                .type_("001".to_owned()),
+        ),
+    )?;
     let instruments = format!("/tms/v2/customers/{id}/payment-instruments");
     request(5, "Add a card", &format!("POST {instruments}"), Some(&card));
     let added = client
@@ -315,10 +320,8 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
     )?;
 
     let (first, second) = (&address_ids[0], &address_ids[1]);
-    let make_default = types::ShippingAddress {
-        default: Some(true),
-        ..Default::default()
-    };
+    let make_default: types::ShippingAddress =
+        built(types::ShippingAddress::builder().default(true))?;
     request(
         7,
         "Make the second address the default",
@@ -414,13 +417,13 @@ async fn encrypted(base_url: &str) -> Result<(), String> {
                 .build()
         })
         .map_err(|e| e.to_string())?;
-    let customer = types::Customer {
-        buyer_information: Some(types::BuyerInformation {
-            merchant_customer_id: Some("Encrypted customer".into()),
-            email: Some("mle@cybs.com".into()),
-        }),
-        ..Default::default()
-    };
+    let customer: types::Customer = built(
+        types::Customer::builder().buyer_information(
+            types::BuyerInformation::builder()
+                .merchant_customer_id("Encrypted customer".to_owned())
+                .email("mle@cybs.com".to_owned()),
+        ),
+    )?;
     request(
         12,
         &format!(

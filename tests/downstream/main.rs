@@ -18,13 +18,11 @@ async fn main() {
         .expect("a client");
     let created = client
         .post_customer()
-        .body(types::Customer {
-            buyer_information: Some(types::BuyerInformation {
-                email: Some("downstream@cybs.com".into()),
-                merchant_customer_id: None,
-            }),
-            ..Default::default()
-        })
+        .body(
+            types::Customer::builder().buyer_information(
+                types::BuyerInformation::builder().email("downstream@cybs.com".to_owned()),
+            ),
+        )
         .send()
         .await
         .expect("the mock creates the customer");

@@ -19,6 +19,18 @@ use serde_json::Value;
 pub const CARD_NUMBER: &str = "4622943127013705";
 pub const SECURITY_CODE: &str = "8273";
 
+/// A generated type from its builder, as users build one (the types are
+/// `#[non_exhaustive]`); a builder the tests fill cannot fail to convert.
+pub fn built<T, B>(builder: B) -> T
+where
+    B: TryInto<T>,
+    B::Error: std::fmt::Display,
+{
+    builder
+        .try_into()
+        .unwrap_or_else(|e| panic!("a builder the test filled does not convert: {e}"))
+}
+
 /// A file below `tests/fixtures/`.
 pub fn fixture_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -64,7 +64,7 @@ async fn one_client_64_tasks_10000_requests_no_failures_no_growth() {
     for _ in 0..16 {
         let created = client
             .post_customer()
-            .body(types::Customer::default())
+            .body(types::Customer::builder())
             .send()
             .await
             .unwrap();

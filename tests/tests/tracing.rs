@@ -21,10 +21,11 @@ fn card_data() -> String {
 /// email that must not be logged, and `merchant_customer_id`, which may be.
 fn customer_with_card_data(merchant_customer_id: &str) -> types::Customer {
     let mut body: types::Customer = serde_json::from_str(&format!("{{{}}}", card_data())).unwrap();
-    body.buyer_information = Some(types::BuyerInformation {
-        email: Some("hidden@cybs.com".into()),
-        merchant_customer_id: Some(merchant_customer_id.into()),
-    });
+    body.buyer_information = Some(tests::built(
+        types::BuyerInformation::builder()
+            .email("hidden@cybs.com".to_owned())
+            .merchant_customer_id(merchant_customer_id.to_owned()),
+    ));
     body
 }
 

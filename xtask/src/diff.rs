@@ -169,7 +169,6 @@ fn changed(
         "operationId" => return (BREAKING, "the generated method is renamed"),
         "type" => return (BREAKING, "the generated Rust type changes"),
         "in" => return (BREAKING, "existing calls send the value somewhere else"),
-        "enum" => return (BREAKING, "the generated Rust enum changes"),
         "mleForRequest" => {
             return match after {
                 Some("mandatory") => (BREAKING, "the server now requires encrypted request bodies"),
@@ -188,6 +187,24 @@ fn changed(
         );
     }
     match attribute {
+        // Enumerations are strings in the types and a rule on requests (normalisation 7).
+        "enum" => {
+            let values = |v: Option<&str>| -> Vec<String> {
+                v.map(|v| v.split(", ").map(str::to_owned).collect())
+                    .unwrap_or_default()
+            };
+            let (old, new) = (values(before), values(after));
+            match (before, after) {
+                (_, None) => (COMPATIBLE, "the list of values is gone: any value passes"),
+                (Some(_), Some(_)) if old.iter().all(|v| new.contains(v)) => {
+                    (COMPATIBLE, "more values pass")
+                }
+                _ => (
+                    BREAKING,
+                    "values that passed are now refused before sending",
+                ),
+            }
+        }
         "minLength" | "minimum" | "minItems" => match (before_n, after_n) {
             (None, Some(_)) => (BREAKING, "a new lower limit refuses values that passed"),
             (Some(b), Some(a)) if a > b => {
@@ -242,6 +259,17 @@ pub fn next_version(
     );
     let breaking = changes.iter().any(|c| c.breaking);
     let additive = changes.iter().any(|c| !c.breaking);
+    bump((major, minor, patch), breaking, additive, code_changed)
+}
+
+/// The next version from `current` (major, minor, patch): breaking wins, then an
+/// additive change, then a change of the generated code alone.
+pub fn bump(
+    (major, minor, patch): (u64, u64, u64),
+    breaking: bool,
+    additive: bool,
+    code_changed: bool,
+) -> (&'static str, String) {
     let (level, next) = match (breaking, additive || code_changed, major) {
         (true, _, 0) => ("minor (breaking, before 1.0)", (0, minor + 1, 0)),
         (true, _, _) => ("major (breaking)", (major + 1, 0, 0)),

@@ -1,7 +1,7 @@
 //! `cargo xtask generate`: spec in, formatted Rust out (or, with `--check`, a diff).
 //!
 //! load openapi/tms-customers.yaml → normalise (normalise.rs) → progenitor (client, typed
-//! mocks, CLI; lenient.rs adjusts the client) and this file (the rule table, the tests'
+//! mocks, CLI; lenient.rs and growable.rs adjust the client) and this file (the rule table, the tests'
 //! dispatch) → prettyplease → write every generated file, or compare them.
 
 use std::path::{Path, PathBuf};
@@ -116,6 +116,7 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
     let mut client: syn::File =
         syn::parse2(client).map_err(|e| format!("generated client does not parse: {e}"))?;
     crate::lenient::null_lists_read_as_empty(&mut client);
+    crate::growable::types_can_grow(&mut client);
     let setters = setter_types(&client);
     let client = quote! { #client };
     // Typed httpmock extensions, compiled into customer-client behind its `mock` feature.
@@ -556,6 +557,7 @@ fn limits_tokens(limits: &Limits) -> TokenStream {
     let pattern = option_str(&limits.pattern);
     let format = option_str(&limits.format);
     let required = &limits.required;
+    let allowed = &limits.allowed;
     quote! {
         Limits {
             min_length: #min_length,
@@ -567,6 +569,7 @@ fn limits_tokens(limits: &Limits) -> TokenStream {
             minimum: #minimum,
             maximum: #maximum,
             required: &[#(#required),*],
+            allowed: &[#(#allowed),*],
         }
     }
 }

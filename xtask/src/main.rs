@@ -6,7 +6,7 @@
 //!                                         what a spec change means for the crate's users
 //! cargo xtask conformance PATH [--format json]
 //!                                         our spec against CyberSource's published definition
-//! cargo xtask release [--dry-run] [--accept-runtime-breaks]
+//! cargo xtask release [--dry-run]
 //!                                         the next version, its changelog entry and tag
 //! ```
 
@@ -14,6 +14,7 @@ mod conformance;
 mod diff;
 mod facts;
 mod generate;
+mod growable;
 mod lenient;
 mod naming;
 mod normalise;
@@ -69,18 +70,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// After a spec change is merged: derive the next version from the spec changes
-    /// since the last `customer-client-vX.Y.Z` tag, check that the Rust API agrees
-    /// (cargo-semver-checks, installed on first use), set the version in the
-    /// manifests, write the CHANGELOG.md entry and print the tag to create.
+    /// After a spec change is merged: derive the next version since the last
+    /// `customer-client-vX.Y.Z` tag from the stricter of two verdicts, the spec diff's
+    /// and the Rust API check's (cargo-semver-checks, installed on first use), set the
+    /// version in the manifests, write the CHANGELOG.md entry and print the tag to
+    /// create. Refuses only when the API check cannot run.
     Release {
         /// Print the version and the changelog entry; write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Release even when breaking spec changes leave the Rust API unchanged (they
-        /// change what the client accepts at run time).
-        #[arg(long)]
-        accept_runtime_breaks: bool,
     },
 }
 
@@ -115,16 +113,10 @@ fn main() -> ExitCode {
                 json: format == Format::Json,
             },
         ),
-        Command::Release {
-            dry_run,
-            accept_runtime_breaks,
-        } => release::run(
+        Command::Release { dry_run } => release::run(
             &root,
-            &release::Options {
-                dry_run,
-                accept_runtime_breaks,
-            },
-            &release::SemverChecks,
+            &release::Options { dry_run },
+            &release::SemverChecks::default(),
         ),
         Command::Conformance { paths, format } => {
             // Relative paths are the caller's, not the workspace root's.

@@ -23,6 +23,7 @@ const VALIDATION_KEYWORDS: &[&str] = &[
     "minItems",
     "maxItems",
     "required",
+    "enum",
 ];
 
 // `minimum` and `maximum` stay on the types too: typify turns them into unsigned and
@@ -84,6 +85,8 @@ pub struct Limits {
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
     pub required: Vec<String>,
+    /// The schema's `enum`, as text: the values a request may send (empty: any).
+    pub allowed: Vec<String>,
 }
 
 /// The limits of one body field, addressed by its JSON path (`a.b[].c`).
@@ -328,6 +331,16 @@ fn limits_of(schema: &Value) -> Limits {
                     .iter()
                     .filter_map(Value::as_str)
                     .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        allowed: schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|values| {
+                values
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                     .collect()
             })
             .unwrap_or_default(),

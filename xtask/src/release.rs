@@ -1,10 +1,12 @@
 //! `cargo xtask release [--dry-run]`: turns the spec changes merged since the last
-//! release tag (`customer-client-vX.Y.Z`) into the next version. It classifies them
-//! with `cargo xtask diff`'s rules, derives the version (Cargo's 0.x rules), checks
-//! that the Rust API agrees (cargo-semver-checks, a pinned version installed on first
-//! use), checks the spec against CyberSource's definition, sets the version in the
-//! manifests, writes a CHANGELOG.md entry and prints the tag to create. It pushes
-//! nothing and creates no tag.
+//! release tag (`customer-client-vX.Y.Z`) into the next version. Two verdicts decide
+//! it, and the stricter wins: `cargo xtask diff`'s, on the wire (a tighter limit is
+//! breaking), and the Rust API check's (cargo-semver-checks, a pinned version installed
+//! on first use: a renamed type is breaking). It derives the version (Cargo's 0.x
+//! rules), checks the spec against CyberSource's definition, sets the version in the
+//! manifests, writes a CHANGELOG.md entry with both verdicts and their reasons, and
+//! prints the tag to create. It pushes nothing and creates no tag. It refuses only
+//! when the API check cannot run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,22 +32,24 @@ pub const CHANGELOG: &str = "CHANGELOG.md";
 
 pub struct Options {
     pub dry_run: bool,
-    /// Release even when the spec diff calls a change breaking that the Rust API does
-    /// not show (a tighter limit changes what the client accepts at run time, not its
-    /// signatures).
-    pub accept_runtime_breaks: bool,
 }
 
 /// What the Rust API check found between the last release and the working tree.
 pub struct ApiVerdict {
-    pub breaking: bool,
-    /// The checker's own report, printed when it disagrees with the spec diff.
-    pub report: String,
+    /// Each breaking change, as `lint: item` (`struct_missing: struct
+    /// customer_client::types::BuyerInformation`); empty: none.
+    pub breaking: Vec<String>,
+}
+
+/// Why the Rust API check could not run, and the command that fixes it.
+pub struct CannotCheck {
+    pub reason: String,
+    pub fix: String,
 }
 
 /// Checks the Rust API of customer-client between a release tag and the working tree.
 pub trait ApiCheck {
-    fn check(&self, root: &Path, baseline_tag: &str) -> Result<ApiVerdict, String>;
+    fn check(&self, root: &Path, baseline_tag: &str) -> Result<ApiVerdict, CannotCheck>;
 }
 
 /// A version as (major, minor, patch).
@@ -94,44 +98,39 @@ pub fn run(root: &Path, options: &Options, api: &dyn ApiCheck) -> Result<bool, S
     let generated = diff::generated_diff(&base_spec, &head_spec)?;
     let (level, next) = diff::next_version(&show(released), &changes, !generated.is_empty());
     println!(
-        "{} since {tag}: {} changes, {} breaking; generated code: {} files\nsemver: {level}: customer-client {} → {next}",
+        "{} since {tag}: {} changes, {} breaking; generated code: {} files",
         generate::SPEC,
         changes.len(),
         changes.iter().filter(|c| c.breaking).count(),
         generated.len(),
-        show(released),
     );
     if level == "none" {
         println!("nothing to release: the spec and the generated code are those of {tag}");
         return Ok(true);
     }
-    let spec_breaking = changes.iter().any(|c| c.breaking);
-    let api = api.check(root, &tag)?;
-    if api.breaking != spec_breaking && !(spec_breaking && options.accept_runtime_breaks) {
-        println!(
-            "release refused: the spec diff calls this release {}, the Rust API check {}.\n\n\
-             spec diff (cargo xtask diff {tag}):\n{}\nRust API (cargo-semver-checks {SEMVER_CHECKS_VERSION}):\n{}",
-            if spec_breaking {
-                "breaking"
-            } else {
-                "compatible"
-            },
-            if api.breaking {
-                "finds a breaking change"
-            } else {
-                "finds none"
-            },
-            diff::text_report(&tag, &changes, &show(released), level, &next, &generated),
-            api.report.trim_end(),
-        );
-        if spec_breaking {
+    let api = match api.check(root, &tag) {
+        Ok(verdict) => verdict,
+        Err(CannotCheck { reason, fix }) => {
             println!(
-                "\nIf the breaking changes only change what the client accepts at run time \
-                 (limits, required fields), release with --accept-runtime-breaks."
+                "release refused: the Rust API check (cargo-semver-checks {SEMVER_CHECKS_VERSION}) could not run.\n\
+                 reason: {}\nfix: {fix}",
+                reason.trim_end()
             );
+            return Ok(false);
         }
-        return Ok(false);
-    }
+    };
+    let spec_breaking = changes.iter().any(|c| c.breaking);
+    let (level, next) = if !api.breaking.is_empty() && !spec_breaking {
+        // The stricter verdict: the API check found a break the spec diff cannot see.
+        diff::bump(released, true, false, true)
+    } else {
+        (level, next)
+    };
+    let verdicts = verdicts(&changes, &api);
+    println!(
+        "{verdicts}semver: {level}: customer-client {} → {next}",
+        show(released)
+    );
     let entry = changelog_entry(
         &next,
         &tag,
@@ -139,7 +138,7 @@ pub fn run(root: &Path, options: &Options, api: &dyn ApiCheck) -> Result<bool, S
         &generated,
         &spec_version,
         &conformance,
-        api.breaking,
+        &verdicts,
     );
     finish(root, options, &current, &next, &entry)
 }
@@ -194,10 +193,10 @@ pub fn changelog_entry(
     generated: &[(String, usize, usize)],
     spec_version: &str,
     conformance: &str,
-    api_breaking: bool,
+    verdicts: &str,
 ) -> String {
     let mut out = format!(
-        "## customer-client {next}\n\nSpec `info.version` {spec_version}; {conformance}. Changes since {tag}:\n"
+        "## customer-client {next}\n\nSpec `info.version` {spec_version}; {conformance}.\n\n{verdicts}\nChanges since {tag}:\n"
     );
     for (title, breaking) in [("Breaking", true), ("Compatible", false)] {
         let listed: Vec<&Change> = changes.iter().filter(|c| c.breaking == breaking).collect();
@@ -228,14 +227,38 @@ pub fn changelog_entry(
         .iter()
         .fold((0, 0), |(a, r), (_, fa, fr)| (a + fa, r + fr));
     out.push_str(&format!(
-        "\nGenerated code: {} files, +{added} −{removed} lines. Rust API (cargo-semver-checks {SEMVER_CHECKS_VERSION}): {}.\n",
+        "\nGenerated code: {} files, +{added} −{removed} lines.\n",
         generated.len(),
-        if api_breaking {
-            "breaking, as the spec diff says"
-        } else {
-            "no breaking change"
-        }
     ));
+    out
+}
+
+/// The two verdicts, each with its reasons: the spec diff's breaking changes (JSON path
+/// and what changed) and the Rust API check's breaking lints. One line each, then the
+/// reasons as a list.
+pub fn verdicts(changes: &[Change], api: &ApiVerdict) -> String {
+    let spec: Vec<String> = changes
+        .iter()
+        .filter(|c| c.breaking)
+        .map(|c| format!("{}: {}", c.location, c.detail))
+        .collect();
+    let mut out = String::new();
+    for (name, reasons) in [
+        ("spec (cargo xtask diff)".to_owned(), &spec),
+        (
+            format!("Rust API (cargo-semver-checks {SEMVER_CHECKS_VERSION})"),
+            &api.breaking,
+        ),
+    ] {
+        if reasons.is_empty() {
+            out.push_str(&format!("- {name}: compatible\n"));
+            continue;
+        }
+        out.push_str(&format!("- {name}: breaking\n"));
+        for reason in reasons {
+            out.push_str(&format!("  - `{reason}`\n"));
+        }
+    }
     out
 }
 
@@ -303,72 +326,131 @@ fn write(root: &Path, path: &str, text: &str) -> Result<(), String> {
     std::fs::write(root.join(path), text).map_err(|e| format!("cannot write {path}: {e}"))
 }
 
-/// The real API check: cargo-semver-checks, pinned, installed into `target/tools` the
-/// first time it is needed. A breaking change is what it reports for a release that
-/// promises none (`--release-type minor`, under which only breaking lints fail).
-pub struct SemverChecks;
+/// The real API check: cargo-semver-checks, pinned, installed the first time it is
+/// needed into this workspace's `target/tools` (where xtask was built, so one install
+/// serves every repository it checks). A breaking change is what it reports for a
+/// release that promises none (`--release-type minor`, under which only breaking lints
+/// fail).
+#[derive(Default)]
+pub struct SemverChecks {
+    /// Where its builds go (`CARGO_TARGET_DIR`); default: the checked workspace's.
+    pub target_dir: Option<PathBuf>,
+}
 
 impl SemverChecks {
-    fn binary(root: &Path) -> Result<PathBuf, String> {
-        let tools = root.join("target/tools");
+    fn binary() -> Result<PathBuf, CannotCheck> {
+        let tools = generate::workspace_root().join("target/tools");
         let binary = tools.join("bin/cargo-semver-checks");
         let installed = Command::new(&binary)
             .args(["semver-checks", "--version"])
             .output()
             .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(SEMVER_CHECKS_VERSION));
-        if !installed {
-            eprintln!(
-                "installing cargo-semver-checks {SEMVER_CHECKS_VERSION} into target/tools (first use)"
-            );
-            let status = Command::new("cargo")
-                .args(["install", "--locked", "--quiet", "--version"])
-                .arg(format!("={SEMVER_CHECKS_VERSION}"))
-                .arg("--root")
-                .arg(&tools)
-                .arg("cargo-semver-checks")
-                .status()
-                .map_err(|e| format!("cannot run cargo install: {e}"))?;
-            if !status.success() {
-                return Err(format!(
-                    "installing cargo-semver-checks {SEMVER_CHECKS_VERSION} failed"
-                ));
-            }
+        if installed {
+            return Ok(binary);
         }
-        Ok(binary)
+        let install = format!(
+            "cargo install --locked --version ={SEMVER_CHECKS_VERSION} --root {} cargo-semver-checks",
+            tools.display()
+        );
+        eprintln!("installing cargo-semver-checks {SEMVER_CHECKS_VERSION} (first use): {install}");
+        let status = Command::new("cargo")
+            .args(["install", "--locked", "--quiet", "--version"])
+            .arg(format!("={SEMVER_CHECKS_VERSION}"))
+            .arg("--root")
+            .arg(&tools)
+            .arg("cargo-semver-checks")
+            .status();
+        match status {
+            Ok(status) if status.success() => Ok(binary),
+            Ok(status) => Err(CannotCheck {
+                reason: format!(
+                    "installing cargo-semver-checks {SEMVER_CHECKS_VERSION} failed ({status})"
+                ),
+                fix: format!("run `{install}` and fix what it reports, then release again"),
+            }),
+            Err(e) => Err(CannotCheck {
+                reason: format!("cannot run cargo install: {e}"),
+                fix: format!("put cargo on PATH and run `{install}`"),
+            }),
+        }
     }
 }
 
 impl ApiCheck for SemverChecks {
-    fn check(&self, root: &Path, baseline_tag: &str) -> Result<ApiVerdict, String> {
-        let binary = Self::binary(root)?;
-        let output = Command::new(binary)
-            .args([
-                "semver-checks",
-                "check-release",
-                "-p",
-                "customer-client",
-                "--all-features",
-                "--release-type",
-                "minor",
-                "--baseline-rev",
-                baseline_tag,
-            ])
-            .current_dir(root)
-            .output()
-            .map_err(|e| format!("cannot run cargo-semver-checks: {e}"))?;
+    fn check(&self, root: &Path, baseline_tag: &str) -> Result<ApiVerdict, CannotCheck> {
+        let binary = Self::binary()?;
+        let args = [
+            "semver-checks",
+            "check-release",
+            "-p",
+            "customer-client",
+            "--all-features",
+            "--release-type",
+            "minor",
+            "--baseline-rev",
+            baseline_tag,
+        ];
+        let rerun = format!("cargo {}", args.join(" "));
+        let mut command = Command::new(binary);
+        command.args(args).current_dir(root);
+        if let Some(dir) = &self.target_dir {
+            command.env("CARGO_TARGET_DIR", dir);
+        }
+        let output = command.output().map_err(|e| CannotCheck {
+            reason: format!("cannot run cargo-semver-checks: {e}"),
+            fix: format!(
+                "remove {} and release again (it is installed anew)",
+                "target/tools"
+            ),
+        })?;
         let report = format!(
             "{}{}",
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        // A violation is reported as `--- failure <lint>: …`; a failure without one is
-        // the tool's own (a build that failed, a tag it cannot check out).
-        let breaking = !output.status.success();
-        if breaking && !report.contains("--- failure ") {
-            return Err(format!(
-                "cargo-semver-checks could not check the release:\n{report}"
-            ));
+        let breaking = breaking_lints(&report);
+        // A failure that names no violation is the tool's own (a build that failed, a
+        // tag it cannot check out): there is no verdict.
+        if !output.status.success() && breaking.is_empty() {
+            let tail: Vec<&str> = report.lines().rev().take(15).collect();
+            return Err(CannotCheck {
+                reason: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
+                fix: format!(
+                    "run `{rerun}` in {} for the whole report; the release tag and the working tree must both build with --all-features",
+                    root.display()
+                ),
+            });
         }
-        Ok(ApiVerdict { breaking, report })
+        Ok(ApiVerdict { breaking })
     }
+}
+
+/// The breaking changes in cargo-semver-checks' report, as `lint: item`: each
+/// `--- failure <lint>: … ---` block lists its items under `Failed in:`.
+pub fn breaking_lints(report: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut lint = None;
+    let mut listing = false;
+    for line in report.lines() {
+        if let Some(rest) = line.trim().strip_prefix("--- failure ") {
+            lint = rest.split(':').next().map(str::to_owned);
+            listing = false;
+            continue;
+        }
+        let Some(name) = &lint else { continue };
+        if line.trim() == "Failed in:" {
+            listing = true;
+        } else if listing && line.trim().is_empty() {
+            listing = false;
+        } else if listing {
+            // `  struct a::B, previously in file …` or `  field x of struct a::B, in …`.
+            let item = line.trim();
+            let item = item
+                .split_once(", previously in file ")
+                .or_else(|| item.rsplit_once(", in "))
+                .map_or(item, |(item, _)| item);
+            found.push(format!("{name}: {item}"));
+        }
+    }
+    found
 }

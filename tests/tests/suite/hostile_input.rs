@@ -120,7 +120,7 @@ async fn header_values_with_line_breaks_are_refused_before_sending() {
         .patch_customer()
         .customer_id("ABC")
         .if_match("1\r\nInjected: yes")
-        .body(types::Customer::default())
+        .body(types::Customer::builder())
         .send()
         .await
         .map_err(Error::from)

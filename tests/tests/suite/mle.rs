@@ -352,7 +352,7 @@ async fn request_mle_takes_the_certificate_from_the_merchants_p12() {
         .unwrap();
     client
         .post_customer()
-        .body(types::Customer::default())
+        .body(types::Customer::builder())
         .send()
         .await
         .unwrap();
@@ -809,13 +809,13 @@ async fn end_to_end_against_the_mock() {
         .unwrap();
     let created = client
         .post_customer()
-        .body(types::Customer {
-            buyer_information: Some(types::BuyerInformation {
-                email: Some("mle@example.com".into()),
-                merchant_customer_id: Some("mle-1".into()),
-            }),
-            ..Default::default()
-        })
+        .body(
+            types::Customer::builder().buyer_information(
+                types::BuyerInformation::builder()
+                    .email("mle@example.com".to_owned())
+                    .merchant_customer_id("mle-1".to_owned()),
+            ),
+        )
         .send()
         .await
         .unwrap();

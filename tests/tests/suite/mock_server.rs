@@ -54,13 +54,10 @@ async fn the_full_lifecycle() {
     assert_eq!(fetched.into_inner(), created.into_inner());
 
     // A patch merges: the email changes, the rest stays.
-    let change = types::Customer {
-        buyer_information: Some(types::BuyerInformation {
-            email: Some("new@cybs.com".into()),
-            merchant_customer_id: None,
-        }),
-        ..Default::default()
-    };
+    let change: types::Customer = tests::built(
+        types::Customer::builder()
+            .buyer_information(types::BuyerInformation::builder().email("new@cybs.com".to_owned())),
+    );
     let patched = client
         .patch_customer()
         .customer_id(&id)
@@ -280,7 +277,7 @@ async fn state_is_bounded() {
         ids.push(
             client
                 .post_customer()
-                .body(types::Customer::default())
+                .body(types::Customer::builder())
                 .send()
                 .await
                 .unwrap()

@@ -13,6 +13,7 @@ use hmac::{KeyInit, Mac};
 use httpmock::MockServer;
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
+use tests::built;
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
@@ -131,40 +132,47 @@ fn customer() -> impl Strategy<Value = types::Customer> {
             (id, title, comment, merchant_customer_id, email, code, fields, instrument, address),
             (creator, href, first, country, default),
         )| {
-            types::Customer {
-                id,
-                object_information: Some(types::ObjectInformation { title, comment }),
-                buyer_information: Some(types::BuyerInformation {
-                    merchant_customer_id,
-                    email,
-                }),
-                client_reference_information: Some(types::ClientReferenceInformation { code }),
-                merchant_defined_information: fields
-                    .into_iter()
-                    .map(|(name, value)| types::MerchantDefinedField { name, value })
-                    .collect(),
-                default_payment_instrument: Some(types::PaymentInstrumentReference {
-                    id: instrument,
-                }),
-                default_shipping_address: Some(types::ShippingAddressReference { id: address }),
-                metadata: Some(types::Metadata { creator }),
-                links: Some(types::CustomerLinks {
-                    self_: Some(types::Link { href }),
-                    ..Default::default()
-                }),
-                embedded: Some(types::CustomerEmbedded {
-                    default_shipping_address: Some(types::ShippingAddress {
-                        default,
-                        ship_to: Some(types::ShipTo {
-                            first_name: first,
-                            country,
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }),
-            }
+            let field =
+                |(name, value): (Option<String>, Option<String>)| -> types::MerchantDefinedField {
+                    built(
+                        types::MerchantDefinedField::builder()
+                            .name(name)
+                            .value(value),
+                    )
+                };
+            built(
+                types::Customer::builder()
+                    .id(id)
+                    .object_information(
+                        types::ObjectInformation::builder()
+                            .title(title)
+                            .comment(comment),
+                    )
+                    .buyer_information(
+                        types::BuyerInformation::builder()
+                            .merchant_customer_id(merchant_customer_id)
+                            .email(email),
+                    )
+                    .client_reference_information(
+                        types::ClientReferenceInformation::builder().code(code),
+                    )
+                    .merchant_defined_information(fields.into_iter().map(field).collect::<Vec<_>>())
+                    .default_payment_instrument(
+                        types::PaymentInstrumentReference::builder().id(instrument),
+                    )
+                    .default_shipping_address(
+                        types::ShippingAddressReference::builder().id(address),
+                    )
+                    .metadata(types::Metadata::builder().creator(creator))
+                    .links(types::CustomerLinks::builder().self_(types::Link::builder().href(href)))
+                    .embedded(
+                        types::CustomerEmbedded::builder().default_shipping_address(
+                            types::ShippingAddress::builder().default(default).ship_to(
+                                types::ShipTo::builder().first_name(first).country(country),
+                            ),
+                        ),
+                    ),
+            )
         },
     )
 }

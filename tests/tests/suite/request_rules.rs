@@ -5,7 +5,7 @@
 use customer_client::{Error, types};
 use httpmock::MockServer;
 use tests::calls::{Call, call, client_for, sample_value};
-use tests::{SpecOperation, spec_operations};
+use tests::{SpecOperation, built, spec_operations};
 
 /// Runs `inputs` against a server that accepts anything; returns the result and
 /// how many requests arrived.
@@ -194,63 +194,54 @@ async fn body_fields_beyond_their_limits_are_refused() {
         .filter(|op| op.request_schema.as_deref() == Some("Customer"))
     {
         let base = Call::valid(&op, true);
-        let cases: Vec<(types::Customer, &str, &str)> = vec![
-            (
-                types::Customer {
-                    buyer_information: Some(types::BuyerInformation {
-                        email: Some(format!("{}@cybs.com", "e".repeat(247))),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-                "buyerInformation.email",
-                "at most 255 characters (got 256)",
-            ),
-            (
-                types::Customer {
-                    merchant_defined_information: vec![
-                        types::MerchantDefinedField {
-                            name: Some("data1".into()),
-                            value: Some("ok".into()),
-                        },
-                        types::MerchantDefinedField {
-                            name: Some("data2".into()),
-                            value: Some("v".repeat(101)),
-                        },
-                    ],
-                    ..Default::default()
-                },
-                "merchantDefinedInformation[1].value",
-                "at most 100 characters",
-            ),
-            (
-                types::Customer {
-                    id: Some("I".repeat(33)),
-                    ..Default::default()
-                },
-                "id",
-                "1 to 32 characters",
-            ),
-            (
-                types::Customer {
-                    id: Some(String::new()),
-                    ..Default::default()
-                },
-                "id",
-                "1 to 32 characters (got 0)",
-            ),
-            (
-                types::Customer {
-                    object_information: Some(types::ObjectInformation {
-                        title: Some("t".repeat(61)),
-                        comment: None,
-                    }),
-                    ..Default::default()
-                },
-                "objectInformation.title",
-                "at most 60",
-            ),
-        ];
+        let cases: Vec<(types::Customer, &str, &str)> =
+            vec![
+                (
+                    built(
+                        types::Customer::builder().buyer_information(
+                            types::BuyerInformation::builder()
+                                .email(format!("{}@cybs.com", "e".repeat(247))),
+                        ),
+                    ),
+                    "buyerInformation.email",
+                    "at most 255 characters (got 256)",
+                ),
+                (
+                    built(
+                        types::Customer::builder().merchant_defined_information(vec![
+                            built::<types::MerchantDefinedField, _>(
+                                types::MerchantDefinedField::builder()
+                                    .name("data1".to_owned())
+                                    .value("ok".to_owned()),
+                            ),
+                            built(
+                                types::MerchantDefinedField::builder()
+                                    .name("data2".to_owned())
+                                    .value("v".repeat(101)),
+                            ),
+                        ]),
+                    ),
+                    "merchantDefinedInformation[1].value",
+                    "at most 100 characters",
+                ),
+                (
+                    built(types::Customer::builder().id("I".repeat(33))),
+                    "id",
+                    "1 to 32 characters",
+                ),
+                (
+                    built(types::Customer::builder().id(String::new())),
+                    "id",
+                    "1 to 32 characters (got 0)",
+                ),
+                (
+                    built(types::Customer::builder().object_information(
+                        types::ObjectInformation::builder().title("t".repeat(61)),
+                    )),
+                    "objectInformation.title",
+                    "at most 60",
+                ),
+            ];
         for (body, field, rule) in cases {
             let inputs = base.clone().with_body(&body);
             let (result, arrived) = attempt(&op, &inputs).await;
@@ -266,13 +257,10 @@ async fn limits_count_characters_not_bytes() {
         .into_iter()
         .find(|op| op.method == "POST")
         .unwrap();
-    let body = types::Customer {
-        buyer_information: Some(types::BuyerInformation {
-            email: Some("é".repeat(255)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let body: types::Customer = built(
+        types::Customer::builder()
+            .buyer_information(types::BuyerInformation::builder().email("é".repeat(255))),
+    );
     let (result, arrived) = attempt(&op, &Call::valid(&op, false).with_body(&body)).await;
     assert_eq!(arrived, 1);
     result.unwrap();

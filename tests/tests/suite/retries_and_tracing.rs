@@ -85,7 +85,7 @@ async fn post_and_unconditional_patch_are_never_retried() {
     let server = scripted(script()).await;
     let result = client(&server.url, Some(quick_retries(3)))
         .post_customer()
-        .body(types::Customer::default())
+        .body(types::Customer::builder())
         .send()
         .await;
     assert_eq!(
@@ -104,7 +104,7 @@ async fn post_and_unconditional_patch_are_never_retried() {
         let mut patch = client
             .patch_customer()
             .customer_id("ABC")
-            .body(types::Customer::default());
+            .body(types::Customer::builder());
         if conditional {
             patch = patch.if_match("\"1\"");
         }

@@ -49,13 +49,9 @@ async fn the_direct_and_the_proxied_request_carry_the_same_headers() {
         assert_eq!(customer.id.as_deref(), Some(ID));
         let created = client
             .post_customer()
-            .body(types::Customer {
-                buyer_information: Some(types::BuyerInformation {
-                    email: Some("test@cybs.com".into()),
-                    merchant_customer_id: None,
-                }),
-                ..Default::default()
-            })
+            .body(types::Customer::builder().buyer_information(
+                types::BuyerInformation::builder().email("test@cybs.com".to_owned()),
+            ))
             .send()
             .await;
         // The scripted answer is a 200, which create does not document: an error,

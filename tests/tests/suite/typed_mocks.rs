@@ -63,13 +63,13 @@ async fn get_customer_with_a_typed_mock() {
 #[tokio::test]
 async fn patch_customer_with_a_typed_mock_answering_412() {
     let server = MockServer::start_async().await;
-    let conflict = types::ErrorResponse {
-        errors: vec![types::ErrorEntry {
-            type_: Some("conflict".into()),
-            message: Some("stale etag".into()),
-            details: vec![],
-        }],
-    };
+    let conflict: types::ErrorResponse = tests::built(types::ErrorResponse::builder().errors(
+        vec![tests::built::<types::ErrorEntry, _>(
+            types::ErrorEntry::builder()
+                .type_("conflict".to_owned())
+                .message("stale etag".to_owned()),
+        )],
+    ));
     let mock = server.patch_customer(|when, then| {
         when.customer_id(ID).if_match("1");
         then.precondition_failed(&conflict);
@@ -78,7 +78,7 @@ async fn patch_customer_with_a_typed_mock_answering_412() {
         .patch_customer()
         .customer_id(ID)
         .if_match("1")
-        .body(types::Customer::default())
+        .body(types::Customer::builder())
         .send()
         .await
         .map_err(Error::from)

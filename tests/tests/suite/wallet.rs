@@ -11,6 +11,7 @@ use customer_mock::CustomerMock;
 use futures_util::StreamExt as _;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use tests::built;
 
 fn client(mock: &CustomerMock) -> Client {
     Client::builder(Environment::custom(&mock.base_url()).unwrap())
@@ -21,7 +22,7 @@ fn client(mock: &CustomerMock) -> Client {
 async fn new_customer(client: &Client) -> String {
     client
         .post_customer()
-        .body(types::Customer::default())
+        .body(types::Customer::builder())
         .send()
         .await
         .unwrap()
@@ -31,14 +32,13 @@ async fn new_customer(client: &Client) -> String {
 }
 
 fn address(name: &str) -> types::ShippingAddress {
-    types::ShippingAddress {
-        ship_to: Some(types::ShipTo {
-            first_name: Some(name.into()),
-            country: Some("US".into()),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+    built(
+        types::ShippingAddress::builder().ship_to(
+            types::ShipTo::builder()
+                .first_name(name.to_owned())
+                .country("US".to_owned()),
+        ),
+    )
 }
 
 async fn add_address(client: &Client, customer: &str, name: &str) -> types::ShippingAddress {
@@ -107,10 +107,7 @@ async fn defaults_follow_what_tms_documents() {
         .patch_customers_shipping_address()
         .customer_id(&customer)
         .shipping_address_id(&second_id)
-        .body(types::ShippingAddress {
-            default: Some(true),
-            ..Default::default()
-        })
+        .body(types::ShippingAddress::builder().default(true))
         .send()
         .await
         .unwrap();
@@ -133,10 +130,7 @@ async fn defaults_follow_what_tms_documents() {
     let third = client
         .post_customer_shipping_address()
         .customer_id(&customer)
-        .body(types::ShippingAddress {
-            default: Some(true),
-            ..address("Third")
-        })
+        .body(types::builder::ShippingAddress::from(address("Third")).default(true))
         .send()
         .await
         .unwrap();
@@ -159,10 +153,7 @@ async fn defaults_follow_what_tms_documents() {
         .patch_customers_shipping_address()
         .customer_id(&customer)
         .shipping_address_id(&second_id)
-        .body(types::ShippingAddress {
-            default: Some(true),
-            ..Default::default()
-        })
+        .body(types::ShippingAddress::builder().default(true))
         .send()
         .await
         .unwrap();
@@ -406,7 +397,7 @@ async fn card_numbers_come_back_masked_and_security_codes_never() {
         .customer_id(&customer)
         .payment_instrument_id(&id)
         .if_match("\"999\"")
-        .body(types::PaymentInstrument::default())
+        .body(types::PaymentInstrument::builder())
         .send()
         .await
         .map_err(Error::from)
@@ -418,7 +409,7 @@ async fn card_numbers_come_back_masked_and_security_codes_never() {
         .customer_id(&customer)
         .payment_instrument_id(&id)
         .if_match(&current)
-        .body(types::PaymentInstrument::default())
+        .body(types::PaymentInstrument::builder())
         .send()
         .await
         .unwrap();

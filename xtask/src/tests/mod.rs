@@ -4,3 +4,4 @@
 mod conformance;
 mod diff;
 mod release;
+mod types;

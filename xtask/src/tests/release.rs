@@ -1,8 +1,9 @@
 //! `cargo xtask release`, in a temporary git repository holding what it reads (the
 //! spec, CyberSource's definition, the manifests, the changelog) with a release tag,
 //! and a planted spec change of each kind. The Rust API check is a stand-in that
-//! reports what it is told (the real one, cargo-semver-checks, is the ignored test at
-//! the end): what is tested here is what the command makes of its verdict.
+//! reports what it is told (the real one, cargo-semver-checks, runs in the ignored
+//! tests at the end, on every common kind of change): what is tested here is what the
+//! command makes of the two verdicts.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,26 +11,30 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
-use crate::release::{self, ApiCheck, ApiVerdict, Options};
+use crate::release::{self, ApiCheck, ApiVerdict, CannotCheck, Options};
 use crate::{diff, generate};
 
-struct Stub {
-    breaking: bool,
+/// What the stand-in API check answers.
+enum Stub {
+    Compatible,
+    Breaking,
+    CannotRun,
 }
 
+const API_BREAK: &str = "struct_missing: struct customer_client::types::BuyerInformation";
+
 impl ApiCheck for Stub {
-    fn check(&self, _root: &Path, baseline_tag: &str) -> Result<ApiVerdict, String> {
-        Ok(ApiVerdict {
-            breaking: self.breaking,
-            report: format!(
-                "stand-in API check against {baseline_tag}: {}",
-                if self.breaking {
-                    "--- failure struct_missing: pub struct removed or renamed"
-                } else {
-                    "no breaking change"
-                }
-            ),
-        })
+    fn check(&self, _root: &Path, baseline_tag: &str) -> Result<ApiVerdict, CannotCheck> {
+        match self {
+            Stub::Compatible => Ok(ApiVerdict { breaking: vec![] }),
+            Stub::Breaking => Ok(ApiVerdict {
+                breaking: vec![API_BREAK.to_owned()],
+            }),
+            Stub::CannotRun => Err(CannotCheck {
+                reason: format!("the baseline {baseline_tag} does not build"),
+                fix: "run `cargo semver-checks check-release …`".to_owned(),
+            }),
+        }
     }
 }
 
@@ -121,11 +126,13 @@ fn tighten(spec: &mut Value) {
 }
 
 fn options(dry_run: bool) -> Options {
-    Options {
-        dry_run,
-        accept_runtime_breaks: false,
-    }
+    Options { dry_run }
 }
+
+const SPEC_COMPATIBLE: &str = "- spec (cargo xtask diff): compatible\n";
+const SPEC_BREAKING: &str = "- spec (cargo xtask diff): breaking\n";
+const API_COMPATIBLE: &str = "- Rust API (cargo-semver-checks 0.51.0): compatible\n";
+const API_BREAKING: &str = "- Rust API (cargo-semver-checks 0.51.0): breaking\n";
 
 fn read(root: &Path, path: &str) -> String {
     std::fs::read_to_string(root.join(path)).unwrap()
@@ -139,7 +146,7 @@ fn version(root: &Path) -> String {
 fn a_compatible_change_is_a_patch_with_a_changelog_entry() {
     let root = repository(true);
     plant(&root, loosen);
-    let released = release::run(&root, &options(false), &Stub { breaking: false }).unwrap();
+    let released = release::run(&root, &options(false), &Stub::Compatible).unwrap();
     assert!(released);
     assert_eq!(version(&root), "0.1.1");
     assert!(read(&root, "customer-mock/Cargo.toml").contains("version = \"0.1.1\""));
@@ -150,6 +157,10 @@ fn a_compatible_change_is_a_patch_with_a_changelog_entry() {
     );
     assert!(changelog.contains("### Compatible\n"), "{changelog}");
     assert!(!changelog.contains("### Breaking"), "{changelog}");
+    assert!(
+        changelog.contains(&format!("{SPEC_COMPATIBLE}{API_COMPATIBLE}")),
+        "{changelog}"
+    );
     assert!(
         changelog.contains("maxLength 255 → 320")
             && changelog.contains("$.components.schemas.BuyerInformation.properties.email")
@@ -187,7 +198,7 @@ fn a_breaking_change_is_the_next_minor_before_1_0_listed_first() {
                 json!({"type": "string", "maxLength": 40}),
             );
     });
-    assert!(release::run(&root, &options(false), &Stub { breaking: true }).unwrap());
+    assert!(release::run(&root, &options(false), &Stub::Breaking).unwrap());
     assert_eq!(version(&root), "0.2.0");
     let changelog = read(&root, release::CHANGELOG);
     let breaking = changelog.find("### Breaking").expect(&changelog);
@@ -198,6 +209,13 @@ fn a_breaking_change_is_the_next_minor_before_1_0_listed_first() {
         "{changelog}"
     );
     assert!(changelog[compatible..].contains("nickname"), "{changelog}");
+    // Both verdicts, each with its reasons.
+    assert!(
+        changelog.contains(&format!(
+            "{SPEC_BREAKING}  - `$.components.schemas.BuyerInformation.properties.email: maxLength 255 → 100`\n{API_BREAKING}  - `{API_BREAK}`\n"
+        )),
+        "{changelog}"
+    );
     assert!(
         changelog.contains("Spec `info.version` 2.1.0"),
         "{changelog}"
@@ -205,10 +223,10 @@ fn a_breaking_change_is_the_next_minor_before_1_0_listed_first() {
 }
 
 /// Renaming a component changes no field, parameter or status: the spec diff calls it
-/// compatible, while the generated type's name, and so the Rust API, changes. The API
-/// check's verdict refuses the release and nothing is written.
+/// compatible, while the generated type's name, and so the Rust API, changes. The
+/// stricter verdict, the API check's, makes it a breaking release.
 #[test]
-fn a_generated_api_break_the_spec_diff_calls_compatible_is_refused() {
+fn a_generated_api_break_the_spec_diff_calls_compatible_is_breaking() {
     let root = repository(true);
     plant(&root, |spec| {
         let schemas = at(spec, "/components/schemas").as_object_mut().unwrap();
@@ -225,27 +243,92 @@ fn a_generated_api_break_the_spec_diff_calls_compatible_is_refused() {
     assert!(diff::changes(&base, &head).unwrap().is_empty());
     let generated = diff::generated_diff(&base, &head).unwrap();
     assert!(!generated.is_empty());
+    assert!(release::run(&root, &options(false), &Stub::Breaking).unwrap());
+    assert_eq!(version(&root), "0.2.0");
+    let changelog = read(&root, release::CHANGELOG);
+    assert!(
+        changelog.contains(&format!(
+            "{SPEC_COMPATIBLE}{API_BREAKING}  - `{API_BREAK}`\n"
+        )),
+        "{changelog}"
+    );
+}
+
+/// A tighter limit breaks calls at run time while the Rust API is unchanged: the
+/// stricter verdict, the spec diff's, makes it a breaking release, with no flag.
+#[test]
+fn a_breaking_spec_change_the_api_does_not_show_is_breaking() {
+    let root = repository(true);
+    plant(&root, tighten);
+    assert!(release::run(&root, &options(false), &Stub::Compatible).unwrap());
+    assert_eq!(version(&root), "0.2.0");
+    let changelog = read(&root, release::CHANGELOG);
+    assert!(
+        changelog.contains(&format!(
+            "{SPEC_BREAKING}  - `$.components.schemas.BuyerInformation.properties.email: maxLength 255 → 100`\n{API_COMPATIBLE}"
+        )),
+        "{changelog}"
+    );
+}
+
+/// The one refusal: the API check cannot run. Nothing is written.
+#[test]
+fn a_release_is_refused_only_when_the_api_check_cannot_run() {
+    let root = repository(true);
+    plant(&root, loosen);
     let before = (read(&root, "Cargo.toml"), read(&root, release::CHANGELOG));
-    let released = release::run(&root, &options(false), &Stub { breaking: true }).unwrap();
-    assert!(!released, "refused");
+    assert!(!release::run(&root, &options(false), &Stub::CannotRun).unwrap());
     assert_eq!(
         before,
         (read(&root, "Cargo.toml"), read(&root, release::CHANGELOG))
     );
 }
 
+/// The next version follows the last tag, not the manifest: a release run twice with
+/// no tag in between proposes the same version.
 #[test]
-fn a_breaking_spec_change_the_api_does_not_show_needs_the_flag() {
+fn the_next_version_follows_the_last_tag_not_the_manifest() {
     let root = repository(true);
-    plant(&root, tighten);
-    assert!(!release::run(&root, &options(false), &Stub { breaking: false }).unwrap());
-    assert_eq!(version(&root), "0.1.0");
-    let accept = Options {
-        dry_run: false,
-        accept_runtime_breaks: true,
-    };
-    assert!(release::run(&root, &accept, &Stub { breaking: false }).unwrap());
-    assert_eq!(version(&root), "0.2.0");
+    plant(&root, loosen);
+    assert!(release::run(&root, &options(false), &Stub::Compatible).unwrap());
+    assert_eq!(version(&root), "0.1.1");
+    git(&root, &["commit", "-qam", "release 0.1.1 (not tagged)"]);
+    assert!(release::run(&root, &options(false), &Stub::Compatible).unwrap());
+    assert_eq!(version(&root), "0.1.1");
+}
+
+/// cargo-semver-checks' report, as 0.51.0 prints it, read into `lint: item` reasons.
+#[test]
+fn the_api_checks_report_is_read_into_reasons() {
+    let report = "\
+     Parsing customer-client v0.1.1 (current)
+--- failure struct_missing: pub struct removed or renamed ---
+
+Description:
+A publicly-visible struct cannot be imported by its prior path.
+        ref: https://doc.rust-lang.org/cargo/reference/semver.html
+       impl: https://github.com/obi1kenobi/cargo-semver-checks/tree/v0.51.0/src/lints/struct_missing.ron
+
+Failed in:
+  struct customer_client::types::BuyerInformation, previously in file /tmp/x/generated.rs:460
+  struct customer_client::types::builder::BuyerInformation, previously in file /tmp/x/generated.rs:2900
+
+--- failure method_parameter_count_changed: pub method parameter count changed ---
+
+Failed in:
+  customer_client::Client::get_customer now takes 2 parameters instead of 1, in /tmp/x/generated.rs:9000
+
+     Summary semver requires new major version: 2 major and 0 minor checks failed
+";
+    assert_eq!(
+        release::breaking_lints(report),
+        [
+            "struct_missing: struct customer_client::types::BuyerInformation",
+            "struct_missing: struct customer_client::types::builder::BuyerInformation",
+            "method_parameter_count_changed: customer_client::Client::get_customer now takes 2 parameters instead of 1",
+        ]
+    );
+    assert!(release::breaking_lints("     Summary no semver update required").is_empty());
 }
 
 #[test]
@@ -260,10 +343,10 @@ fn a_dry_run_writes_nothing_and_no_change_releases_nothing() {
     };
     let untouched = before();
     // Nothing changed since the tag.
-    assert!(release::run(&root, &options(false), &Stub { breaking: false }).unwrap());
+    assert!(release::run(&root, &options(false), &Stub::Compatible).unwrap());
     assert_eq!(before(), untouched);
     plant(&root, loosen);
-    assert!(release::run(&root, &options(true), &Stub { breaking: false }).unwrap());
+    assert!(release::run(&root, &options(true), &Stub::Compatible).unwrap());
     assert_eq!(before(), untouched);
 }
 
@@ -271,7 +354,7 @@ fn a_dry_run_writes_nothing_and_no_change_releases_nothing() {
 fn the_last_release_is_the_highest_tag_and_a_first_release_needs_none() {
     let root = repository(false);
     assert_eq!(release::last_release(&root).unwrap(), None);
-    assert!(release::run(&root, &options(true), &Stub { breaking: true }).unwrap());
+    assert!(release::run(&root, &options(true), &Stub::Breaking).unwrap());
     for tag in [
         "customer-client-v0.1.0",
         "customer-client-v0.10.0",
@@ -287,21 +370,249 @@ fn the_last_release_is_the_highest_tag_and_a_first_release_needs_none() {
     );
 }
 
-/// The real check on this workspace: installs cargo-semver-checks (pinned) on first use
-/// and compares HEAD with itself. Minutes of building; run by hand:
-/// `cargo test -p xtask -- --ignored semver_checks`.
+/// The real API check, cargo-semver-checks, on every common kind of spec change. Each
+/// row plants one change in a clone of this repository's HEAD (tagged as the last
+/// release), regenerates, commits and releases; the version and both verdicts are
+/// asserted. Minutes of building (one target directory is shared by the rows); run by
+/// hand: `cargo test -p xtask -- --ignored --nocapture every_common_kind_of_change`.
 #[test]
 #[ignore]
-fn semver_checks_runs_against_a_tag_of_this_repository() {
-    let root = generate::workspace_root();
-    let tag = "customer-client-vsemver-check-probe";
-    let _ = Command::new("git")
-        .args(["tag", "-d", tag])
-        .current_dir(&root)
-        .output();
-    git(&root, &["tag", tag, "HEAD"]);
-    let verdict = release::SemverChecks.check(&root, tag);
-    git(&root, &["tag", "-d", tag]);
-    let verdict = verdict.unwrap();
-    assert!(!verdict.breaking, "{}", verdict.report);
+fn every_common_kind_of_change_gets_the_stricter_verdict() {
+    use Verdict::{Breaking as B, Compatible as C};
+    let rows: [Row; 10] = [
+        (
+            "optional field added to a response schema",
+            |spec| {
+                add_property(
+                    spec,
+                    "PageLinks",
+                    "help",
+                    json!({"$ref": "#/components/schemas/Link"}),
+                )
+            },
+            "0.1.1",
+            C,
+            C,
+        ),
+        (
+            "optional field added to a request schema, nested two levels deep",
+            |spec| {
+                // PaymentInstrument.merchantInformation.merchantDescriptor, a request body.
+                at(spec, "/components/schemas/MerchantInformation/properties/merchantDescriptor/properties")
+                .as_object_mut()
+                .unwrap()
+                .insert("phone".into(), json!({"type": "string", "maxLength": 20}));
+            },
+            "0.1.1",
+            C,
+            C,
+        ),
+        ("operation added", add_operation, "0.1.1", C, C),
+        (
+            "optional query parameter added",
+            |spec| {
+                at(spec, "/paths/~1tms~1v2~1customers~1{customerId}/get/parameters")
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "retrieveBinDetails", "in": "query", "required": false, "schema": {"type": "boolean"}}));
+            },
+            "0.1.1",
+            C,
+            C,
+        ),
+        (
+            "response header added",
+            |spec| {
+                at(
+                    spec,
+                    "/paths/~1tms~1v2~1customers~1{customerId}/get/responses/200/headers",
+                )
+                .as_object_mut()
+                .unwrap()
+                .insert("X-Request-Id".into(), json!({"schema": {"type": "string"}}));
+            },
+            "0.1.1",
+            C,
+            C,
+        ),
+        (
+            "field removed",
+            |spec| {
+                at(spec, "/components/schemas/BuyerInformation/properties")
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("email");
+            },
+            "0.2.0",
+            B,
+            B,
+        ),
+        ("maxLength tightened", tighten, "0.2.0", B, C),
+        (
+            "request field made required",
+            |spec| {
+                at(spec, "/components/schemas/BuyerInformation")
+                    .as_object_mut()
+                    .unwrap()
+                    .insert("required".into(), json!(["email"]));
+            },
+            "0.2.0",
+            B,
+            C,
+        ),
+        (
+            "operation removed",
+            |spec| {
+                at(spec, "/paths/~1tms~1v2~1customers~1{customerId}~1shipping-addresses~1{shippingAddressId}")
+                .as_object_mut()
+                .unwrap()
+                .remove("delete");
+            },
+            "0.2.0",
+            B,
+            B,
+        ),
+        (
+            "component renamed (no spec diff)",
+            |spec| {
+                let schemas = at(spec, "/components/schemas").as_object_mut().unwrap();
+                let buyer = schemas.remove("BuyerInformation").unwrap();
+                schemas.insert("CustomerBuyerInformation".into(), buyer);
+                *at(
+                    spec,
+                    "/components/schemas/Customer/properties/buyerInformation/$ref",
+                ) = json!("#/components/schemas/CustomerBuyerInformation");
+            },
+            "0.2.0",
+            C,
+            B,
+        ),
+    ];
+    let shared_target = generate::workspace_root().join("target/release-rows");
+    let mut table = String::from(
+        "| planted change | version | spec | Rust API | seconds |\n|---|---|---|---|---|\n",
+    );
+    let mut failures = Vec::new();
+    for (name, change, expected, spec, api) in rows {
+        let started = std::time::Instant::now();
+        let root = clone_of_head();
+        plant(&root, change);
+        regenerate(&root);
+        let check = release::SemverChecks {
+            target_dir: Some(shared_target.clone()),
+        };
+        let released = release::run(&root, &options(false), &check).unwrap();
+        let changelog = read(&root, release::CHANGELOG);
+        let got = (
+            version(&root),
+            spec.seen(&changelog, SPEC_BREAKING),
+            api.seen(&changelog, API_BREAKING),
+        );
+        let seconds = started.elapsed().as_secs();
+        table.push_str(&format!(
+            "| {name} | {} | {} | {} | {seconds} |\n",
+            got.0,
+            got.1.name(),
+            got.2.name()
+        ));
+        if !released || got != (expected.to_owned(), spec, api) {
+            failures.push(format!(
+                "{name}: expected {expected} {spec:?}/{api:?}, got {got:?}\n{changelog}"
+            ));
+        }
+        if failures.is_empty() {
+            let _ = std::fs::remove_dir_all(&root);
+        }
+    }
+    println!("{table}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A planted change: its name, the change, the expected version and verdicts (spec, API).
+type Row = (&'static str, fn(&mut Value), &'static str, Verdict, Verdict);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Verdict {
+    Compatible,
+    Breaking,
+}
+
+impl Verdict {
+    /// The verdict the changelog entry records on the line `breaking_line` starts.
+    fn seen(self, changelog: &str, breaking_line: &str) -> Verdict {
+        let entry = changelog.split("\n## ").nth(1).unwrap_or_default();
+        if entry.contains(breaking_line) {
+            Verdict::Breaking
+        } else {
+            Verdict::Compatible
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Verdict::Compatible => "compatible",
+            Verdict::Breaking => "breaking",
+        }
+    }
+}
+
+fn add_property(spec: &mut Value, schema: &str, name: &str, property: Value) {
+    at(spec, &format!("/components/schemas/{schema}/properties"))
+        .as_object_mut()
+        .unwrap()
+        .insert(name.into(), property);
+}
+
+/// A new read-only operation beside the customer's.
+fn add_operation(spec: &mut Value) {
+    let get = at(spec, "/paths/~1tms~1v2~1customers~1{customerId}/get").clone();
+    let mut operation = get;
+    operation["operationId"] = json!("getCustomerAgain");
+    operation["summary"] = json!("Retrieve a customer once more");
+    at(spec, "/paths").as_object_mut().unwrap().insert(
+        "/tms/v2/customers/{customerId}/again".into(),
+        json!({"get": operation}),
+    );
+}
+
+/// A clone of this repository's HEAD, tagged `customer-client-v0.1.0`, as the last
+/// release of the workspace at version 0.1.0.
+fn clone_of_head() -> PathBuf {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let root = std::env::temp_dir().join(format!(
+        "xtask-release-row-{}-{}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&root);
+    let workspace = generate::workspace_root();
+    let status = Command::new("git")
+        .args(["clone", "-q", "--no-hardlinks"])
+        .arg(&workspace)
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    git(&root, &["tag", "customer-client-v0.1.0"]);
+    assert_eq!(
+        version(&root),
+        "0.1.0",
+        "the rows expect the workspace at 0.1.0"
+    );
+    root
+}
+
+/// Writes every generated file from the repository's spec and commits it.
+fn regenerate(root: &Path) {
+    for output in generate::render(root).unwrap() {
+        std::fs::write(root.join(output.path), output.contents).unwrap();
+    }
+    let status = Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    if !status.stdout.is_empty() {
+        git(root, &["commit", "-qam", "cargo xtask generate"]);
+    }
 }
