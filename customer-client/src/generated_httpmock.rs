@@ -1652,7 +1652,7 @@ pub mod operations {
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt {
+pub trait MockServerExt: sealed::Sealed {
     fn post_customer<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PostCustomerWhen, operations::PostCustomerThen);
@@ -1923,4 +1923,10 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+}
+/// Only httpmock's `MockServer` has the extensions (added by `cargo xtask
+/// generate`), so a new operation's method breaks no one's code.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for ::httpmock::MockServer {}
 }

@@ -123,6 +123,10 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
     let httpmock = Generator::new(&settings)
         .httpmock(&openapi, "crate")
         .map_err(|e| failed("httpmock", e))?;
+    let mut httpmock: syn::File =
+        syn::parse2(httpmock).map_err(|e| format!("generated mocks do not parse: {e}"))?;
+    crate::growable::mock_trait_is_sealed(&mut httpmock);
+    let httpmock = quote! { #httpmock };
     // The clap command tree of the `tms-customers` binary.
     let cli = Generator::new(&settings)
         .cli(&openapi, "customer_client::generated")

@@ -10,6 +10,9 @@
 //!   builder setter of an optional nested field takes anything that converts into
 //!   `Option<T>`; each builder gets that conversion, so builders nest without a
 //!   `try_into()` at every level. A failed conversion surfaces when the request is sent.
+//! - The typed mocks' `MockServerExt` is sealed: a new operation adds a method to it,
+//!   which breaks only code that implements the trait, and only httpmock's `MockServer`
+//!   does. Sealed (a supertrait outside users' reach), the added method is no break.
 
 use quote::format_ident;
 
@@ -70,4 +73,29 @@ fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Ve
         }
         _ => None,
     })
+}
+
+/// Seals the typed mocks' extension trait: `MockServerExt: sealed::Sealed`, implemented
+/// for httpmock's `MockServer` alone. Returns whether it found the trait.
+pub fn mock_trait_is_sealed(file: &mut syn::File) -> bool {
+    let mut found = false;
+    for item in &mut file.items {
+        if let syn::Item::Trait(tr) = item
+            && tr.ident == "MockServerExt"
+        {
+            tr.supertraits.push(syn::parse_quote!(sealed::Sealed));
+            found = true;
+        }
+    }
+    if found {
+        file.items.push(syn::parse_quote! {
+            /// Only httpmock's `MockServer` has the extensions (added by `cargo xtask
+            /// generate`), so a new operation's method breaks no one's code.
+            mod sealed {
+                pub trait Sealed {}
+                impl Sealed for ::httpmock::MockServer {}
+            }
+        });
+    }
+    found
 }

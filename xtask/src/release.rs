@@ -240,7 +240,15 @@ pub fn verdicts(changes: &[Change], api: &ApiVerdict) -> String {
     let spec: Vec<String> = changes
         .iter()
         .filter(|c| c.breaking)
-        .map(|c| format!("{}: {}", c.location, c.detail))
+        .map(|c| {
+            format!(
+                "{} {} {}: {}",
+                c.change,
+                c.kind.name(),
+                c.location,
+                c.detail
+            )
+        })
         .collect();
     let mut out = String::new();
     for (name, reasons) in [
@@ -408,7 +416,8 @@ impl ApiCheck for SemverChecks {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        let breaking = breaking_lints(&report);
+        // The report is on stdout; progress lines go to stderr.
+        let breaking = breaking_lints(&String::from_utf8_lossy(&output.stdout));
         // A failure that names no violation is the tool's own (a build that failed, a
         // tag it cannot check out): there is no verdict.
         if !output.status.success() && breaking.is_empty() {
@@ -447,6 +456,7 @@ pub fn breaking_lints(report: &str) -> Vec<String> {
             let item = line.trim();
             let item = item
                 .split_once(", previously in file ")
+                .or_else(|| item.rsplit_once(" in file "))
                 .or_else(|| item.rsplit_once(", in "))
                 .map_or(item, |(item, _)| item);
             found.push(format!("{name}: {item}"));

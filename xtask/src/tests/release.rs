@@ -212,7 +212,7 @@ fn a_breaking_change_is_the_next_minor_before_1_0_listed_first() {
     // Both verdicts, each with its reasons.
     assert!(
         changelog.contains(&format!(
-            "{SPEC_BREAKING}  - `$.components.schemas.BuyerInformation.properties.email: maxLength 255 → 100`\n{API_BREAKING}  - `{API_BREAK}`\n"
+            "{SPEC_BREAKING}  - `changed field $.components.schemas.BuyerInformation.properties.email: maxLength 255 → 100`\n{API_BREAKING}  - `{API_BREAK}`\n"
         )),
         "{changelog}"
     );
@@ -265,7 +265,7 @@ fn a_breaking_spec_change_the_api_does_not_show_is_breaking() {
     let changelog = read(&root, release::CHANGELOG);
     assert!(
         changelog.contains(&format!(
-            "{SPEC_BREAKING}  - `$.components.schemas.BuyerInformation.properties.email: maxLength 255 → 100`\n{API_COMPATIBLE}"
+            "{SPEC_BREAKING}  - `changed field $.components.schemas.BuyerInformation.properties.email: maxLength 255 → 100`\n{API_COMPATIBLE}"
         )),
         "{changelog}"
     );
@@ -318,7 +318,12 @@ Failed in:
 Failed in:
   customer_client::Client::get_customer now takes 2 parameters instead of 1, in /tmp/x/generated.rs:9000
 
-     Summary semver requires new major version: 2 major and 0 minor checks failed
+--- failure trait_method_added: pub trait method added ---
+
+Failed in:
+  trait method customer_client::mock::MockServerExt::get_customer_again in file /tmp/x/generated_httpmock.rs:1772
+
+     Summary semver requires new major version: 3 major and 0 minor checks failed
 ";
     assert_eq!(
         release::breaking_lints(report),
@@ -326,6 +331,7 @@ Failed in:
             "struct_missing: struct customer_client::types::BuyerInformation",
             "struct_missing: struct customer_client::types::builder::BuyerInformation",
             "method_parameter_count_changed: customer_client::Client::get_customer now takes 2 parameters instead of 1",
+            "trait_method_added: trait method customer_client::mock::MockServerExt::get_customer_again",
         ]
     );
     assert!(release::breaking_lints("     Summary no semver update required").is_empty());

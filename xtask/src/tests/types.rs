@@ -54,7 +54,10 @@ fn every_generated_type_is_non_exhaustive_and_its_builder_nests() {
     else {
         unreachable!()
     };
-    let compact = client.split_whitespace().collect::<String>().replace(",>", ">");
+    let compact = client
+        .split_whitespace()
+        .collect::<String>()
+        .replace(",>", ">");
     let mut structs = 0;
     for item in &types.content.as_ref().unwrap().1 {
         let (name, attrs) = match item {
