@@ -141,16 +141,21 @@ impl Error {
         }
     }
 
-    /// Whether repeating the same request may succeed: timeouts, connection failures,
-    /// and the [`RETRYABLE_STATUSES`](crate::RETRYABLE_STATUSES). (Whether it is *safe*
-    /// to repeat depends on the operation: a POST may have reached the server.)
+    /// Whether repeating the same request may succeed: a failed connection, a timeout,
+    /// a connection that failed mid-answer, and the
+    /// [`RETRYABLE_STATUSES`](crate::RETRYABLE_STATUSES). The same verdict as the
+    /// client's own retries ([`RetryPolicy`](crate::RetryPolicy)). Whether it is *safe*
+    /// to repeat depends on the request: those retry only GET, DELETE and a PATCH with
+    /// `if-match`, since a POST may have reached the server.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Timeout { .. } | Self::Interrupted { .. } => true,
-            Self::Transport(e) => e.is_connect() || e.is_timeout(),
-            Self::Api { status, .. } => crate::retry::RETRYABLE_STATUSES.contains(&status.as_u16()),
-            _ => false,
-        }
+        use crate::retry::{Outcome, is_transient, no_answer};
+        is_transient(match self {
+            Self::Timeout { .. } => Outcome::Timeout,
+            Self::Interrupted { .. } => Outcome::Interrupted,
+            Self::Transport(e) => no_answer(e.is_connect(), e.is_timeout()),
+            Self::Api { status, .. } => Outcome::Status(status.as_u16()),
+            _ => Outcome::Final,
+        })
     }
 
     /// CyberSource's parsed error body, when there is one.

@@ -20,9 +20,8 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use tracing::Instrument as _;
 
 use crate::auth::credentials::Credentials;
-use crate::extensions::{DecodeFailure, DecryptionFailure, WholeBody, whole_body};
+use crate::exchange::{self, Exchange, Failure, Head};
 use crate::progenitor_error::encode;
-use crate::transport_error::BodyFailure;
 use crate::wire::{API_VERSION, CLIENT_ID, CLIENT_ID_VALUE, JSON_UTF8};
 use crate::{Client, ClientContext, Error, auth, mask, mle, retry, rules, transport};
 
@@ -90,12 +89,12 @@ impl ClientHooks<ClientContext> for Client {
             return Ok(());
         };
         let status = response.status();
-        let extensions = response.extensions();
-        if !status.is_success()
-            || extensions.get::<BodyFailure>().is_some()
-            || extensions.get::<DecryptionFailure>().is_some()
-        {
-            return Err(GeneratedError::UnexpectedResponse(copy(response, None)));
+        let exchange = Exchange::of(response);
+        if !status.is_success() || exchange.failure.is_some() {
+            return Err(GeneratedError::UnexpectedResponse(exchange::response(
+                &Head::of(response),
+                exchange,
+            )));
         }
         // progenitor decodes a success body next, and reports a failure without the
         // status or headers; so a documented body is decoded here first.
@@ -106,13 +105,13 @@ impl ClientHooks<ClientContext> for Client {
         else {
             return Ok(());
         };
-        let body = whole_body(response);
+        let body = &exchange.body;
         let failure = if body.iter().all(u8::is_ascii_whitespace) {
             Some(format!(
                 "the body is empty; the documented {schema} is missing"
             ))
         } else {
-            decode(&body).err().map(|e| {
+            decode(body).err().map(|e| {
                 format!(
                     "the body is not the documented JSON: {}",
                     mask::message(&e.to_string())
@@ -120,9 +119,12 @@ impl ClientHooks<ClientContext> for Client {
             })
         };
         match failure {
-            Some(reason) => Err(GeneratedError::UnexpectedResponse(copy(
-                response,
-                Some(DecodeFailure(reason)),
+            Some(reason) => Err(GeneratedError::UnexpectedResponse(exchange::response(
+                &Head::of(response),
+                Exchange {
+                    failure: Some(Failure::Undecodable(reason)),
+                    ..exchange
+                },
             ))),
             None => Ok(()),
         }
@@ -204,7 +206,7 @@ impl Client {
             let spare = policy.and_then(|_| next.try_clone());
             let outcome = transport::send(self.client(), next, settings.max_response_bytes).await;
             if let (Some(policy), Some(delays), Some(mut spare)) = (policy, delays.as_mut(), spare)
-                && retry::should_retry(&outcome)
+                && retry::is_transient(retry::outcome(&outcome))
                 && let Some(delay) = delays.next()
                 && let Some(wait) = policy.wait(
                     delay,
@@ -231,7 +233,7 @@ impl Client {
                     span.record("correlation_id", id);
                 }
                 if tracing::enabled!(tracing::Level::TRACE) {
-                    tracing::trace!(body = %mask::body(&whole_body(response)), "response body");
+                    tracing::trace!(body = %mask::body(&Exchange::of(response).body), "response body");
                 }
             }
             return outcome;
@@ -243,27 +245,33 @@ impl Client {
     /// The answer with its body decrypted, when it is an MLE wrapper; else as it is.
     /// A wrapper that does not decrypt stays, marked with why, for `post`.
     fn decrypt(&self, response: reqwest::Response) -> reqwest::Response {
-        if response.extensions().get::<BodyFailure>().is_some() {
+        let exchange = Exchange::of(&response);
+        if exchange.failure.is_some() {
             return response;
         }
-        let body = whole_body(&response);
-        let Some(compact) = mle::encrypted_response(&body) else {
+        let Some(compact) = mle::encrypted_response(&exchange.body) else {
             return response;
         };
+        let mut head = Head::of(&response);
         match mle::decrypt_response(self.inner.0.mle.as_ref(), &compact) {
             Ok(plaintext) => {
-                let plaintext = bytes::Bytes::from(plaintext);
-                let mut decrypted = rebuilt(&response, plaintext.clone());
-                decrypted
-                    .headers_mut()
+                head.headers
                     .insert(reqwest::header::CONTENT_LENGTH, plaintext.len().into());
-                decrypted
+                exchange::response(
+                    &head,
+                    Exchange {
+                        body: plaintext.into(),
+                        failure: None,
+                    },
+                )
             }
-            Err(reason) => {
-                let mut kept = rebuilt(&response, body);
-                kept.extensions_mut().insert(DecryptionFailure(reason));
-                kept
-            }
+            Err(reason) => exchange::response(
+                &head,
+                Exchange {
+                    failure: Some(Failure::Undecryptable(reason)),
+                    ..exchange
+                },
+            ),
         }
     }
 }
@@ -275,33 +283,6 @@ fn fill_empty_body(request: &mut reqwest::Request) {
     if auth::http_signature::has_digest(request.method().as_str()) && request.body().is_none() {
         *request.body_mut() = Some(reqwest::Body::from("{}"));
     }
-}
-
-/// A fresh response with the same status, headers, body and failures (`post` sees
-/// the response only by reference), carrying `failure` when the body does not decode.
-fn copy(response: &reqwest::Response, failure: Option<DecodeFailure>) -> reqwest::Response {
-    let mut copy = rebuilt(response, whole_body(response));
-    if let Some(failure) = failure {
-        copy.extensions_mut().insert(failure);
-    }
-    copy
-}
-
-/// A fresh response with the status, headers and failures of `response`, and `body`.
-fn rebuilt(response: &reqwest::Response, body: bytes::Bytes) -> reqwest::Response {
-    let mut copy = transport::with_url(response.url().clone(), body.clone());
-    *copy.status_mut() = response.status();
-    *copy.version_mut() = response.version();
-    *copy.headers_mut() = response.headers().clone();
-    let extensions = copy.extensions_mut();
-    extensions.insert(WholeBody(body));
-    if let Some(failure) = response.extensions().get::<BodyFailure>() {
-        extensions.insert(failure.clone());
-    }
-    if let Some(failure) = response.extensions().get::<DecryptionFailure>() {
-        extensions.insert(failure.clone());
-    }
-    reqwest::Response::from(copy)
 }
 
 #[cfg(test)]

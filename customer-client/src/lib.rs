@@ -164,7 +164,7 @@ mod config;
 mod context;
 mod environment;
 mod error;
-mod extensions;
+mod exchange;
 mod hooks;
 pub mod mask;
 pub mod mle;

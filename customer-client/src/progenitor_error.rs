@@ -11,8 +11,8 @@ use progenitor_client::Error as GeneratedError;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::extensions::{DecodeFailure, DecryptionFailure, whole_body};
-use crate::transport_error::{BodyFailure, TransportError};
+use crate::exchange::{Exchange, Failure};
+use crate::transport_error::TransportError;
 use crate::types::ErrorResponse;
 use crate::wire::{UNIQUE_TRANSACTION_ID, correlation_id, header};
 
@@ -131,61 +131,51 @@ fn from_response(response: &reqwest::Response) -> Error {
     let status = response.status();
     let headers = response.headers();
     let correlation_id = correlation_id(headers);
-    let extensions = response.extensions();
-    match extensions.get::<BodyFailure>() {
-        Some(BodyFailure::TooLarge { limit }) => {
-            return Error::ResponseTooLarge {
-                status,
-                limit: *limit,
-                correlation_id,
-            };
-        }
-        Some(BodyFailure::TimedOut) => {
-            return Error::Timeout {
-                status: Some(status),
-                correlation_id,
-            };
-        }
-        Some(BodyFailure::Interrupted(reason)) => {
-            return Error::Interrupted {
-                status,
-                correlation_id,
-                reason: reason.clone(),
-            };
-        }
-        None => {}
-    }
-    let raw_body = whole_body(response);
-    if let Some(DecryptionFailure(reason)) = extensions.get::<DecryptionFailure>() {
-        return Error::Decryption {
+    let Exchange { body, failure } = Exchange::of(response);
+    match failure {
+        Some(Failure::TooLarge { limit }) => Error::ResponseTooLarge {
             status,
-            reason: reason.clone(),
-            headers: Box::new(headers.clone()),
-            raw_body,
+            limit,
             correlation_id,
-        };
-    }
-    if status.is_success() {
-        let reason = extensions
-            .get::<DecodeFailure>()
-            .map(|failure| failure.0.clone())
-            .unwrap_or_else(|| format!("status {status} is not documented for this operation"));
-        return Error::InvalidResponse {
+        },
+        Some(Failure::TimedOut) => Error::Timeout {
+            status: Some(status),
+            correlation_id,
+        },
+        Some(Failure::Interrupted(reason)) => Error::Interrupted {
+            status,
+            correlation_id,
+            reason,
+        },
+        Some(Failure::Undecryptable(reason)) => Error::Decryption {
+            status,
+            reason,
+            headers: Box::new(headers.clone()),
+            raw_body: body,
+            correlation_id,
+        },
+        Some(Failure::Undecodable(reason)) => Error::InvalidResponse {
             status: Some(status),
             reason,
-            raw_body,
+            raw_body: body,
             correlation_id,
-        };
-    }
-    Error::Api {
-        status,
-        // Only a body with at least one error entry counts as CyberSource's.
-        body: serde_json::from_slice::<ErrorResponse>(&raw_body)
-            .ok()
-            .filter(|body| !body.errors.is_empty()),
-        unique_transaction_id: header(headers, &UNIQUE_TRANSACTION_ID).map(str::to_owned),
-        raw_body,
-        correlation_id,
+        },
+        None if status.is_success() => Error::InvalidResponse {
+            status: Some(status),
+            reason: format!("status {status} is not documented for this operation"),
+            raw_body: body,
+            correlation_id,
+        },
+        None => Error::Api {
+            status,
+            // Only a body with at least one error entry counts as CyberSource's.
+            body: serde_json::from_slice::<ErrorResponse>(&body)
+                .ok()
+                .filter(|parsed| !parsed.errors.is_empty()),
+            unique_transaction_id: header(headers, &UNIQUE_TRANSACTION_ID).map(str::to_owned),
+            raw_body: body,
+            correlation_id,
+        },
     }
 }
 

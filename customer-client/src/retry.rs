@@ -1,10 +1,14 @@
-//! Opt-in retries of requests that are safe to repeat, and the one list of statuses
-//! worth repeating a request for.
+//! Opt-in retries of requests that are safe to repeat, the one list of statuses worth
+//! repeating a request for, and the one verdict on whether an outcome is worth
+//! another attempt ([`is_transient`]), which both the client's own retries and
+//! [`Error::is_retryable`](crate::Error::is_retryable) read.
 
 use std::time::{Duration, SystemTime};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use crate::exchange::Failure;
 
 /// Statuses that say "try again later": too many requests, and a gateway or service
 /// that is busy or unreachable. [`Error::is_retryable`](crate::Error::is_retryable)
@@ -15,8 +19,8 @@ pub const RETRYABLE_STATUSES: [u16; 4] = [429, 502, 503, 504];
 ///
 /// Only requests that are safe to repeat are retried: GET and DELETE, and PATCH when it
 /// carries `if-match` (a repeat then cannot apply twice). POST never is, since its bytes
-/// may have reached the server. Triggers: a failed connection, and the
-/// [`RETRYABLE_STATUSES`]. Delays grow exponentially with jitter, bounded by
+/// may have reached the server. Triggers: a failed connection, a timeout, a connection
+/// that failed while the answer arrived, and the [`RETRYABLE_STATUSES`]. Delays grow exponentially with jitter, bounded by
 /// [`max_attempts`](Self::max_attempts) and [`max_total_delay`](Self::max_total_delay), and
 /// a `Retry-After` longer than the next delay is honoured; one longer than
 /// `max_total_delay` is not waited out: the answer is returned at once. Each attempt is
@@ -82,12 +86,53 @@ pub(crate) fn is_safe_to_repeat(request: &reqwest::Request) -> bool {
     }
 }
 
-/// Whether this outcome of an attempt is worth another.
-pub(crate) fn should_retry(outcome: &reqwest::Result<reqwest::Response>) -> bool {
+/// What an attempt came to, as far as repeating it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Connecting failed (DNS, TCP, TLS): the request never reached a server.
+    Connect,
+    /// A timeout struck, before the answer's head or while its body arrived.
+    Timeout,
+    /// The connection failed while the answer's body arrived.
+    Interrupted,
+    /// An answer with this status, read whole.
+    Status(u16),
+    /// Anything else: a request that could not be sent as it was, an answer too large
+    /// or one that could not be read as documented.
+    Final,
+}
+
+/// The one verdict: whether repeating the request may succeed. (Whether it is *safe*
+/// to repeat is [`is_safe_to_repeat`]'s question.)
+pub(crate) fn is_transient(outcome: Outcome) -> bool {
     match outcome {
-        // Only when the request never reached a server.
-        Err(error) => error.is_connect(),
-        Ok(response) => RETRYABLE_STATUSES.contains(&response.status().as_u16()),
+        Outcome::Connect | Outcome::Timeout | Outcome::Interrupted => true,
+        Outcome::Status(status) => RETRYABLE_STATUSES.contains(&status),
+        Outcome::Final => false,
+    }
+}
+
+/// What an attempt as the transport returns it came to.
+pub(crate) fn outcome(attempt: &reqwest::Result<reqwest::Response>) -> Outcome {
+    match attempt {
+        Err(error) => no_answer(error.is_connect(), error.is_timeout()),
+        Ok(response) => match crate::exchange::Exchange::failure_of(response) {
+            None => Outcome::Status(response.status().as_u16()),
+            Some(Failure::TimedOut) => Outcome::Timeout,
+            Some(Failure::Interrupted(_)) => Outcome::Interrupted,
+            Some(_) => Outcome::Final,
+        },
+    }
+}
+
+/// The outcome of an attempt that got no answer.
+pub(crate) fn no_answer(connect: bool, timeout: bool) -> Outcome {
+    if connect {
+        Outcome::Connect
+    } else if timeout {
+        Outcome::Timeout
+    } else {
+        Outcome::Final
     }
 }
 
@@ -105,6 +150,27 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The verdict on every kind of outcome; `tests/tests/suite/retries.rs` checks the
+    /// client's retries and `Error::is_retryable` against the same table.
+    #[test]
+    fn the_one_verdict() {
+        for (outcome, transient) in [
+            (Outcome::Connect, true),
+            (Outcome::Timeout, true),
+            (Outcome::Interrupted, true),
+            (Outcome::Status(429), true),
+            (Outcome::Status(502), true),
+            (Outcome::Status(503), true),
+            (Outcome::Status(504), true),
+            (Outcome::Status(500), false),
+            (Outcome::Status(400), false),
+            (Outcome::Status(200), false),
+            (Outcome::Final, false),
+        ] {
+            assert_eq!(is_transient(outcome), transient, "{outcome:?}");
+        }
+    }
 
     fn headers(retry_after: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

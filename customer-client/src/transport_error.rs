@@ -1,6 +1,5 @@
-//! What can go wrong between sending a request and holding its whole answer: no
-//! answer at all ([`TransportError`]), or an answer whose body could not be read
-//! whole ([`BodyFailure`]).
+//! No answer at all ([`TransportError`]): what can go wrong before an answer's head
+//! arrives. (An answer whose body could not be read whole is `exchange::Failure`.)
 
 use std::fmt;
 use std::sync::Arc;
@@ -56,18 +55,6 @@ impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&*self.0)
     }
-}
-
-/// Why the body of an answer could not be read whole (the status and headers had
-/// arrived). Kept on the response for [`Error`](crate::Error).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum BodyFailure {
-    /// Longer than the client's limit (announced or counted); reading stopped there.
-    TooLarge { limit: usize },
-    /// The client's timeout struck while the body was arriving.
-    TimedOut,
-    /// The connection failed while the body was arriving: the causes, on one line.
-    Interrupted(String),
 }
 
 /// An error with its causes, on one line (for Debug output and a cut-short body's

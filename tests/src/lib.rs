@@ -4,6 +4,7 @@
 
 pub mod calls;
 pub mod documentation;
+pub mod hostile;
 #[rustfmt::skip]
 mod generated_calls;
 pub mod scripted;

@@ -6,77 +6,9 @@ use std::time::Duration;
 
 use customer_client::{Client, ClientBuilder, Environment, Error, ResponseExt};
 use reqwest::StatusCode;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tests::hostile::{Behaviour, hostile};
 
 const ID: &str = "F2F3ADA770102B51E053A2598D0A9078";
-
-/// What the server does after reading a request.
-#[derive(Clone)]
-enum Behaviour {
-    /// Write these bytes, then close normally.
-    Reply(Vec<u8>),
-    /// Write these bytes, then reset the connection (RST).
-    ReplyThenReset(Vec<u8>),
-    /// Write these bytes, then keep the connection open without a word more.
-    ReplyThenStall(Vec<u8>),
-}
-
-/// Serves every connection with `behaviour`; returns the base URL.
-async fn hostile(behaviour: Behaviour) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(serve(stream, behaviour.clone()));
-        }
-    });
-    format!("http://{address}")
-}
-
-async fn serve(mut stream: TcpStream, behaviour: Behaviour) {
-    // Read the request head and whatever body its Content-Length announces.
-    let mut request = Vec::new();
-    let mut buffer = [0u8; 4096];
-    loop {
-        let Ok(n) = stream.read(&mut buffer).await else {
-            return;
-        };
-        if n == 0 {
-            return;
-        }
-        request.extend_from_slice(&buffer[..n]);
-        if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if request.len() >= end + 4 + length {
-                break;
-            }
-        }
-    }
-    match behaviour {
-        Behaviour::Reply(bytes) => {
-            let _ = stream.write_all(&bytes).await;
-            let _ = stream.shutdown().await;
-        }
-        Behaviour::ReplyThenReset(bytes) => {
-            let _ = stream.write_all(&bytes).await;
-            let _ = stream.flush().await;
-            let _ = stream.set_zero_linger();
-            drop(stream);
-        }
-        Behaviour::ReplyThenStall(bytes) => {
-            let _ = stream.write_all(&bytes).await;
-            let _ = stream.flush().await;
-            // Hold the connection until the client gives up and closes it.
-            let _ = stream.read(&mut buffer).await;
-        }
-    }
-}
 
 fn head(status: &str, extra: &str) -> String {
     format!(
@@ -86,11 +18,6 @@ fn head(status: &str, extra: &str) -> String {
 
 fn client(base_url: &str) -> ClientBuilder {
     Client::builder(Environment::custom(base_url).unwrap()).timeout(Duration::from_millis(400))
-}
-
-/// The client for the hostile server at `url`, named for the assertion messages.
-fn both(url: &str) -> [(&'static str, ClientBuilder); 1] {
-    [("reqwest", client(url))]
 }
 
 async fn get(
@@ -110,40 +37,40 @@ async fn a_body_cut_short_keeps_status_and_correlation_id() {
         Behaviour::Reply(bytes.clone()),
         Behaviour::ReplyThenReset(bytes),
     ] {
-        for (way, builder) in both(&hostile(behaviour).await) {
+        {
+            let builder = client(&hostile(behaviour).await.url);
             let error = get(builder).await.unwrap_err();
-            assert!(
-                matches!(error, Error::Interrupted { .. }),
-                "{way}: {error:?}"
-            );
-            assert_eq!(error.status(), Some(StatusCode::OK), "{way}");
-            assert_eq!(error.correlation_id(), Some("corr-hostile"), "{way}");
-            assert!(error.is_retryable(), "{way}");
+            assert!(matches!(error, Error::Interrupted { .. }), "{error:?}");
+            assert_eq!(error.status(), Some(StatusCode::OK));
+            assert_eq!(error.correlation_id(), Some("corr-hostile"));
+            assert!(error.is_retryable());
         }
     }
 }
 
 #[tokio::test]
 async fn a_server_that_never_answers_is_a_timeout() {
-    for (way, builder) in both(&hostile(Behaviour::ReplyThenStall(Vec::new())).await) {
+    {
+        let builder = client(&hostile(Behaviour::ReplyThenStall(Vec::new())).await.url);
         let error = get(builder).await.unwrap_err();
         assert!(
             matches!(error, Error::Timeout { status: None, .. }),
-            "{way}: {error:?}"
+            "{error:?}"
         );
-        assert!(error.is_retryable(), "{way}");
-        assert!(error.to_string().contains("timed out"), "{way}: {error}");
+        assert!(error.is_retryable());
+        assert!(error.to_string().contains("timed out"), "{error}");
     }
 }
 
 #[tokio::test]
 async fn a_body_that_stalls_is_a_timeout_with_the_status() {
     let bytes = format!("{}content-length: 100\r\n\r\n{{\"id\":", head("200 OK", "")).into_bytes();
-    for (way, builder) in both(&hostile(Behaviour::ReplyThenStall(bytes)).await) {
+    {
+        let builder = client(&hostile(Behaviour::ReplyThenStall(bytes)).await.url);
         let error = get(builder).await.unwrap_err();
-        assert!(matches!(error, Error::Timeout { .. }), "{way}: {error:?}");
-        assert_eq!(error.status(), Some(StatusCode::OK), "{way}");
-        assert_eq!(error.correlation_id(), Some("corr-hostile"), "{way}");
+        assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+        assert_eq!(error.status(), Some(StatusCode::OK));
+        assert_eq!(error.correlation_id(), Some("corr-hostile"));
     }
 }
 
@@ -165,15 +92,16 @@ async fn a_body_over_the_limit_is_refused_without_reading_it_all() {
         (announced, StatusCode::OK),
         (chunked, StatusCode::INTERNAL_SERVER_ERROR),
     ] {
-        let url = hostile(Behaviour::Reply(bytes.into_bytes())).await;
-        for (way, builder) in both(&url) {
+        let url = hostile(Behaviour::Reply(bytes.into_bytes())).await.url;
+        {
+            let builder = client(&url);
             let error = get(builder.max_response_bytes(1024)).await.unwrap_err();
             let Error::ResponseTooLarge { limit, .. } = &error else {
-                panic!("{way}: {error:?}");
+                panic!("{error:?}");
             };
-            assert_eq!(*limit, 1024, "{way}");
-            assert_eq!(error.status(), Some(status), "{way}");
-            assert_eq!(error.correlation_id(), Some("corr-hostile"), "{way}");
+            assert_eq!(*limit, 1024);
+            assert_eq!(error.status(), Some(status));
+            assert_eq!(error.correlation_id(), Some("corr-hostile"));
         }
     }
     // A length announced past the limit is refused on the head alone: a server that
@@ -182,7 +110,9 @@ async fn a_body_over_the_limit_is_refused_without_reading_it_all() {
         "{}content-length: 10000000\r\n\r\n{{\"id\"",
         head("200 OK", "")
     );
-    let url = hostile(Behaviour::ReplyThenStall(stalling.into_bytes())).await;
+    let url = hostile(Behaviour::ReplyThenStall(stalling.into_bytes()))
+        .await
+        .url;
     // Without the check this ends in the client's timeout (400 ms) instead.
     let error = get(client(&url)).await.unwrap_err();
     assert!(
@@ -201,9 +131,11 @@ async fn a_body_over_the_limit_is_refused_without_reading_it_all() {
         )
         .into_bytes(),
     ))
-    .await;
-    for (way, builder) in both(&url) {
-        assert_eq!(get(builder).await.unwrap().id.as_deref(), Some(ID), "{way}");
+    .await
+    .url;
+    {
+        let builder = client(&url);
+        assert_eq!(get(builder).await.unwrap().id.as_deref(), Some(ID));
     }
 }
 
@@ -218,15 +150,16 @@ async fn duplicate_and_invalid_headers_do_not_break_decoding() {
         format!("content-length: {}\r\n\r\n{body}", body.len()).into_bytes(),
     ]
     .concat();
-    for (way, builder) in both(&hostile(Behaviour::Reply(bytes)).await) {
+    {
+        let builder = client(&hostile(Behaviour::Reply(bytes)).await.url);
         let customer = get(builder).await.unwrap();
-        assert_eq!(customer.id.as_deref(), Some(ID), "{way}");
-        assert_eq!(customer.correlation_id(), Some("first"), "{way}");
-        assert_eq!(customer.etag(), Some("\"1\""), "{way}");
+        assert_eq!(customer.id.as_deref(), Some(ID));
+        assert_eq!(customer.correlation_id(), Some("first"));
+        assert_eq!(customer.etag(), Some("\"1\""));
         assert_eq!(
             customer.unique_transaction_id(),
             None,
-            "{way}: not text, so not offered as text"
+            "not text, so not offered as text"
         );
     }
 }
@@ -236,11 +169,13 @@ async fn garbage_instead_of_http_is_a_transport_error() {
     let url = hostile(Behaviour::Reply(
         b"this is not HTTP at all\r\n\r\n".to_vec(),
     ))
-    .await;
-    for (way, builder) in both(&url) {
+    .await
+    .url;
+    {
+        let builder = client(&url);
         let error = get(builder).await.unwrap_err();
-        assert!(matches!(error, Error::Transport(_)), "{way}: {error:?}");
-        assert_eq!(error.status(), None, "{way}");
+        assert!(matches!(error, Error::Transport(_)), "{error:?}");
+        assert_eq!(error.status(), None);
     }
 }
 
@@ -251,14 +186,15 @@ async fn an_error_status_with_a_truncated_body_keeps_the_status() {
         head("503 Service Unavailable", "")
     )
     .into_bytes();
-    for (way, builder) in both(&hostile(Behaviour::Reply(bytes)).await) {
+    {
+        let builder = client(&hostile(Behaviour::Reply(bytes)).await.url);
         let error = get(builder).await.unwrap_err();
         assert_eq!(
             error.status(),
             Some(StatusCode::SERVICE_UNAVAILABLE),
-            "{way}: {error:?}"
+            "{error:?}"
         );
-        assert_eq!(error.correlation_id(), Some("corr-hostile"), "{way}");
-        assert!(error.is_retryable(), "{way}");
+        assert_eq!(error.correlation_id(), Some("corr-hostile"));
+        assert!(error.is_retryable());
     }
 }

@@ -15,7 +15,7 @@ mod module_graph;
 mod prism;
 mod properties;
 mod request_rules;
-mod retries_and_tracing;
+mod retries;
 mod sensitive_data;
 mod spec_vs_documentation;
 mod transport;

@@ -1,5 +1,6 @@
 //! Opt-in retries: only of requests safe to repeat, each attempt signed afresh,
-//! bounded, honouring Retry-After.
+//! bounded, honouring Retry-After; and one verdict on what is worth repeating, shared
+//! by the client's retries and `Error::is_retryable`.
 
 use std::time::{Duration, Instant};
 
@@ -208,4 +209,91 @@ async fn a_retry_after_beyond_the_budget_returns_the_answer_at_once() {
         assert_eq!(error.correlation_id(), Some("corr-429"), "{retry_after}");
         assert_eq!(server.heads.lock().unwrap().len(), 1, "{retry_after}");
     }
+}
+
+/// The one verdict, both ways, over one table of outcomes: for each, a client with
+/// retries repeats a GET exactly when `Error::is_retryable` (of a client without them,
+/// against the same server) calls the outcome worth repeating.
+#[tokio::test]
+async fn the_retries_and_is_retryable_share_one_verdict() {
+    use tests::hostile::{Behaviour, hostile};
+    let head = |status: &str, length: usize| {
+        format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json;charset=utf-8\r\nv-c-correlation-id: corr\r\ncontent-length: {length}\r\n\r\n"
+        )
+    };
+    let whole = |status: &str, body: &str| {
+        Behaviour::Reply(format!("{}{body}", head(status, body.len())).into_bytes())
+    };
+    let cases: Vec<(&str, Behaviour, bool)> = vec![
+        ("503", whole("503 Service Unavailable", "{}"), true),
+        ("429", whole("429 Too Many Requests", "{}"), true),
+        ("502", whole("502 Bad Gateway", "{}"), true),
+        ("504", whole("504 Gateway Timeout", "{}"), true),
+        ("500", whole("500 Internal Server Error", "{}"), false),
+        ("404", whole("404 Not Found", "{}"), false),
+        (
+            "a body cut short",
+            Behaviour::Reply(format!("{}{{\"id\"", head("200 OK", 100)).into_bytes()),
+            true,
+        ),
+        (
+            "a timeout while the body arrives",
+            Behaviour::ReplyThenStall(head("200 OK", 100).into_bytes()),
+            true,
+        ),
+        (
+            "a timeout before any answer",
+            Behaviour::ReplyThenStall(Vec::new()),
+            true,
+        ),
+        (
+            "a body over the limit",
+            Behaviour::Reply(head("200 OK", 10_000_000).into_bytes()),
+            false,
+        ),
+        ("an undecodable success", whole("200 OK", "[1]"), false),
+    ];
+    for (name, behaviour, transient) in cases {
+        let server = hostile(behaviour).await;
+        let builder = |retries: bool| {
+            let builder =
+                tests::calls::signing_builder(&server.url).timeout(Duration::from_millis(300));
+            if retries {
+                builder.retry(quick_retries(2))
+            } else {
+                builder
+            }
+        };
+        let retried = builder(true).build().unwrap();
+        let result = retried.get_customer().customer_id("ABC").send().await;
+        assert!(result.is_err(), "{name}");
+        let attempts = server.requests.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(attempts, if transient { 2 } else { 1 }, "{name}: attempts");
+        let plain = builder(false).build().unwrap();
+        let error = plain
+            .get_customer()
+            .customer_id("ABC")
+            .send()
+            .await
+            .map_err(Error::from)
+            .unwrap_err();
+        assert_eq!(error.is_retryable(), transient, "{name}: {error:?}");
+    }
+    // No answer at all: a refused connection. Attempts cannot be counted; the verdict is
+    // the same as the retries' (which `retry.rs`' table holds).
+    let refused = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let error = tests::calls::signing_builder(&refused)
+        .build()
+        .unwrap()
+        .get_customer()
+        .customer_id("ABC")
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert!(error.is_retryable(), "{error:?}");
 }
