@@ -249,47 +249,40 @@ mod tests {
     }
 
     #[test]
-    fn busy_statuses_are_worth_another_attempt() {
-        for (status, retry) in [
-            (503, true),
-            (429, true),
-            (502, true),
-            (504, true),
-            (500, false),
-            (200, false),
-        ] {
+    fn an_answer_read_whole_is_its_status() {
+        for status in [503, 429, 500, 200] {
             let mut response = http::Response::new(reqwest::Body::from(""));
             *response.status_mut() = reqwest::StatusCode::from_u16(status).unwrap();
             assert_eq!(
-                should_retry(&Ok(reqwest::Response::from(response))),
-                retry,
-                "{status}"
+                outcome(&Ok(reqwest::Response::from(response))),
+                Outcome::Status(status)
             );
         }
     }
 
     /// reqwest's own errors, made on loopback: a refused connection never reached a
-    /// server and is worth another attempt; a timeout may have, and is not.
+    /// server; a timeout may have, and is worth another attempt all the same (only
+    /// requests safe to repeat are repeated).
     #[tokio::test]
-    async fn a_refused_connection_is_worth_another_attempt_and_a_timeout_is_not() {
+    async fn a_refused_connection_and_a_timeout_are_worth_another_attempt() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let refused = format!("http://{}/", listener.local_addr().unwrap());
         drop(listener);
         let http = reqwest::Client::new();
-        let outcome = http.get(&refused).send().await;
-        assert!(outcome.as_ref().is_err_and(reqwest::Error::is_connect));
-        assert!(should_retry(&outcome));
+        let attempt = http.get(&refused).send().await;
+        assert!(attempt.as_ref().is_err_and(reqwest::Error::is_connect));
+        assert_eq!(outcome(&attempt), Outcome::Connect);
         // Accepts, reads, never answers.
         let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", silent.local_addr().unwrap());
         let held = tokio::spawn(async move { silent.accept().await });
-        let outcome = http
+        let attempt = http
             .get(&url)
             .timeout(Duration::from_millis(200))
             .send()
             .await;
-        assert!(outcome.as_ref().is_err_and(reqwest::Error::is_timeout));
-        assert!(!should_retry(&outcome));
+        assert!(attempt.as_ref().is_err_and(reqwest::Error::is_timeout));
+        assert_eq!(outcome(&attempt), Outcome::Timeout);
         held.abort();
     }
 
