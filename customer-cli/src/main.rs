@@ -13,7 +13,9 @@ mod generated_cli;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
+use customer_client::paging::{self, Page};
 use customer_client::{ClientBuilder, Error, ResponseValue, types};
+use futures_util::StreamExt as _;
 use generated_cli::{Cli, CliCommand, CliConfig};
 
 /// Exit statuses: 0 success, 1 the API answered with an error, 2 bad usage or
@@ -22,30 +24,50 @@ const EXIT_API_ERROR: u8 = 1;
 const EXIT_CONFIG: u8 = 2;
 const EXIT_TRANSPORT: u8 = 3;
 
-/// Prints successes as JSON on stdout; failures are reported by `main`. Remembers the
-/// last list page it printed (items, total), for `--all-pages`.
+/// Prints successes as JSON on stdout; failures are reported by `main`. With
+/// `--all-pages` it keeps each list page instead, for `paging::items`.
 #[derive(Clone, Default)]
 struct Output {
-    last_page: Arc<Mutex<Option<PageSeen>>>,
+    /// `Some` while following pages: the last page answered.
+    pages: Option<Arc<Mutex<Option<ResponseValue<JsonPage>>>>>,
 }
 
-/// How many items a printed page held, and the list's total when the server said.
-type PageSeen = (u64, Option<u64>);
+/// A list page as JSON: an object with a `count` or `total` whose `_embedded`, when
+/// there is one, holds one array, or none on an empty page (every list operation of
+/// the spec answers so).
+struct JsonPage(serde_json::Value);
 
-/// The items and total of a list-shaped answer: an object whose `_embedded` holds one
-/// array, with a `count` or `total` (every list operation of the spec answers so).
-fn list_page(value: &serde_json::Value) -> Option<(&Vec<serde_json::Value>, Option<u64>)> {
-    if value.get("count").is_none() && value.get("total").is_none() {
-        return None;
+impl JsonPage {
+    fn of(value: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let is_page = (value.get("count").is_some() || value.get("total").is_some())
+            && value.get("_embedded").is_none_or(|embedded| {
+                embedded
+                    .as_object()
+                    .is_some_and(|e| e.len() <= 1 && e.values().all(|v| v.is_array()))
+            });
+        if is_page { Ok(Self(value)) } else { Err(value) }
     }
-    let embedded = value.get("_embedded")?.as_object()?;
-    let [(_, serde_json::Value::Array(items))] = embedded.iter().collect::<Vec<_>>()[..] else {
-        return None;
-    };
-    Some((
-        items,
-        value.get("total").and_then(serde_json::Value::as_u64),
-    ))
+}
+
+impl Page for JsonPage {
+    type Item = serde_json::Value;
+
+    fn into_items(self) -> Vec<serde_json::Value> {
+        let mut value = self.0;
+        value
+            .get_mut("_embedded")
+            .and_then(serde_json::Value::as_object_mut)
+            .and_then(|embedded| embedded.values_mut().next().map(std::mem::take))
+            .and_then(|items| match items {
+                serde_json::Value::Array(items) => Some(items),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    fn total(&self) -> Option<u64> {
+        self.0.get("total").and_then(serde_json::Value::as_u64)
+    }
 }
 
 impl CliConfig for Output {
@@ -57,16 +79,27 @@ impl CliConfig for Output {
             Ok(json) => json,
             Err(e) => return eprintln!("cannot print the response as JSON: {e}"),
         };
-        // A list's page: one JSON item per line.
-        if let Some((items, total)) = list_page(&json) {
-            for item in items {
-                println!("{item}");
+        let json = match (JsonPage::of(json), &self.pages) {
+            // Following pages: kept for `paging::items`, which prints the items.
+            (Ok(page), Some(pages)) => {
+                if let Ok(mut last) = pages.lock() {
+                    *last = Some(ResponseValue::new(
+                        page,
+                        value.status(),
+                        value.headers().clone(),
+                    ));
+                }
+                return;
             }
-            if let Ok(mut last) = self.last_page.lock() {
-                *last = Some((items.len() as u64, total));
+            // A list's page: one JSON item per line.
+            (Ok(page), None) => {
+                for item in page.into_items() {
+                    println!("{item}");
+                }
+                return;
             }
-            return;
-        }
+            (Err(json), _) => json,
+        };
         match serde_json::to_string_pretty(&json) {
             Ok(json) => println!("{json}"),
             Err(e) => eprintln!("cannot print the response as JSON: {e}"),
@@ -165,14 +198,18 @@ fn with_offset(args: &[String], offset: u64) -> Vec<String> {
 
 /// Prints a failure on stderr and returns the exit status for it.
 fn report(error: anyhow::Error) -> u8 {
-    let error = match error.downcast::<progenitor_client::Error<types::ErrorResponse>>() {
-        Ok(generated) => Error::from(generated),
+    match error.downcast::<GeneratedError>() {
+        Ok(generated) => report_error(Error::from(generated)),
         Err(other) => {
             // Reading or parsing `--json-body`, and the like.
             eprintln!("error: {other:#}");
-            return EXIT_CONFIG;
+            EXIT_CONFIG
         }
-    };
+    }
+}
+
+/// Prints an error of the client on stderr and returns the exit status for it.
+fn report_error(error: Error) -> u8 {
     match &error {
         Error::Api {
             status,
@@ -265,45 +302,63 @@ async fn main() -> ExitCode {
             return ExitCode::from(EXIT_CONFIG);
         }
     };
-    let output = Output::default();
-    let cli = Cli::new(client, output.clone());
-    if !sub_matches.get_flag_if_present("all-pages") {
+    let all_pages = sub_matches.get_flag_if_present("all-pages");
+    let pages = Arc::new(Mutex::new(None));
+    let output = Output {
+        pages: all_pages.then(|| pages.clone()),
+    };
+    let cli = Cli::new(client, output);
+    if !all_pages {
         return match cli.execute(command, sub_matches).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => ExitCode::from(report(e)),
         };
     }
-    // Every page: the same command from --offset on, until the total (or an empty
-    // page); an offset that does not advance ends it too.
+    // Every page from --offset on, as paging::items walks them: the same command with
+    // each page's offset (the server's page size, or --limit).
     let args: Vec<String> = std::env::args().collect();
-    let mut offset = sub_matches
+    let start = sub_matches
         .try_get_one::<u64>("offset")
         .ok()
         .flatten()
         .copied()
         .unwrap_or(0);
-    loop {
-        let matches = command_tree().get_matches_from(with_offset(&args, offset));
-        let Some((_, page_matches)) = matches.subcommand() else {
-            return ExitCode::from(EXIT_CONFIG);
-        };
-        if let Err(e) = cli.execute(command, page_matches).await {
-            return ExitCode::from(report(e));
+    let limit = sub_matches
+        .try_get_one::<std::num::NonZeroU64>("limit")
+        .ok()
+        .flatten()
+        .map_or(20, |l| l.get());
+    let fetch = |offset: u64, _limit: u64| {
+        let (cli, args, pages) = (&cli, &args, &pages);
+        async move {
+            let matches = command_tree().get_matches_from(with_offset(args, start + offset));
+            let (_, page_matches) = matches
+                .subcommand()
+                .ok_or_else(|| GeneratedError::InvalidRequest("no subcommand".to_owned()))?;
+            cli.execute(command, page_matches).await.map_err(|e| {
+                e.downcast::<GeneratedError>()
+                    .unwrap_or_else(|other| GeneratedError::InvalidRequest(format!("{other:#}")))
+            })?;
+            pages
+                .lock()
+                .ok()
+                .and_then(|mut last| last.take())
+                .ok_or_else(|| {
+                    GeneratedError::InvalidRequest("the answer is not a list page".to_owned())
+                })
         }
-        let Some((count, total)) = output
-            .last_page
-            .lock()
-            .ok()
-            .and_then(|mut last| last.take())
-        else {
-            return ExitCode::SUCCESS;
-        };
-        offset += count;
-        if count == 0 || total.is_some_and(|total| offset >= total) {
-            return ExitCode::SUCCESS;
+    };
+    let mut items = std::pin::pin!(paging::items(limit, fetch));
+    while let Some(item) = items.next().await {
+        match item {
+            Ok(item) => println!("{item}"),
+            Err(error) => return ExitCode::from(report_error(error)),
         }
     }
+    ExitCode::SUCCESS
 }
+
+type GeneratedError = progenitor_client::Error<types::ErrorResponse>;
 
 /// `ArgMatches::get_flag` panics for an argument the subcommand does not define.
 trait FlagIfPresent {

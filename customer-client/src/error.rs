@@ -27,9 +27,11 @@ use crate::types::ErrorResponse;
 /// }
 /// # Ok(()) }
 /// ```
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A request value breaks a rule of the spec. Nothing was sent.
+    #[error("invalid request, nothing sent: {parameter} {rule}")]
     InvalidRequest {
         /// The parameter or body field, e.g. `customerId` or `buyerInformation.email`.
         parameter: String,
@@ -37,6 +39,7 @@ pub enum Error {
         rule: String,
     },
     /// The client cannot be built as configured. Nothing was sent.
+    #[error("invalid configuration of {setting}: {message}")]
     Config {
         /// The setting at fault, e.g. `base URL`.
         setting: String,
@@ -44,32 +47,42 @@ pub enum Error {
         message: String,
     },
     /// CyberSource (or whatever answered) returned an error status.
+    #[error("CyberSource answered {status}{}{}", api_reason(body.as_ref(), raw_body), Correlation(correlation_id))]
     Api {
         /// The HTTP status, whatever the body.
         status: StatusCode,
         /// CyberSource's error body, when the body is one.
         body: Option<ErrorResponse>,
         /// The body exactly as received (kept whether it parsed or not).
-        raw_body: Bytes,
+        raw_body: RawBody,
         /// `v-c-correlation-id`, CyberSource's id for this exchange.
         correlation_id: Option<String>,
         /// `uniqueTransactionID`, when sent.
         unique_transaction_id: Option<String>,
     },
     /// A success status whose body does not decode as the spec documents.
+    #[error(
+        "undecodable response{}: {reason}{}",
+        WithStatus(status),
+        Correlation(correlation_id)
+    )]
     InvalidResponse {
         /// The HTTP status, when one arrived.
         status: Option<StatusCode>,
         /// Why decoding failed.
         reason: String,
         /// The body exactly as received.
-        raw_body: Bytes,
+        raw_body: RawBody,
         /// `v-c-correlation-id`, when sent.
         correlation_id: Option<String>,
     },
     /// The answer came encrypted (message-level encryption) and could not be
     /// decrypted: no response key is configured, or it is not the key the answer was
     /// encrypted to, or the ciphertext was altered.
+    #[error(
+        "the encrypted answer (status {status}) cannot be decrypted: {reason}{}",
+        Correlation(correlation_id)
+    )]
     Decryption {
         /// The HTTP status of the answer.
         status: StatusCode,
@@ -78,13 +91,14 @@ pub enum Error {
         /// The answer's headers (boxed: they would double the size of every `Error`).
         headers: Box<reqwest::header::HeaderMap>,
         /// The body as received: the `{"encryptedResponse": …}` wrapper.
-        raw_body: Bytes,
+        raw_body: RawBody,
         /// `v-c-correlation-id`, when sent.
         correlation_id: Option<String>,
     },
     /// The connect timeout or the overall timeout struck (see
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). Safe to retry for
     /// idempotent operations.
+    #[error("timed out{}{}", ReadingWith(status), Correlation(correlation_id))]
     Timeout {
         /// The status, when the answer had begun to arrive.
         status: Option<StatusCode>,
@@ -94,6 +108,10 @@ pub enum Error {
     /// The answer's body is longer than
     /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes);
     /// reading stopped at the limit.
+    #[error(
+        "the answer (status {status}) is longer than the limit of {limit} bytes{}",
+        Correlation(correlation_id)
+    )]
     ResponseTooLarge {
         /// The HTTP status.
         status: StatusCode,
@@ -103,6 +121,10 @@ pub enum Error {
         correlation_id: Option<String>,
     },
     /// The connection failed while the answer's body was arriving.
+    #[error(
+        "the connection failed while the answer (status {status}) arrived: {reason}{}",
+        Correlation(correlation_id)
+    )]
     Interrupted {
         /// The HTTP status that had arrived.
         status: StatusCode,
@@ -112,7 +134,8 @@ pub enum Error {
         reason: String,
     },
     /// No answer: connecting, TLS, or sending failed.
-    Transport(TransportError),
+    #[error("no answer")]
+    Transport(#[source] TransportError),
 }
 
 impl Error {
@@ -171,217 +194,83 @@ impl Error {
         match self {
             Self::Api { raw_body, .. }
             | Self::InvalidResponse { raw_body, .. }
-            | Self::Decryption { raw_body, .. } => Some(raw_body),
+            | Self::Decryption { raw_body, .. } => Some(&raw_body.0),
             _ => None,
         }
     }
 }
 
-/// As derived, except that a body shows masked (`mask::body`): it may hold card data.
-impl fmt::Debug for Error {
+/// A body exactly as received. It may hold card data, so its `Debug` shows it masked
+/// (`mask::body`); the bytes themselves are the caller's, through `Deref` or `.0`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RawBody(pub Bytes);
+
+impl std::ops::Deref for RawBody {
+    type Target = Bytes;
+    fn deref(&self) -> &Bytes {
+        &self.0
+    }
+}
+
+impl From<Bytes> for RawBody {
+    fn from(bytes: Bytes) -> Self {
+        Self(bytes)
+    }
+}
+
+impl fmt::Debug for RawBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let masked = |raw: &Bytes| crate::mask::body(raw);
-        match self {
-            Self::InvalidRequest { parameter, rule } => f
-                .debug_struct("InvalidRequest")
-                .field("parameter", parameter)
-                .field("rule", rule)
-                .finish(),
-            Self::Config { setting, message } => f
-                .debug_struct("Config")
-                .field("setting", setting)
-                .field("message", message)
-                .finish(),
-            Self::Api {
-                status,
-                body,
-                raw_body,
-                correlation_id,
-                unique_transaction_id,
-            } => f
-                .debug_struct("Api")
-                .field("status", status)
-                .field("body", body)
-                .field("raw_body", &masked(raw_body))
-                .field("correlation_id", correlation_id)
-                .field("unique_transaction_id", unique_transaction_id)
-                .finish(),
-            Self::InvalidResponse {
-                status,
-                reason,
-                raw_body,
-                correlation_id,
-            } => f
-                .debug_struct("InvalidResponse")
-                .field("status", status)
-                .field("reason", reason)
-                .field("raw_body", &masked(raw_body))
-                .field("correlation_id", correlation_id)
-                .finish(),
-            Self::Decryption {
-                status,
-                reason,
-                headers,
-                raw_body,
-                correlation_id,
-            } => f
-                .debug_struct("Decryption")
-                .field("status", status)
-                .field("reason", reason)
-                .field("headers", headers)
-                .field("raw_body", &format_args!("<{} bytes>", raw_body.len()))
-                .field("correlation_id", correlation_id)
-                .finish(),
-            Self::Timeout {
-                status,
-                correlation_id,
-            } => f
-                .debug_struct("Timeout")
-                .field("status", status)
-                .field("correlation_id", correlation_id)
-                .finish(),
-            Self::ResponseTooLarge {
-                status,
-                limit,
-                correlation_id,
-            } => f
-                .debug_struct("ResponseTooLarge")
-                .field("status", status)
-                .field("limit", limit)
-                .field("correlation_id", correlation_id)
-                .finish(),
-            Self::Interrupted {
-                status,
-                correlation_id,
-                reason,
-            } => f
-                .debug_struct("Interrupted")
-                .field("status", status)
-                .field("correlation_id", correlation_id)
-                .field("reason", reason)
-                .finish(),
-            Self::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+        fmt::Debug::fmt(&crate::mask::body(&self.0), f)
+    }
+}
+
+/// `; correlation id X` when there is one: the end of every message of an answer.
+struct Correlation<'a>(&'a Option<String>);
+
+impl fmt::Display for Correlation<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, "; correlation id {id}"),
+            None => Ok(()),
         }
     }
 }
 
-impl fmt::Display for Error {
+/// ` with status X` when one arrived.
+struct WithStatus<'a>(&'a Option<StatusCode>);
+
+impl fmt::Display for WithStatus<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidRequest { parameter, rule } => {
-                write!(f, "invalid request, nothing sent: {parameter} {rule}")
-            }
-            Self::Config { setting, message } => {
-                write!(f, "invalid configuration of {setting}: {message}")
-            }
-            Self::Api {
-                status,
-                body,
-                raw_body,
-                correlation_id,
-                ..
-            } => {
-                write!(f, "CyberSource answered {status}")?;
-                match body.as_ref().and_then(|b| b.errors.first()) {
-                    Some(entry) => write!(
-                        f,
-                        ": {} ({})",
-                        entry.message.as_deref().unwrap_or("no message"),
-                        entry.type_.as_deref().unwrap_or("no type")
-                    )?,
-                    None => write!(
-                        f,
-                        " with a body that is not a CyberSource error ({} bytes)",
-                        raw_body.len()
-                    )?,
-                }
-                if let Some(id) = correlation_id {
-                    write!(f, "; correlation id {id}")?;
-                }
-                Ok(())
-            }
-            Self::InvalidResponse {
-                status,
-                reason,
-                correlation_id,
-                ..
-            } => {
-                write!(f, "undecodable response")?;
-                if let Some(status) = status {
-                    write!(f, " with status {status}")?;
-                }
-                write!(f, ": {reason}")?;
-                if let Some(id) = correlation_id {
-                    write!(f, "; correlation id {id}")?;
-                }
-                Ok(())
-            }
-            Self::Decryption {
-                status,
-                reason,
-                correlation_id,
-                ..
-            } => {
-                write!(
-                    f,
-                    "the encrypted answer (status {status}) cannot be decrypted: {reason}"
-                )?;
-                if let Some(id) = correlation_id {
-                    write!(f, "; correlation id {id}")?;
-                }
-                Ok(())
-            }
-            Self::Timeout {
-                status,
-                correlation_id,
-            } => {
-                write!(f, "timed out")?;
-                if let Some(status) = status {
-                    write!(f, " reading the answer (status {status})")?;
-                }
-                if let Some(id) = correlation_id {
-                    write!(f, "; correlation id {id}")?;
-                }
-                Ok(())
-            }
-            Self::ResponseTooLarge {
-                status,
-                limit,
-                correlation_id,
-            } => {
-                write!(
-                    f,
-                    "the answer (status {status}) is longer than the limit of {limit} bytes"
-                )?;
-                if let Some(id) = correlation_id {
-                    write!(f, "; correlation id {id}")?;
-                }
-                Ok(())
-            }
-            Self::Interrupted {
-                status,
-                correlation_id,
-                reason,
-            } => {
-                write!(
-                    f,
-                    "the connection failed while the answer (status {status}) arrived: {reason}"
-                )?;
-                if let Some(id) = correlation_id {
-                    write!(f, "; correlation id {id}")?;
-                }
-                Ok(())
-            }
-            Self::Transport(_) => f.write_str("no answer"),
+        match self.0 {
+            Some(status) => write!(f, " with status {status}"),
+            None => Ok(()),
         }
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Transport(e) => Some(e),
-            _ => None,
+/// ` reading the answer (status X)` when the head had arrived.
+struct ReadingWith<'a>(&'a Option<StatusCode>);
+
+impl fmt::Display for ReadingWith<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(status) => write!(f, " reading the answer (status {status})"),
+            None => Ok(()),
         }
+    }
+}
+
+/// `: message (type)` of CyberSource's first error entry, or what the body is instead.
+fn api_reason(body: Option<&ErrorResponse>, raw_body: &RawBody) -> String {
+    match body.and_then(|b| b.errors.first()) {
+        Some(entry) => format!(
+            ": {} ({})",
+            entry.message.as_deref().unwrap_or("no message"),
+            entry.type_.as_deref().unwrap_or("no type")
+        ),
+        None => format!(
+            " with a body that is not a CyberSource error ({} bytes)",
+            raw_body.len()
+        ),
     }
 }

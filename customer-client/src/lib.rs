@@ -185,7 +185,7 @@ pub use client::ClientBuilder;
 pub use config::vars;
 pub use context::{ClientContext, Clock, IdSource};
 pub use environment::Environment;
-pub use error::Error;
+pub use error::{Error, RawBody};
 pub use generated::{Client, ResponseValue, builder, types};
 pub use mle::MleOperation;
 pub use response::ResponseExt;

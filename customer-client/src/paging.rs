@@ -111,7 +111,7 @@ impl<F, T> Walk<F, T> {
                         "the page at offset {} repeats the page before it: the server ignores `offset`",
                         self.offset
                     ),
-                    raw_body: bytes::Bytes::new(),
+                    raw_body: Default::default(),
                     correlation_id,
                 }));
             }

@@ -92,7 +92,8 @@ impl From<GeneratedError<ErrorResponse>> for Error {
                     status,
                     raw_body: serde_json::to_vec(&body)
                         .map(Bytes::from)
-                        .unwrap_or_default(),
+                        .unwrap_or_default()
+                        .into(),
                     body: Some(body),
                     correlation_id,
                     unique_transaction_id,
@@ -108,7 +109,7 @@ impl From<GeneratedError<ErrorResponse>> for Error {
                     crate::mask::message(&e.to_string())
                 ),
                 correlation_id: None,
-                raw_body,
+                raw_body: raw_body.into(),
             },
         }
     }
@@ -151,19 +152,19 @@ fn from_response(response: &reqwest::Response) -> Error {
             status,
             reason,
             headers: Box::new(headers.clone()),
-            raw_body: body,
+            raw_body: body.into(),
             correlation_id,
         },
         Some(Failure::Undecodable(reason)) => Error::InvalidResponse {
             status: Some(status),
             reason,
-            raw_body: body,
+            raw_body: body.into(),
             correlation_id,
         },
         None if status.is_success() => Error::InvalidResponse {
             status: Some(status),
             reason: format!("status {status} is not documented for this operation"),
-            raw_body: body,
+            raw_body: body.into(),
             correlation_id,
         },
         None => Error::Api {
@@ -173,7 +174,7 @@ fn from_response(response: &reqwest::Response) -> Error {
                 .ok()
                 .filter(|parsed| !parsed.errors.is_empty()),
             unique_transaction_id: header(headers, &UNIQUE_TRANSACTION_ID).map(str::to_owned),
-            raw_body: body,
+            raw_body: body.into(),
             correlation_id,
         },
     }

@@ -92,8 +92,10 @@ pub fn check_body(operation: &str, body: &Value) -> Result<(), Violation> {
     let op = self::operation(operation)
         .ok_or_else(|| Violation::new("operation", format!("`{operation}` is not in the spec")))?;
     match op.body {
-        // One walker for both: the client's (bytes) and this one's (a value).
-        Some(fields) => check_json(&serde_json::to_vec(body).unwrap_or_default(), fields),
+        // The same walker as the client's over bytes, reading the value as it is.
+        Some(fields) => walk(fields, |node| {
+            serde::de::DeserializeSeed::deserialize(node, body)
+        }),
         None => Ok(()),
     }
 }
@@ -168,26 +170,20 @@ pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Resul
 /// no value can move the request to another resource (`..`, `/`, `?` and the like).
 fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(), Violation> {
     let shape_error = || Violation::new(param.name, "must be a single path segment");
-    // The base URL may carry a path stem of its own, so match from the end; no
-    // allocation, and bytes rather than `str::rsplit`, whose search costs more than
-    // these short segments (this runs on every request).
-    let slash = |b: &u8| *b == b'/';
-    let mut actual = url_path.as_bytes().rsplit(slash);
+    // The base URL may carry a path stem of its own, so match from the end.
+    let mut actual = url_path.rsplit('/');
     let mut value = None;
-    for expected in op.path.trim_start_matches('/').as_bytes().rsplit(slash) {
+    for expected in op.path.trim_start_matches('/').rsplit('/') {
         let got = actual.next().ok_or_else(shape_error)?;
-        match expected
-            .strip_prefix(b"{")
-            .and_then(|e| e.strip_suffix(b"}"))
-        {
-            Some(name) if name == param.name.as_bytes() => value = Some(got),
+        match expected.strip_prefix('{').and_then(|e| e.strip_suffix('}')) {
+            Some(name) if name == param.name => value = Some(got),
             Some(_) => {}
             None if expected != got => return Err(shape_error()),
             None => {}
         }
     }
     let raw = value.ok_or_else(shape_error)?;
-    let decoded = percent_decode(raw)
+    let decoded = percent_decode(raw.as_bytes())
         .decode_utf8()
         .map_err(|_| Violation::new(param.name, "must be UTF-8 text"))?;
     check_string(param.name, &decoded, &param.limits)
@@ -196,15 +192,25 @@ fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(),
 /// Checks a JSON body against `fields` while parsing it, without building a tree
 /// (this runs on every request that has a body; see BENCHMARKS.md).
 fn check_json(bytes: &[u8], fields: &'static [Field]) -> Result<(), Violation> {
+    let mut parser = serde_json::Deserializer::from_slice(bytes);
+    walk(fields, |node| {
+        serde::de::DeserializeSeed::deserialize(node, &mut parser).and_then(|()| parser.end())
+    })
+}
+
+/// Runs `read` (a deserializer fed the walk's root node) and returns the first broken
+/// rule, or that the input is not JSON.
+fn walk(
+    fields: &'static [Field],
+    read: impl FnOnce(Node<'_>) -> Result<(), serde_json::Error>,
+) -> Result<(), Violation> {
     let mut walk = Walk {
         fields,
         rule_path: String::with_capacity(64),
         indices: Vec::new(),
         violation: None,
     };
-    let mut parser = serde_json::Deserializer::from_slice(bytes);
-    let parsed = serde::de::DeserializeSeed::deserialize(Node(&mut walk), &mut parser)
-        .and_then(|()| parser.end());
+    let parsed = read(Node(&mut walk));
     match (parsed, walk.violation) {
         (_, Some(violation)) => Err(violation),
         (Err(_), None) => Err(Violation::new("body", "must be a JSON document")),

@@ -82,16 +82,10 @@ impl Credentials {
         }
     }
 
-    /// `Bearer <JWT>` for `claims`, built in one string; `None` for HTTP Signature.
+    /// `Bearer <JWT>` for `claims`; `None` for HTTP Signature.
     pub(crate) fn bearer(&self, claims: &super::jwt::Claims<'_>) -> Option<Result<String, Error>> {
-        match self {
-            Self::JwtSharedSecret(key) => {
-                Some(key.jwt.token("Bearer ", claims).map_err(signing_error))
-            }
-            other => other
-                .jwt(claims)
-                .map(|token| token.map(|token| format!("Bearer {token}"))),
-        }
+        self.jwt(claims)
+            .map(|token| token.map(|token| format!("Bearer {token}")))
     }
 
     /// The name of the mode, as `CYBERSOURCE_AUTH` spells it.
@@ -121,8 +115,8 @@ impl fmt::Debug for Credentials {
 pub struct SharedSecret {
     pub(crate) merchant_id: String,
     pub(crate) key_id: String,
-    /// Built once: the HS256 signer for JWT mode.
-    pub(crate) jwt: std::sync::Arc<super::jwt::Hs256>,
+    /// Built once: the HS256 key for JWT mode.
+    pub(crate) jwt_key: jsonwebtoken::EncodingKey,
     /// Built once: the HMAC-SHA256 key for HTTP Signature mode.
     pub(crate) hmac_key: aws_lc_rs::hmac::Key,
     pub(crate) portfolio_id: Option<String>,
@@ -145,14 +139,10 @@ impl SharedSecret {
                 message: "is empty".to_owned(),
             });
         }
-        let jwt = super::jwt::Hs256::new(&key_id, &secret).map_err(|e| Error::Config {
-            setting: "key id".to_owned(),
-            message: e.to_string(),
-        })?;
         Ok(Self {
             merchant_id,
             key_id,
-            jwt: std::sync::Arc::new(jwt),
+            jwt_key: jsonwebtoken::EncodingKey::from_secret(&secret),
             hmac_key: aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &secret),
             portfolio_id: None,
         })
@@ -162,7 +152,14 @@ impl SharedSecret {
 impl SharedSecret {
     /// A JWT (HS256) carrying `claims`, with this key's id as `kid`.
     pub fn jwt(&self, claims: &super::jwt::Claims<'_>) -> Result<String, Error> {
-        self.jwt.token("", claims).map_err(signing_error)
+        super::jwt::token(
+            claims,
+            jsonwebtoken::Algorithm::HS256,
+            &self.key_id,
+            &self.jwt_key,
+        )
+        // The kind only: jsonwebtoken's messages are not vetted for key material.
+        .map_err(|e| signing_error(format_args!("{:?}", e.kind())))
     }
 }
 
