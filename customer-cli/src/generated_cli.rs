@@ -1317,34 +1317,28 @@ impl CliCommand {
     }
     pub fn operation_id(&self) -> &'static str {
         match self {
-            CliCommand::PostCustomer => "post_customer",
-            CliCommand::GetCustomer => "get_customer",
-            CliCommand::DeleteCustomer => "delete_customer",
-            CliCommand::PatchCustomer => "patch_customer",
+            CliCommand::PostCustomer => "postCustomer",
+            CliCommand::GetCustomer => "getCustomer",
+            CliCommand::DeleteCustomer => "deleteCustomer",
+            CliCommand::PatchCustomer => "patchCustomer",
             CliCommand::GetCustomerPaymentInstrumentsList => {
-                "get_customer_payment_instruments_list"
+                "getCustomerPaymentInstrumentsList"
             }
-            CliCommand::PostCustomerPaymentInstrument => {
-                "post_customer_payment_instrument"
-            }
-            CliCommand::GetCustomerPaymentInstrument => "get_customer_payment_instrument",
+            CliCommand::PostCustomerPaymentInstrument => "postCustomerPaymentInstrument",
+            CliCommand::GetCustomerPaymentInstrument => "getCustomerPaymentInstrument",
             CliCommand::DeleteCustomerPaymentInstrument => {
-                "delete_customer_payment_instrument"
+                "deleteCustomerPaymentInstrument"
             }
             CliCommand::PatchCustomersPaymentInstrument => {
-                "patch_customers_payment_instrument"
+                "patchCustomersPaymentInstrument"
             }
             CliCommand::GetCustomerShippingAddressesList => {
-                "get_customer_shipping_addresses_list"
+                "getCustomerShippingAddressesList"
             }
-            CliCommand::PostCustomerShippingAddress => "post_customer_shipping_address",
-            CliCommand::GetCustomerShippingAddress => "get_customer_shipping_address",
-            CliCommand::DeleteCustomerShippingAddress => {
-                "delete_customer_shipping_address"
-            }
-            CliCommand::PatchCustomersShippingAddress => {
-                "patch_customers_shipping_address"
-            }
+            CliCommand::PostCustomerShippingAddress => "postCustomerShippingAddress",
+            CliCommand::GetCustomerShippingAddress => "getCustomerShippingAddress",
+            CliCommand::DeleteCustomerShippingAddress => "deleteCustomerShippingAddress",
+            CliCommand::PatchCustomersShippingAddress => "patchCustomersShippingAddress",
         }
     }
 }

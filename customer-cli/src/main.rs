@@ -145,7 +145,9 @@ impl CliConfig for Output {
 
 /// The subcommand name of an operation: its documented method name in kebab case.
 fn subcommand_name(command: CliCommand) -> String {
-    command.operation_id().replace('_', "-")
+    customer_client::rules::method_name(command.operation_id())
+        .unwrap_or(command.operation_id())
+        .replace('_', "-")
 }
 
 fn command_tree() -> clap::Command {

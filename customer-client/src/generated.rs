@@ -11794,7 +11794,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "post_customer",
+                operation_id: "postCustomer",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -11916,7 +11916,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "get_customer",
+                operation_id: "getCustomer",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -12045,7 +12045,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "delete_customer",
+                operation_id: "deleteCustomer",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -12217,7 +12217,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "patch_customer",
+                operation_id: "patchCustomer",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -12387,7 +12387,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "get_customer_payment_instruments_list",
+                operation_id: "getCustomerPaymentInstrumentsList",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -12551,7 +12551,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "post_customer_payment_instrument",
+                operation_id: "postCustomerPaymentInstrument",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -12695,7 +12695,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "get_customer_payment_instrument",
+                operation_id: "getCustomerPaymentInstrument",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -12843,7 +12843,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "delete_customer_payment_instrument",
+                operation_id: "deleteCustomerPaymentInstrument",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -13059,7 +13059,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "patch_customers_payment_instrument",
+                operation_id: "patchCustomersPaymentInstrument",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -13229,7 +13229,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "get_customer_shipping_addresses_list",
+                operation_id: "getCustomerShippingAddressesList",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -13390,7 +13390,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "post_customer_shipping_address",
+                operation_id: "postCustomerShippingAddress",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -13531,7 +13531,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "get_customer_shipping_address",
+                operation_id: "getCustomerShippingAddress",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -13679,7 +13679,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "delete_customer_shipping_address",
+                operation_id: "deleteCustomerShippingAddress",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -13892,7 +13892,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "patch_customers_shipping_address",
+                operation_id: "patchCustomersShippingAddress",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -7,7 +7,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "postCustomer",
         method_name: "post_customer",
-        method: "POST",
         path: "/tms/v2/customers",
         params: &[
             Param {
@@ -67,7 +66,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "getCustomer",
         method_name: "get_customer",
-        method: "GET",
         path: "/tms/v2/customers/{customerId}",
         params: &[
             Param {
@@ -149,7 +147,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "deleteCustomer",
         method_name: "delete_customer",
-        method: "DELETE",
         path: "/tms/v2/customers/{customerId}",
         params: &[
             Param {
@@ -231,7 +228,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "patchCustomer",
         method_name: "patch_customer",
-        method: "PATCH",
         path: "/tms/v2/customers/{customerId}",
         params: &[
             Param {
@@ -335,7 +331,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "getCustomerPaymentInstrumentsList",
         method_name: "get_customer_payment_instruments_list",
-        method: "GET",
         path: "/tms/v2/customers/{customerId}/payment-instruments",
         params: &[
             Param {
@@ -451,7 +446,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "postCustomerPaymentInstrument",
         method_name: "post_customer_payment_instrument",
-        method: "POST",
         path: "/tms/v2/customers/{customerId}/payment-instruments",
         params: &[
             Param {
@@ -528,7 +522,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "getCustomerPaymentInstrument",
         method_name: "get_customer_payment_instrument",
-        method: "GET",
         path: "/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}",
         params: &[
             Param {
@@ -627,7 +620,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "deleteCustomerPaymentInstrument",
         method_name: "delete_customer_payment_instrument",
-        method: "DELETE",
         path: "/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}",
         params: &[
             Param {
@@ -731,7 +723,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "patchCustomersPaymentInstrument",
         method_name: "patch_customers_payment_instrument",
-        method: "PATCH",
         path: "/tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}",
         params: &[
             Param {
@@ -852,7 +843,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "getCustomerShippingAddressesList",
         method_name: "get_customer_shipping_addresses_list",
-        method: "GET",
         path: "/tms/v2/customers/{customerId}/shipping-addresses",
         params: &[
             Param {
@@ -968,7 +958,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "postCustomerShippingAddress",
         method_name: "post_customer_shipping_address",
-        method: "POST",
         path: "/tms/v2/customers/{customerId}/shipping-addresses",
         params: &[
             Param {
@@ -1045,7 +1034,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "getCustomerShippingAddress",
         method_name: "get_customer_shipping_address",
-        method: "GET",
         path: "/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}",
         params: &[
             Param {
@@ -1144,7 +1132,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "deleteCustomerShippingAddress",
         method_name: "delete_customer_shipping_address",
-        method: "DELETE",
         path: "/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}",
         params: &[
             Param {
@@ -1248,7 +1235,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
         operation_id: "patchCustomersShippingAddress",
         method_name: "patch_customers_shipping_address",
-        method: "PATCH",
         path: "/tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}",
         params: &[
             Param {

@@ -74,9 +74,7 @@ impl ClientHooks<ClientContext> for Client {
         // Boxed: the exchange is most of the state of a call, and an unboxed future
         // this size is copied whole each time a caller moves it (into a task, a
         // timeout, a span).
-        let response_kid = rules::operation(info.operation_id)
-            .and_then(|operation| mle::response_kid(self.inner.0.mle.as_ref(), operation));
-        Box::pin(self.attempts(request, response_kid).instrument(span)).await
+        Box::pin(self.attempts(request, info.operation_id).instrument(span)).await
     }
 
     async fn post<E>(
@@ -146,9 +144,7 @@ impl Client {
         if tracing::enabled!(tracing::Level::TRACE) {
             tracing::trace!(body = %mask::body(plaintext), "request body, before encryption");
         }
-        let iat = (settings.clock)()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let iat = auth::unix_seconds((settings.clock)());
         let wrapper = mle::encrypt_request(settings.mle.as_ref(), operation, plaintext, iat)?;
         *request.body_mut() = Some(reqwest::Body::from(wrapper));
         Ok(())
@@ -184,7 +180,7 @@ impl Client {
     async fn attempts(
         &self,
         request: reqwest::Request,
-        response_kid: Option<&str>,
+        operation_id: &str,
     ) -> reqwest::Result<reqwest::Response> {
         let settings = &self.inner.0;
         let span = tracing::Span::current();
@@ -216,7 +212,10 @@ impl Client {
             {
                 tracing::debug!(attempt, delay_ms = wait.as_millis() as u64, "retrying");
                 tokio::time::sleep(wait).await;
-                // A fresh signature: new date, new token id.
+                // A fresh signature: new date, new token id. (The operation is looked up
+                // again only here: a reqwest::Request carries nothing over from `pre`.)
+                let response_kid = rules::operation(operation_id)
+                    .and_then(|operation| mle::response_kid(settings.mle.as_ref(), operation));
                 if self.sign(&mut spare, response_kid).is_ok() {
                     next = spare;
                     attempt += 1;

@@ -7,11 +7,8 @@
 pub(crate) struct Operation {
     /// The spec's operationId, e.g. `getCustomer`.
     pub operation_id: &'static str,
-    /// progenitor's name for it, e.g. `get_customer` (also `OperationInfo::operation_id`).
+    /// progenitor's method name for it, e.g. `get_customer` (the CLI's subcommand, in kebab case).
     pub method_name: &'static str,
-    /// The HTTP method, upper case.
-    #[allow(dead_code)]
-    pub method: &'static str,
     /// Path template, e.g. `/tms/v2/customers/{customerId}`.
     pub path: &'static str,
     pub params: &'static [Param],
@@ -48,10 +45,7 @@ pub(crate) struct Param {
 pub(crate) enum Location {
     Header,
     Path,
-    #[allow(dead_code)]
     Query,
-    #[allow(dead_code)]
-    Cookie,
 }
 
 /// A body field's rules; `path` is the JSON path with `[]` for array items.

@@ -16,11 +16,10 @@ use crate::generated_rules::OPERATIONS;
 pub use crate::rule_model::RequestMle;
 use crate::rule_model::{Field, Limits, Location, Operation, Param};
 
-/// The operation progenitor calls `method_name` (or whose operationId that is).
-pub(crate) fn operation(method_name: &str) -> Option<&'static Operation> {
-    OPERATIONS
-        .iter()
-        .find(|op| op.method_name == method_name || op.operation_id == method_name)
+/// The operation whose operationId this is: the one key of an operation, which the
+/// generated code reports to the hooks too (openapi/README.md, normalisation 9).
+pub(crate) fn operation(operation_id: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.operation_id == operation_id)
 }
 
 /// The name of the generated method (and CLI subcommand, in kebab case) for the spec's
@@ -32,8 +31,8 @@ pub fn method_name(operation_id: &str) -> Option<&'static str> {
         .map(|op| op.method_name)
 }
 
-/// The JSON Schema of the request body of `operation` (operationId or method name), as
-/// its generated type reads it; `None` when the operation takes no body (or is not in
+/// The JSON Schema of the request body of the operation `operation` (an operationId),
+/// as its generated type reads it; `None` when the operation takes no body (or is not in
 /// the spec). The CLI prints it for `--json-body-template`.
 pub fn body_schema(operation: &str) -> Option<schemars::schema::RootSchema> {
     self::operation(operation)?
@@ -50,14 +49,14 @@ pub struct Violation {
     pub rule: String,
 }
 
-/// Whether `operation` (operationId or method name) takes its request body encrypted
+/// Whether the operation `operation` (an operationId) takes its request body encrypted
 /// (MLE), as the spec says; `None` for an operation not in the spec.
 pub fn request_mle(operation: &str) -> Option<RequestMle> {
     Some(self::operation(operation)?.request_mle)
 }
 
-/// The wire names of the header parameters of `operation` (operationId or method
-/// name), in the spec's order; empty for an operation not in the spec. Servers (such as
+/// The wire names of the header parameters of the operation `operation` (an
+/// operationId), in the spec's order; empty for an operation not in the spec. Servers (such as
 /// `customer-mock`) check each with [`check_parameter`].
 pub fn header_parameters(operation: &str) -> Vec<&'static str> {
     self::operation(operation)
@@ -71,7 +70,7 @@ pub fn header_parameters(operation: &str) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
-/// Checks one header or path parameter of `operation` (operationId or method name)
+/// Checks one header or path parameter of the operation `operation` (an operationId)
 /// against the spec; `None` means the parameter is absent.
 pub fn check_parameter(operation: &str, name: &str, value: Option<&str>) -> Result<(), Violation> {
     let op = self::operation(operation)
@@ -86,7 +85,7 @@ pub fn check_parameter(operation: &str, name: &str, value: Option<&str>) -> Resu
     }
 }
 
-/// Checks a request body of `operation` (operationId or method name) against the
+/// Checks a request body of the operation `operation` (an operationId) against the
 /// spec's field rules. Read-only fields are not checked.
 pub fn check_body(operation: &str, body: &Value) -> Result<(), Violation> {
     let op = self::operation(operation)
@@ -153,7 +152,6 @@ pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Resul
                     None => {}
                 }
             }
-            Location::Cookie => {}
         }
     }
     if let Some(fields) = op.body {
@@ -730,10 +728,10 @@ mod tests {
     }
 
     #[test]
-    fn operations_are_found_by_method_name_and_by_operation_id() {
+    fn operations_are_found_by_operation_id_only() {
         for op in OPERATIONS {
-            assert!(std::ptr::eq(operation(op.method_name).unwrap(), op));
             assert!(std::ptr::eq(operation(op.operation_id).unwrap(), op));
+            assert!(operation(op.method_name).is_none(), "one key");
             assert_eq!(method_name(op.operation_id), Some(op.method_name));
             let headers: Vec<_> = op
                 .params

@@ -132,7 +132,7 @@ fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
     let spans = capture.spans.lock().unwrap();
     let span = spans
         .iter()
-        .find(|s| s.get("operation_id").map(String::as_str) == Some("patch_customer"))
+        .find(|s| s.get("operation_id").map(String::as_str) == Some("patchCustomer"))
         .unwrap_or_else(|| panic!("no operation span in {spans:?}"));
     assert_eq!(span["method"], "PATCH");
     assert_eq!(span["path"], "/tms/v2/customers/ABC");

@@ -1,7 +1,7 @@
 //! `cargo xtask generate`: spec in, formatted Rust out (or, with `--check`, a diff).
 //!
 //! load openapi/tms-customers.yaml → normalise (normalise.rs) → progenitor (client, typed
-//! mocks, CLI; lenient.rs and growable.rs adjust the client) and this file (the rule table, the tests'
+//! mocks, CLI; lenient.rs, growable.rs and operation_ids.rs adjust them) and this file (the rule table, the tests'
 //! dispatch) → prettyplease → write every generated file, or compare them.
 
 use std::path::{Path, PathBuf};
@@ -117,6 +117,18 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
         syn::parse2(client).map_err(|e| format!("generated client does not parse: {e}"))?;
     crate::lenient::null_lists_read_as_empty(&mut client);
     crate::growable::types_can_grow(&mut client);
+    let ids: std::collections::BTreeMap<String, String> = normalised
+        .rules
+        .operations
+        .iter()
+        .map(|op| {
+            (
+                crate::naming::method_name(&op.operation_id),
+                op.operation_id.clone(),
+            )
+        })
+        .collect();
+    crate::operation_ids::spec_operation_ids(&mut client, &ids);
     let setters = setter_types(&client);
     let client = quote! { #client };
     // Typed httpmock extensions, compiled into customer-client behind its `mock` feature.
@@ -131,6 +143,10 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
     let cli = Generator::new(&settings)
         .cli(&openapi, "customer_client::generated")
         .map_err(|e| failed("CLI", e))?;
+    let mut cli: syn::File =
+        syn::parse2(cli).map_err(|e| format!("generated CLI does not parse: {e}"))?;
+    crate::operation_ids::spec_operation_ids(&mut cli, &ids);
+    let cli = quote! { #cli };
 
     Ok(vec![
         Output {
@@ -182,15 +198,13 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
     let operations = rules.operations.iter().map(|op| {
         let operation_id = &op.operation_id;
         let method_name = crate::naming::method_name(operation_id);
-        let method = &op.method;
         let path = &op.path;
         let params = op.params.iter().map(|p| {
             let name = &p.name;
-            let location = match p.location.as_str() {
-                "header" => quote! { Location::Header },
-                "path" => quote! { Location::Path },
-                "query" => quote! { Location::Query },
-                _ => quote! { Location::Cookie },
+            let location = match p.location {
+                normalise::Location::Header => quote! { Location::Header },
+                normalise::Location::Path => quote! { Location::Path },
+                normalise::Location::Query => quote! { Location::Query },
             };
             let required = p.required;
             let limits = limits_tokens(&p.limits);
@@ -203,11 +217,10 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
             }
             None => quote! { None },
         };
-        let request_mle = match op.request_mle.as_deref() {
-            Some("optional") => quote! { RequestMle::Optional },
-            Some("mandatory") => quote! { RequestMle::Mandatory },
-            // normalise.rs refuses any other value.
-            _ => quote! { RequestMle::None },
+        let request_mle = match op.request_mle {
+            Some(normalise::RequestMle::Optional) => quote! { RequestMle::Optional },
+            Some(normalise::RequestMle::Mandatory) => quote! { RequestMle::Mandatory },
+            None => quote! { RequestMle::None },
         };
         let body_schema = match &op.body {
             Some(name) => {
@@ -235,7 +248,6 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
             Operation {
                 operation_id: #operation_id,
                 method_name: #method_name,
-                method: #method,
                 path: #path,
                 params: &[#(#params),*],
                 body: #body,
@@ -435,7 +447,7 @@ fn calls_tokens(rules: &Rules, setters: &SetterTypes) -> TokenStream {
             // A string is handed over as it is; anything else is parsed from the test's
             // text into the type progenitor's setter takes.
             let value = match setters.get(&(builder.clone(), setter_name)) {
-                Some(target) if p.kind != "string" => {
+                Some(target) if p.kind != normalise::Kind::String => {
                     quote! { parsed::<#target>(#name, value) }
                 }
                 _ => quote! { value },
@@ -478,7 +490,7 @@ fn calls_tokens(rules: &Rules, setters: &SetterTypes) -> TokenStream {
         .operations
         .iter()
         .flat_map(|op| &op.params)
-        .any(|p| p.kind != "string");
+        .any(|p| p.kind != normalise::Kind::String);
     let parsed = typed_params.then(|| quote! { , parsed });
     let read_arms = rules.operations.iter().filter_map(|op| {
         let operation_id = &op.operation_id;

@@ -18,6 +18,7 @@ mod growable;
 mod lenient;
 mod naming;
 mod normalise;
+mod operation_ids;
 mod release;
 #[cfg(test)]
 mod tests;

@@ -49,23 +49,47 @@ pub struct Rules {
 
 pub struct OperationRules {
     pub operation_id: String,
-    pub method: String,
     pub path: String,
     pub params: Vec<ParamRule>,
     /// Component name of the request body schema, when the operation takes one.
     pub body: Option<String>,
-    /// `x-devcenter-metaData.mleForRequest`: `optional`, `mandatory`, or absent.
-    pub request_mle: Option<String>,
+    /// `x-devcenter-metaData.mleForRequest`, when present.
+    pub request_mle: Option<RequestMle>,
     pub responses: Vec<ResponseRule>,
 }
 
 pub struct ParamRule {
     pub name: String,
-    pub location: String,
+    pub location: Location,
     pub required: bool,
     /// The schema's `type` (`string` when the spec gives none).
-    pub kind: String,
+    pub kind: Kind,
     pub limits: Limits,
+}
+
+/// Where a parameter goes (a cookie parameter is refused: the client sends none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Header,
+    Path,
+    Query,
+}
+
+/// `x-devcenter-metaData.mleForRequest`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestMle {
+    Optional,
+    Mandatory,
+}
+
+/// A parameter schema's `type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
 }
 
 /// A documented status and the component schema its body decodes into (None: no body).
@@ -210,15 +234,38 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
                         .ok_or_else(|| format!("{operation_id}: a parameter has no `{key}`"))
                 };
                 let schema = resolve(spec, param.get("schema").unwrap_or(&Value::Null))?;
+                let name = text("name")?;
+                let location = match text("in")?.as_str() {
+                    "header" => Location::Header,
+                    "path" => Location::Path,
+                    "query" => Location::Query,
+                    other => {
+                        return Err(format!(
+                            "{operation_id}: parameter `{name}` in `{other}` is not supported (header, path or query)"
+                        ));
+                    }
+                };
+                let kind = match schema
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("string")
+                {
+                    "string" => Kind::String,
+                    "integer" => Kind::Integer,
+                    "number" => Kind::Number,
+                    "boolean" => Kind::Boolean,
+                    "array" => Kind::Array,
+                    other => {
+                        return Err(format!(
+                            "{operation_id}: parameter `{name}` of type `{other}` is not supported"
+                        ));
+                    }
+                };
                 params.push(ParamRule {
-                    name: text("name")?,
-                    location: text("in")?,
+                    name,
+                    location,
                     required: param.get("required").and_then(Value::as_bool) == Some(true),
-                    kind: schema
-                        .get("type")
-                        .and_then(Value::as_str)
-                        .unwrap_or("string")
-                        .to_owned(),
+                    kind,
                     limits: limits_of(schema),
                 });
             }
@@ -249,18 +296,22 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
                 let schema = response.get("content").and_then(json_schema_ref);
                 responses.push(ResponseRule { status, schema });
             }
-            let request_mle = operation
+            let request_mle = match operation
                 .pointer("/x-devcenter-metaData/mleForRequest")
-                .and_then(Value::as_str);
-            if let Some(other) = request_mle.filter(|m| !["optional", "mandatory"].contains(m)) {
-                return Err(format!(
-                    "{operation_id}: x-devcenter-metaData.mleForRequest `{other}` is not optional or mandatory"
-                ));
-            }
+                .and_then(Value::as_str)
+            {
+                None => None,
+                Some("optional") => Some(RequestMle::Optional),
+                Some("mandatory") => Some(RequestMle::Mandatory),
+                Some(other) => {
+                    return Err(format!(
+                        "{operation_id}: x-devcenter-metaData.mleForRequest `{other}` is not optional or mandatory"
+                    ));
+                }
+            };
             operations.push(OperationRules {
-                request_mle: request_mle.map(str::to_owned),
+                request_mle,
                 operation_id: operation_id.to_owned(),
-                method: method.to_uppercase(),
                 path: path.clone(),
                 params,
                 body,

@@ -228,22 +228,15 @@ impl P12Key {
                 let Ok((_, parsed)) = X509Certificate::from_der(cert.as_der()) else {
                     continue;
                 };
-                let subject = parsed.subject();
-                let attribute = |oid: &x509_parser::der_parser::Oid<'_>| {
-                    subject
-                        .iter_attributes()
-                        .find(|a| a.attr_type() == oid)
-                        .and_then(|a| a.as_str().ok())
-                        .map(str::to_owned)
-                };
-                if attribute(&x509_parser::oid_registry::OID_X509_COMMON_NAME).as_deref()
+                use x509_parser::oid_registry::{OID_X509_COMMON_NAME, OID_X509_SERIALNUMBER};
+                if subject_attribute(&parsed, &OID_X509_COMMON_NAME).as_deref()
                     != Some(merchant_id.as_str())
                 {
                     continue;
                 }
-                let kid = attribute(&x509_parser::oid_registry::OID_X509_SERIALNUMBER).ok_or_else(
-                    || invalid("the merchant's certificate has no subject serialNumber".to_owned()),
-                )?;
+                let kid = subject_attribute(&parsed, &OID_X509_SERIALNUMBER).ok_or_else(|| {
+                    invalid("the merchant's certificate has no subject serialNumber".to_owned())
+                })?;
                 let pkcs1 = pkcs8::PrivateKeyInfoRef::try_from(chain.key().as_der())
                     .map_err(|_| invalid("the private key is not PKCS#8".to_owned()))?
                     .private_key
@@ -326,4 +319,18 @@ fn non_empty(setting: &str, value: &str) -> Result<String, Error> {
         });
     }
     Ok(value.to_owned())
+}
+
+/// A subject attribute of `certificate` (CN, serialNumber), as text.
+#[cfg(feature = "p12")]
+pub(crate) fn subject_attribute(
+    certificate: &x509_parser::certificate::X509Certificate<'_>,
+    oid: &x509_parser::der_parser::Oid<'_>,
+) -> Option<String> {
+    certificate
+        .subject()
+        .iter_attributes()
+        .find(|a| a.attr_type() == oid)
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_owned)
 }

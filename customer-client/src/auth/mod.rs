@@ -103,6 +103,12 @@ pub fn authenticate(
     Ok(())
 }
 
+/// Seconds since the Unix epoch (0 for a clock set before it): JWT `iat`, the JWE
+/// header's `iat`, certificate expiry.
+pub(crate) fn unix_seconds(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn token_input<'a>(
     host: &'a str,
@@ -122,10 +128,7 @@ fn token_input<'a>(
         body,
         merchant_id,
         issuer: portfolio_id.unwrap_or(merchant_id),
-        issued_at: now
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
+        issued_at: unix_seconds(now),
         token_id,
         response_mle_kid,
     }

@@ -12,8 +12,7 @@ use x509_parser::oid_registry::{OID_X509_COMMON_NAME, OID_X509_SERIALNUMBER};
 use x509_parser::pem::Pem;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-/// The CN of the certificate CyberSource puts in the P12 files it generates.
-pub(crate) const CYBERSOURCE_CN: &str = "CyberSource_SJC_US";
+use crate::auth::credentials::subject_attribute;
 
 /// CyberSource's encryption certificate, as request MLE uses it.
 pub(crate) struct EncryptionCertificate {
@@ -37,19 +36,6 @@ pub(crate) fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         return Err("holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned());
     }
     Ok(certificates)
-}
-
-/// A subject attribute of `certificate`, as text.
-fn subject_attribute(
-    certificate: &X509Certificate<'_>,
-    oid: &x509_parser::der_parser::Oid<'_>,
-) -> Option<String> {
-    certificate
-        .subject()
-        .iter_attributes()
-        .find(|a| a.attr_type() == oid)
-        .and_then(|a| a.as_str().ok())
-        .map(str::to_owned)
 }
 
 /// The certificate among `certificates` whose subject CN is `alias` (compared without
@@ -188,7 +174,7 @@ pub(crate) fn kid_from_cybersource_p12(certificates: &[Vec<u8>], owner: &str) ->
     // Case-sensitive, as the SDK's test for a CyberSource-generated file is.
     if !parsed
         .iter()
-        .any(|c| cn(c).as_deref() == Some(CYBERSOURCE_CN))
+        .any(|c| cn(c).as_deref() == Some(super::DEFAULT_REQUEST_KEY_ALIAS))
     {
         return None;
     }

@@ -18,7 +18,8 @@ use serde::Deserialize;
 use crate::Error;
 use crate::rule_model::{Operation, RequestMle};
 
-/// The key alias CyberSource's certificate goes by (its subject CN), unless configured.
+/// The key alias CyberSource's certificate goes by (its subject CN), unless configured;
+/// also the CN of the certificate CyberSource puts in the P12 files it generates.
 pub const DEFAULT_REQUEST_KEY_ALIAS: &str = "CyberSource_SJC_US";
 
 /// What one operation encrypts, overriding the switches (see
@@ -412,9 +413,7 @@ mod load {
                 ));
             }
         };
-        let now = now
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let now = crate::auth::unix_seconds(now) as i64;
         if let Some(warning) = keys::expiry_warning(certificate.not_after, now) {
             tracing::warn!(kid = %certificate.kid, "{warning}");
         }
@@ -474,7 +473,6 @@ mod tests {
         let mandatory = Operation {
             operation_id: "postSomething",
             method_name: "post_something",
-            method: "POST",
             path: "/tms/v2/something",
             params: &[],
             body: Some(&[]),
