@@ -2,6 +2,38 @@
 // This file holds the request rules; change the spec or xtask/src, then regenerate.
 
 use crate::rule_model::{Field, Limits, Location, Operation, Param, RequestMle, Response};
+/// The spec's operationIds, one constant each: a server or a test names an
+/// operation through these, so one the spec drops stops compiling.
+pub mod ids {
+    ///`postCustomer`: POST /tms/v2/customers.
+    pub const POST_CUSTOMER: &str = "postCustomer";
+    ///`getCustomer`: GET /tms/v2/customers/{customerId}.
+    pub const GET_CUSTOMER: &str = "getCustomer";
+    ///`deleteCustomer`: DELETE /tms/v2/customers/{customerId}.
+    pub const DELETE_CUSTOMER: &str = "deleteCustomer";
+    ///`patchCustomer`: PATCH /tms/v2/customers/{customerId}.
+    pub const PATCH_CUSTOMER: &str = "patchCustomer";
+    ///`getCustomerPaymentInstrumentsList`: GET /tms/v2/customers/{customerId}/payment-instruments.
+    pub const GET_CUSTOMER_PAYMENT_INSTRUMENTS_LIST: &str = "getCustomerPaymentInstrumentsList";
+    ///`postCustomerPaymentInstrument`: POST /tms/v2/customers/{customerId}/payment-instruments.
+    pub const POST_CUSTOMER_PAYMENT_INSTRUMENT: &str = "postCustomerPaymentInstrument";
+    ///`getCustomerPaymentInstrument`: GET /tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}.
+    pub const GET_CUSTOMER_PAYMENT_INSTRUMENT: &str = "getCustomerPaymentInstrument";
+    ///`deleteCustomerPaymentInstrument`: DELETE /tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}.
+    pub const DELETE_CUSTOMER_PAYMENT_INSTRUMENT: &str = "deleteCustomerPaymentInstrument";
+    ///`patchCustomersPaymentInstrument`: PATCH /tms/v2/customers/{customerId}/payment-instruments/{paymentInstrumentId}.
+    pub const PATCH_CUSTOMERS_PAYMENT_INSTRUMENT: &str = "patchCustomersPaymentInstrument";
+    ///`getCustomerShippingAddressesList`: GET /tms/v2/customers/{customerId}/shipping-addresses.
+    pub const GET_CUSTOMER_SHIPPING_ADDRESSES_LIST: &str = "getCustomerShippingAddressesList";
+    ///`postCustomerShippingAddress`: POST /tms/v2/customers/{customerId}/shipping-addresses.
+    pub const POST_CUSTOMER_SHIPPING_ADDRESS: &str = "postCustomerShippingAddress";
+    ///`getCustomerShippingAddress`: GET /tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}.
+    pub const GET_CUSTOMER_SHIPPING_ADDRESS: &str = "getCustomerShippingAddress";
+    ///`deleteCustomerShippingAddress`: DELETE /tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}.
+    pub const DELETE_CUSTOMER_SHIPPING_ADDRESS: &str = "deleteCustomerShippingAddress";
+    ///`patchCustomersShippingAddress`: PATCH /tms/v2/customers/{customerId}/shipping-addresses/{shippingAddressId}.
+    pub const PATCH_CUSTOMERS_SHIPPING_ADDRESS: &str = "patchCustomersShippingAddress";
+}
 /// Every operation of the spec with its parameters, body and documented statuses.
 pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {

@@ -13,6 +13,7 @@ use percent_encoding::percent_decode;
 use serde_json::Value;
 
 use crate::generated_rules::OPERATIONS;
+pub use crate::generated_rules::ids;
 pub use crate::rule_model::RequestMle;
 use crate::rule_model::{Field, Limits, Location, Operation, Param};
 

@@ -1,6 +1,7 @@
 //! The customers the mock holds, with what they own (shipping addresses, payment
 //! instruments): bounded, oldest customer evicted first, and a bounded number of
-//! sub-resources per customer.
+//! sub-resources per customer; their ids and versions (ETags), and how a change is
+//! merged into what is held.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -34,7 +35,33 @@ pub(crate) struct Child {
 impl Child {
     /// The ETag of this version.
     pub fn etag(&self) -> String {
-        format!("\"{}\"", self.version)
+        etag(self.version)
+    }
+}
+
+/// The ETag of a version, as sent and as expected in `if-match`.
+fn etag(version: u64) -> String {
+    format!("\"{version}\"")
+}
+
+/// A fresh token id: 32 upper-case hexadecimal digits, as TMS ids look.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4()
+        .simple()
+        .to_string()
+        .to_ascii_uppercase()
+}
+
+/// Merges a patch: objects merge field by field, anything else replaces. (Bodies with
+/// `null` are refused earlier, so nothing is removed.)
+pub(crate) fn merge(target: &mut Value, patch: Value) {
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                merge(target.entry(key).or_insert(Value::Null), value);
+            }
+        }
+        (target, patch) => *target = patch,
     }
 }
 
@@ -52,9 +79,9 @@ impl Children {
 }
 
 impl Stored {
-    /// The ETag of this version, as sent and as expected in `if-match`.
+    /// The ETag of this version.
     pub fn etag(&self) -> String {
-        format!("\"{}\"", self.version)
+        etag(self.version)
     }
 }
 
@@ -119,7 +146,19 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    #[test]
+    fn merge_patch() {
+        let mut target = json!({"a": {"b": 1, "c": 2}, "d": [1], "e": 1});
+        merge(&mut target, json!({"a": {"b": 3}, "d": [2], "f": "new"}));
+        assert_eq!(
+            target,
+            json!({"a": {"b": 3, "c": 2}, "d": [2], "e": 1, "f": "new"})
+        );
+    }
 
     #[test]
     fn the_oldest_is_evicted_at_capacity() {

@@ -9,11 +9,14 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode, Uri, header};
 use axum::response::Response;
+use customer_client::rules::ids;
 use customer_client::{rules, types};
 use serde_json::{Map, Value, json};
 
-use crate::store::{Child, Children, Stored};
-use crate::{AppState, CUSTOMERS, Decode, Incoming, Refusal, answer, error, merge, stale};
+use crate::checks::{Decode, Incoming};
+use crate::reply::{Refusal, answer, fresh, not_found, store_unavailable};
+use crate::state::{AppState, CUSTOMERS};
+use crate::store::{Child, Children, Stored, merge, new_id};
 
 /// One collection of a customer's sub-resources: its path, its names in bodies, and the
 /// spec's operations on it.
@@ -43,11 +46,11 @@ pub(crate) static SHIPPING_ADDRESSES: Kind = Kind {
     id_param: "shippingAddressId",
     list_key: "shippingAddresses",
     default_field: "defaultShippingAddress",
-    create: "postCustomerShippingAddress",
-    list: "getCustomerShippingAddressesList",
-    retrieve: "getCustomerShippingAddress",
-    update: "patchCustomersShippingAddress",
-    delete: "deleteCustomerShippingAddress",
+    create: ids::POST_CUSTOMER_SHIPPING_ADDRESS,
+    list: ids::GET_CUSTOMER_SHIPPING_ADDRESSES_LIST,
+    retrieve: ids::GET_CUSTOMER_SHIPPING_ADDRESS,
+    update: ids::PATCH_CUSTOMERS_SHIPPING_ADDRESS,
+    delete: ids::DELETE_CUSTOMER_SHIPPING_ADDRESS,
     decode: |value| serde_path_to_error::deserialize::<_, types::ShippingAddress>(value).map(drop),
     shown: |_| {},
     kept: |_| {},
@@ -58,11 +61,11 @@ pub(crate) static PAYMENT_INSTRUMENTS: Kind = Kind {
     id_param: "paymentInstrumentId",
     list_key: "paymentInstruments",
     default_field: "defaultPaymentInstrument",
-    create: "postCustomerPaymentInstrument",
-    list: "getCustomerPaymentInstrumentsList",
-    retrieve: "getCustomerPaymentInstrument",
-    update: "patchCustomersPaymentInstrument",
-    delete: "deleteCustomerPaymentInstrument",
+    create: ids::POST_CUSTOMER_PAYMENT_INSTRUMENT,
+    list: ids::GET_CUSTOMER_PAYMENT_INSTRUMENTS_LIST,
+    retrieve: ids::GET_CUSTOMER_PAYMENT_INSTRUMENT,
+    update: ids::PATCH_CUSTOMERS_PAYMENT_INSTRUMENT,
+    delete: ids::DELETE_CUSTOMER_PAYMENT_INSTRUMENT,
     decode: |value| {
         serde_path_to_error::deserialize::<_, types::PaymentInstrument>(value).map(drop)
     },
@@ -86,36 +89,6 @@ const ITEM_OWNED: &[&str] = &[
     "state",
     "type",
 ];
-
-fn store_error() -> Response {
-    error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "serverError",
-        "store unavailable",
-        &[],
-    )
-}
-
-fn not_found(what: &str) -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        "notFound",
-        &format!("{what} not found"),
-        &[],
-    )
-}
-
-/// A path parameter checked against the spec: 400 naming it when it breaks a rule.
-fn checked(operation: &str, name: &str, value: &str) -> Result<(), Refusal> {
-    rules::check_parameter(operation, name, Some(value)).map_err(|v| {
-        Box::new(error(
-            StatusCode::BAD_REQUEST,
-            "invalidFields",
-            &format!("{} {}", v.parameter, v.rule),
-            &[(&v.parameter, "path")],
-        ))
-    })
-}
 
 /// An item as the server shows it: its fields, with id, links, the customer's default
 /// flag and metadata.
@@ -169,10 +142,10 @@ pub(crate) fn take_defaults(
         };
         let children = stored.children.entry(kind.collection).or_default();
         if children.get(id).is_none() {
-            return Err(Box::new(not_found(&format!(
+            return Err(not_found(&format!(
                 "{}.id: the customer's {} item `{id}`",
                 kind.default_field, kind.collection
-            ))));
+            )));
         }
         children.default = Some(id.to_owned());
     }
@@ -237,7 +210,7 @@ fn fields_of(
     kind: &Kind,
     incoming: &Incoming<'_>,
 ) -> Result<(Map<String, Value>, Option<bool>), Refusal> {
-    let mut fields = incoming.body_of(kind.decode, ITEM_OWNED)?;
+    let mut fields = incoming.body(kind.decode, ITEM_OWNED)?;
     let default = fields.remove("default").and_then(|v| v.as_bool());
     (kind.kept)(&mut fields);
     Ok((fields, default))
@@ -257,32 +230,23 @@ pub(crate) async fn create(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Refusal> {
     let incoming = incoming(kind.create, &headers, &body);
-    let customer = match incoming.check_item(path) {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
-    let (fields, default) = match fields_of(kind, &incoming) {
-        Ok(parts) => parts,
-        Err(response) => return *response,
-    };
-    let Ok(mut store) = state.store.lock() else {
-        return store_error();
-    };
-    let Some(stored) = store.get_mut(&customer) else {
-        return not_found("Customer");
-    };
+    let customer = incoming.customer(path)?;
+    let (fields, default) = fields_of(kind, &incoming)?;
+    let mut store = state.store.lock().map_err(|_| store_unavailable())?;
+    let stored = store
+        .get_mut(&customer)
+        .ok_or_else(|| not_found("Customer"))?;
     let children = stored.children.entry(kind.collection).or_default();
     if children.items.len() >= Children::CAPACITY {
-        return error(
+        return Err(Refusal::new(
             StatusCode::CONFLICT,
             "conflict",
-            &format!("the customer has the most {} the mock keeps", kind.list_key),
-            &[],
-        );
+            format!("the customer has the most {} the mock keeps", kind.list_key),
+        ));
     }
-    let id = crate::new_id();
+    let id = new_id();
     children.items.push(Child {
         id: id.clone(),
         body: Value::Object(fields),
@@ -295,8 +259,8 @@ pub(crate) async fn create(
     let children = children.clone();
     stored.version += 1;
     drop(store);
-    let child = children.get(&id).expect("just added");
-    answer(
+    let child = children.get(&id).ok_or_else(|| not_found(kind.list_key))?;
+    Ok(answer(
         StatusCode::CREATED,
         Some(&shown(kind, &customer, &children, child)),
         &[
@@ -306,7 +270,7 @@ pub(crate) async fn create(
             ),
             (header::ETAG, child.etag()),
         ],
-    )
+    ))
 }
 
 /// `offset` and `limit` of a list request, checked against the spec.
@@ -323,14 +287,8 @@ fn page_of(kind: &Kind, uri: &Uri) -> Result<(usize, usize), Refusal> {
         if name != "offset" && name != "limit" {
             continue;
         }
-        rules::check_parameter(kind.list, name, Some(value)).map_err(|v| {
-            Box::new(error(
-                StatusCode::BAD_REQUEST,
-                "invalidParameters",
-                &format!("{} {}", v.parameter, v.rule),
-                &[(&v.parameter, "query")],
-            ))
-        })?;
+        rules::check_parameter(kind.list, name, Some(value))
+            .map_err(|v| Refusal::invalid("invalidParameters", v, "query"))?;
         let number = value.parse::<usize>().unwrap_or_default();
         if name == "offset" {
             offset = number;
@@ -347,28 +305,20 @@ pub(crate) async fn list(
     uri: Uri,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Response {
+) -> Result<Response, Refusal> {
     let incoming = incoming(kind.list, &headers, &[]);
-    let customer = match incoming.check_item(path) {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
-    let (offset, limit) = match page_of(kind, &uri) {
-        Ok(page) => page,
-        Err(response) => return *response,
-    };
-    let Some(children) = state.store.lock().ok().and_then(|store| {
-        let stored = store.get(&customer)?;
-        Some(
-            stored
-                .children
-                .get(kind.collection)
-                .cloned()
-                .unwrap_or_default(),
-        )
-    }) else {
-        return not_found("Customer");
-    };
+    let customer = incoming.customer(path)?;
+    let (offset, limit) = page_of(kind, &uri)?;
+    let children = state
+        .store
+        .lock()
+        .map_err(|_| store_unavailable())?
+        .get(&customer)
+        .ok_or_else(|| not_found("Customer"))?
+        .children
+        .get(kind.collection)
+        .cloned()
+        .unwrap_or_default();
     let total = children.items.len();
     let page: Vec<Value> = children
         .items
@@ -396,33 +346,11 @@ pub(crate) async fn list(
         "total": total,
         "_embedded": {kind.list_key: page},
     });
-    answer(
+    Ok(answer(
         StatusCode::OK,
         Some(&body),
         &[(HeaderName::from_static("x-total-count"), total.to_string())],
-    )
-}
-
-/// The headers ([`Incoming::check`]), then the customer and item ids of
-/// an item path, checked against the spec.
-fn item_request(
-    kind: &Kind,
-    incoming: &Incoming<'_>,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Result<(String, String), Refusal> {
-    incoming.check()?;
-    let operation = incoming.operation;
-    let Ok(Path((customer, item))) = path else {
-        return Err(Box::new(error(
-            StatusCode::BAD_REQUEST,
-            "invalidFields",
-            "the path is not valid",
-            &[],
-        )));
-    };
-    checked(operation, "customerId", &customer)?;
-    checked(operation, kind.id_param, &item)?;
-    Ok((customer, item))
+    ))
 }
 
 pub(crate) async fn retrieve(
@@ -430,25 +358,25 @@ pub(crate) async fn retrieve(
     State(state): State<AppState>,
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
+) -> Result<Response, Refusal> {
     let incoming = incoming(kind.retrieve, &headers, &[]);
-    let (customer, item) = match item_request(kind, &incoming, path) {
-        Ok(ids) => ids,
-        Err(response) => return *response,
-    };
-    let found = state.store.lock().ok().and_then(|store| {
-        let children = store.get(&customer)?.children.get(kind.collection)?.clone();
-        let child = children.get(&item)?.clone();
-        Some((children, child))
-    });
-    match found {
-        Some((children, child)) => answer(
-            StatusCode::OK,
-            Some(&shown(kind, &customer, &children, &child)),
-            &[(header::ETAG, child.etag())],
-        ),
-        None => not_found(kind.list_key),
-    }
+    let (customer, item) = incoming.customer_and_item(kind.id_param, path)?;
+    let store = state.store.lock().map_err(|_| store_unavailable())?;
+    let stored = store.get(&customer).ok_or_else(|| not_found("Customer"))?;
+    let children = stored
+        .children
+        .get(kind.collection)
+        .cloned()
+        .unwrap_or_default();
+    drop(store);
+    let child = children
+        .get(&item)
+        .ok_or_else(|| not_found(kind.list_key))?;
+    Ok(answer(
+        StatusCode::OK,
+        Some(&shown(kind, &customer, &children, child)),
+        &[(header::ETAG, child.etag())],
+    ))
 }
 
 pub(crate) async fn update(
@@ -457,30 +385,20 @@ pub(crate) async fn update(
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Refusal> {
     let incoming = incoming(kind.update, &headers, &body);
-    let (customer, item) = match item_request(kind, &incoming, path) {
-        Ok(ids) => ids,
-        Err(response) => return *response,
-    };
-    let (fields, default) = match fields_of(kind, &incoming) {
-        Ok(parts) => parts,
-        Err(response) => return *response,
-    };
+    let (customer, item) = incoming.customer_and_item(kind.id_param, path)?;
+    let (fields, default) = fields_of(kind, &incoming)?;
     let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
-    let Ok(mut store) = state.store.lock() else {
-        return store_error();
-    };
-    let Some(stored) = store.get_mut(&customer) else {
-        return not_found("Customer");
-    };
+    let mut store = state.store.lock().map_err(|_| store_unavailable())?;
+    let stored = store
+        .get_mut(&customer)
+        .ok_or_else(|| not_found("Customer"))?;
     let children = stored.children.entry(kind.collection).or_default();
-    let Some(child) = children.get_mut(&item) else {
-        return not_found(kind.list_key);
-    };
-    if let Some(refusal) = stale(if_match, &child.etag()) {
-        return refusal;
-    }
+    let child = children
+        .get_mut(&item)
+        .ok_or_else(|| not_found(kind.list_key))?;
+    fresh(if_match, &child.etag())?;
     merge(&mut child.body, Value::Object(fields));
     child.version += 1;
     if default == Some(true) {
@@ -489,12 +407,14 @@ pub(crate) async fn update(
     let children = children.clone();
     stored.version += 1;
     drop(store);
-    let child = children.get(&item).expect("still there");
-    answer(
+    let child = children
+        .get(&item)
+        .ok_or_else(|| not_found(kind.list_key))?;
+    Ok(answer(
         StatusCode::OK,
         Some(&shown(kind, &customer, &children, child)),
         &[(header::ETAG, child.etag())],
-    )
+    ))
 }
 
 pub(crate) async fn remove(
@@ -502,38 +422,34 @@ pub(crate) async fn remove(
     State(state): State<AppState>,
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
+) -> Result<Response, Refusal> {
     let incoming = incoming(kind.delete, &headers, &[]);
-    let (customer, item) = match item_request(kind, &incoming, path) {
-        Ok(ids) => ids,
-        Err(response) => return *response,
-    };
-    let Ok(mut store) = state.store.lock() else {
-        return store_error();
-    };
-    let Some(stored) = store.get_mut(&customer) else {
-        return not_found("Customer");
-    };
+    let (customer, item) = incoming.customer_and_item(kind.id_param, path)?;
+    let mut store = state.store.lock().map_err(|_| store_unavailable())?;
+    let stored = store
+        .get_mut(&customer)
+        .ok_or_else(|| not_found("Customer"))?;
     let children = stored.children.entry(kind.collection).or_default();
-    let Some(at) = children.items.iter().position(|c| c.id == item) else {
-        return not_found(kind.list_key);
-    };
+    let at = children
+        .items
+        .iter()
+        .position(|c| c.id == item)
+        .ok_or_else(|| not_found(kind.list_key))?;
     let is_default = children.default.as_deref() == Some(item.as_str());
     if is_default && children.items.len() > 1 {
-        return error(
+        return Err(Refusal::new(
             StatusCode::CONFLICT,
             "conflict",
-            &format!(
+            format!(
                 "The default cannot be deleted while the customer has other {}; make another one the default first",
                 kind.list_key
             ),
-            &[],
-        );
+        ));
     }
     children.items.remove(at);
     if is_default {
         children.default = None;
     }
     stored.version += 1;
-    answer(StatusCode::NO_CONTENT, None, &[])
+    Ok(answer(StatusCode::NO_CONTENT, None, &[]))
 }

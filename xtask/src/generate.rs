@@ -300,8 +300,23 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
             }
         }
     });
+    let ids = rules.operations.iter().map(|op| {
+        let id = &op.operation_id;
+        let ident = format_ident!("{}", screaming_snake(id));
+        let doc = format!("`{id}`: {} {}.", op.method, op.path);
+        quote! {
+            #[doc = #doc]
+            pub const #ident: &str = #id;
+        }
+    });
     quote! {
         use crate::rule_model::{Field, Limits, Location, Operation, Param, RequestMle, Response};
+
+        /// The spec's operationIds, one constant each: a server or a test names an
+        /// operation through these, so one the spec drops stops compiling.
+        pub mod ids {
+            #(#ids)*
+        }
 
         /// Every operation of the spec with its parameters, body and documented statuses.
         pub(crate) static OPERATIONS: &[Operation] = &[#(#operations),*];

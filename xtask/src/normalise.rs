@@ -49,6 +49,8 @@ pub struct Rules {
 
 pub struct OperationRules {
     pub operation_id: String,
+    /// The HTTP method, upper case.
+    pub method: String,
     pub path: String,
     pub params: Vec<ParamRule>,
     /// Component name of the request body schema, when the operation takes one.
@@ -312,6 +314,7 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
             operations.push(OperationRules {
                 request_mle,
                 operation_id: operation_id.to_owned(),
+                method: method.to_uppercase(),
                 path: path.clone(),
                 params,
                 body,
