@@ -82,39 +82,53 @@
 //! };
 //! ```
 //!
-//! # How a request flows
+//! # Authentication
 //!
-//! A generated method (`generated.rs`) builds a `reqwest::Request` and calls the three
-//! hooks of `hooks.rs` in turn. Each layer owns one thing, in one file, and uses only
-//! the modules in its last column, so the imports form no cycle (checked by
-//! `tests/tests/suite/module_graph.rs`):
+//! [`ClientBuilder::credentials`] takes [`Credentials`]: a JWT signed with the shared
+//! secret ([`Credentials::jwt_shared_secret`]), an HTTP Signature with it
+//! ([`Credentials::http_signature`]), or, with feature `p12`, a JWT signed with the key
+//! of the merchant's P12 certificate. [`ClientBuilder::from_env`] reads them, and the
+//! environment, from the `CYBERSOURCE_*` variables ([`vars`]). Every request is signed
+//! afresh, retries included; keys and secrets never appear in `Debug` output or errors.
 //!
-//! | layer | file | imports |
-//! |---|---|---|
-//! | the hooks: `pre` checks, adds headers, encrypts and signs; `exec` sends, retries and decrypts; `post` routes failures | `hooks.rs` | everything below |
-//! | progenitor's error, both ways: the hooks' failures encoded into it and read back, and `From` into [`Error`] | `progenitor_error.rs` | `error`, `extensions`, `transport_error`, `wire`, `types` |
-//! | sending through the one `reqwest::Client` and reading the whole body, up to a limit | `transport.rs` | `extensions`, `transport_error` |
-//! | configuration from `CYBERSOURCE_*` variables | `config.rs` | `client`, `auth`, `environment`, `error`, `generated` |
-//! | building a client: reqwest's timeouts, proxy and TLS roots, MLE keys | `client.rs` | `context`, `auth`, `environment`, `error`, `mle`, `retry`, `transport_error`, `wire`, `generated` |
-//! | the settings every call shares (progenitor's inner type) | `context.rs` | `auth`, `environment`, `mle`, `retry` |
-//! | Message Level Encryption: which operations, the wrappers, the JWE (aws-lc-rs), key files (feature `mle`) | `mle/` | `auth`, `error`, `rules`, `rule_model`, `generated_rules` |
-//! | the spec's request rules, applied | `rules.rs` | `rule_model`, `generated_rules`, `error` |
-//! | the generated rule table (one entry per operation, with success-body decoders) | `generated_rules.rs` | `rule_model`, `types` |
-//! | signing: credentials, HTTP Signature, JWT | `auth/` | `error`, `wire` |
-//! | environments | `environment.rs` | `error` |
-//! | the one error type | `error.rs` | `transport_error`, `retry`, `types` |
-//! | retry policy and the one list of retryable statuses | `retry.rs` | `wire` |
-//! | the generated `Page` of every list-shaped answer | `generated_pages.rs` | `paging`, `types` |
-//! | walking a list operation's pages as one stream of items | `paging.rs` | `error`, `wire`, `generated`, `types` |
-//! | typed response headers | `response.rs` | `wire`, `generated` |
-//! | no answer, or a body cut short | `transport_error.rs` | nothing |
-//! | what travels on a response for [`Error`] | `extensions.rs` | nothing |
-//! | the rule table's types | `rule_model.rs` | nothing |
-//! | media type, client id, header names | `wire.rs` | nothing |
-//! | masking card data in logs, messages and Debug output | `mask.rs` | nothing |
+//! # Errors
 //!
-//! `generated.rs` names only `context` (its inner type); its `types` module names
-//! nothing of this crate.
+//! A generated method's `send()` returns progenitor's error; `?` turns it into
+//! [`Error`], the one to match on. A value that breaks the spec's limits is
+//! [`Error::InvalidRequest`] before anything is sent; an error status is [`Error::Api`],
+//! with CyberSource's parsed error body, the raw body and the correlation id;
+//! [`Error::status`], [`Error::correlation_id`] and [`Error::is_retryable`] answer for
+//! every kind. [`ClientBuilder::retry`] makes the client repeat, by itself, what is safe
+//! to repeat.
+//!
+//! # Lists
+//!
+//! [`paging::items`] walks every page of a list operation as one stream of items.
+//!
+//! # Testing code that uses this client
+//!
+//! With feature `mock`, [`mock::MockServerExt`] gives httpmock one typed method per
+//! operation. `customer-mock` (a crate of its own) is a stateful local TMS server:
+//! ids, ETags, defaults, paging, signatures and MLE, as CyberSource does them.
+//!
+//! # Message Level Encryption
+//!
+//! [`ClientBuilder::mle_request`] encrypts request bodies for the operations the spec
+//! marks, and a response key makes answers come encrypted; see [`mle`] and the
+//! README's "Message Level Encryption" section (feature `mle` reads key files).
+//!
+//! # Which constructor, and which version
+//!
+//! Build a client with [`Client::builder`] (or [`ClientBuilder::from_env`]): it sets
+//! the environment, credentials, timeouts, retries and MLE. `Client::new` and
+//! `Client::new_with_client` are progenitor's own constructors, kept public by the
+//! generator; they take a [`ClientContext`] you would have to assemble yourself, so use
+//! the builder. The `Client` page says "Version: 2.0.0": that is the spec's
+//! `info.version`, the version of this transcription of CyberSource's API. The crate's
+//! own version (0.x) follows semver as the README's "Releasing" section describes.
+//!
+//! Contributors: how the hand-written layer is laid out, and which way its imports
+//! point, is in `ARCHITECTURE.md` at the repository's root.
 
 #![deny(missing_docs)]
 

@@ -1,20 +1,23 @@
-//! The hand-written layer of customer-client has no import cycles: every `crate::`
-//! path in its source (comments aside) is an edge between top-level modules, and the
-//! graph they form has no cycle. A re-exported name (`crate::Error`) counts as the
-//! module it comes from (read from lib.rs's `pub use` lines); `generated::types`,
-//! which names nothing of the crate, is a node of its own.
+//! The hand-written layers of customer-client and customer-mock are what
+//! ARCHITECTURE.md says, and have no import cycles: every `crate::` path in their
+//! source (comments aside) is an edge between top-level modules; each module's edges
+//! are its row of the document's table, and the graph they form has no cycle. A
+//! re-exported name (`crate::Error`) counts as the module it comes from (read from
+//! lib.rs's `pub use` lines); `generated::types`, which names nothing of the crate, is
+//! a node of its own.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-fn source_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../customer-client/src")
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Every `.rs` file below `src`, as (top-level module, text without comments).
-fn modules() -> Vec<(String, String)> {
+/// Every `.rs` file below `crate_dir/src`, as (top-level module, text without comments).
+fn modules(crate_dir: &str) -> Vec<(String, String)> {
+    let source_dir = workspace().join(crate_dir).join("src");
     let mut out = Vec::new();
-    let mut stack = vec![source_dir()];
+    let mut stack = vec![source_dir.clone()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -22,7 +25,7 @@ fn modules() -> Vec<(String, String)> {
                 stack.push(path);
                 continue;
             }
-            let relative = path.strip_prefix(source_dir()).unwrap();
+            let relative = path.strip_prefix(&source_dir).unwrap();
             let top = relative
                 .components()
                 .next()
@@ -100,9 +103,9 @@ fn edges(
     out
 }
 
-#[test]
-fn the_hand_written_layer_has_no_import_cycles() {
-    let sources = modules();
+/// The import graph of a crate's top-level modules (lib.rs aside).
+fn graph(crate_dir: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let sources = modules(crate_dir);
     let lib = &sources.iter().find(|(m, _)| m == "lib").unwrap().1;
     let names = re_exports(lib);
     let mut nodes: BTreeSet<String> = sources.iter().map(|(m, _)| m.clone()).collect();
@@ -116,7 +119,71 @@ fn the_hand_written_layer_has_no_import_cycles() {
             .or_default()
             .extend(targets.into_iter().filter(|t| t != module));
     }
-    // The graph this test reads is the one the crate docs describe: spot checks.
+    graph
+}
+
+/// The table of ARCHITECTURE.md's section `## {crate_name}`: module → its imports.
+fn documented(crate_name: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let text = std::fs::read_to_string(workspace().join("ARCHITECTURE.md")).unwrap();
+    let section = text
+        .split("\n## ")
+        .find(|s| s.starts_with(crate_name))
+        .unwrap_or_else(|| panic!("ARCHITECTURE.md has no section {crate_name}"));
+    let mut table = BTreeMap::new();
+    for row in section
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains('`'))
+    {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        let [_, file, imports] = cells[..] else {
+            continue;
+        };
+        let module = file
+            .trim_matches('`')
+            .trim_end_matches(".rs")
+            .trim_end_matches('/');
+        let imports: BTreeSet<String> = if imports == "nothing" {
+            BTreeSet::new()
+        } else {
+            imports
+                .split(", ")
+                .map(|i| i.trim_matches('`').to_owned())
+                .collect()
+        };
+        table.insert(module.to_owned(), imports);
+    }
+    table
+}
+
+#[test]
+fn the_architecture_document_is_each_crates_import_graph() {
+    for (crate_dir, crate_name) in [
+        ("customer-client", "customer-client"),
+        ("customer-mock", "customer-mock"),
+    ] {
+        let graph = graph(crate_dir);
+        let documented = documented(crate_name);
+        assert_eq!(
+            graph.keys().collect::<Vec<_>>(),
+            documented.keys().collect::<Vec<_>>(),
+            "{crate_name}: the modules of ARCHITECTURE.md's table"
+        );
+        for (module, imports) in &graph {
+            assert_eq!(
+                imports, &documented[module],
+                "{crate_name}: the imports of `{module}` (ARCHITECTURE.md)"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_hand_written_layers_have_no_import_cycles() {
+    for crate_dir in ["customer-client", "customer-mock"] {
+        no_cycle(&graph(crate_dir));
+    }
+    let graph = graph("customer-client");
+    // The graph this test reads is the one the document describes: spot checks.
     assert!(graph["hooks"].contains("transport"), "{graph:#?}");
     assert!(graph["error"].contains("types"), "{graph:#?}");
     assert_eq!(
@@ -125,6 +192,9 @@ fn the_hand_written_layer_has_no_import_cycles() {
         "the generated rule table depends only on the rules model (and the types it decodes)"
     );
     assert!(!graph["auth"].contains("hooks"), "{graph:#?}");
+}
+
+fn no_cycle(graph: &BTreeMap<String, BTreeSet<String>>) {
     // Depth-first search for a cycle.
     fn visit(
         node: &str,
@@ -147,6 +217,6 @@ fn the_hand_written_layer_has_no_import_cycles() {
     }
     let mut done = BTreeSet::new();
     for node in graph.keys() {
-        visit(node, &graph, &mut Vec::new(), &mut done);
+        visit(node, graph, &mut Vec::new(), &mut done);
     }
 }
