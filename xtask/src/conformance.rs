@@ -13,7 +13,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::facts::{self, Difference, Facts, Kind};
-use crate::generate;
+use crate::workspace;
 
 /// One difference between our spec and CyberSource's definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,7 +186,7 @@ pub fn run(
         .iter()
         .map(|path| Ok((path.display().to_string(), read_document(path)?)))
         .collect::<Result<Vec<_>, String>>()?;
-    let ours = read_document(&root.join(generate::SPEC))?;
+    let ours = read_document(&root.join(workspace::SPEC))?;
     let (findings, compared) = check(&ours, documents)?;
     let names: Vec<String> = official_paths
         .iter()
@@ -194,7 +194,7 @@ pub fn run(
         .collect();
     if json_output {
         let report = json!({
-            "spec": generate::SPEC,
+            "spec": workspace::SPEC,
             "official": names,
             "compared": compared.counts.iter().map(|(k, n)| (k.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "differences": findings.iter().map(|f| json!({
@@ -224,7 +224,7 @@ pub fn text_report(official: &str, findings: &[Finding], compared: &Compared) ->
         .collect();
     let mut out = format!(
         "{} against {}\ncompared: {}\n",
-        generate::SPEC,
+        workspace::SPEC,
         official,
         counts.join(", ")
     );

@@ -9,12 +9,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{Value, json};
 
 use crate::facts::{self, Difference, Fact, Kind, Side};
 use crate::generate;
+use crate::workspace::{self, git};
 
 /// One line of the report: a change, where it is written, and what it means.
 #[derive(Debug, Clone, PartialEq)]
@@ -320,15 +320,15 @@ pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
             (base, format!("{short} (merge base with main)"))
         }
     };
-    let base_text = git(root, &["show", &format!("{revision}:{}", generate::SPEC)])
-        .map_err(|e| format!("cannot read {} at {revision}: {e}", generate::SPEC))?;
-    let head_path = root.join(generate::SPEC);
+    let base_text = git(root, &["show", &format!("{revision}:{}", workspace::SPEC)])
+        .map_err(|e| format!("cannot read {} at {revision}: {e}", workspace::SPEC))?;
+    let head_path = root.join(workspace::SPEC);
     let head_text = std::fs::read_to_string(&head_path)
         .map_err(|e| format!("cannot read {}: {e}", head_path.display()))?;
 
     let changes = changes(&base_text, &head_text)?;
     let generated = generated_diff(&base_text, &head_text)?;
-    let current = workspace_version(root)?;
+    let current = workspace::workspace_version(root)?;
     let (level, next) = next_version(&current, &changes, !generated.is_empty());
     let breaking = changes.iter().filter(|c| c.breaking).count();
 
@@ -374,7 +374,7 @@ pub fn text_report(
     next: &str,
     generated: &[(String, usize, usize)],
 ) -> String {
-    let mut out = format!("{} at {base} → working tree\n", generate::SPEC);
+    let mut out = format!("{} at {base} → working tree\n", workspace::SPEC);
     for c in changes {
         out.push_str(&format!(
             "{:<10}  {} {}  {}  {}  [{}]  ({})\n",
@@ -436,45 +436,4 @@ fn merge_base(root: &Path) -> Result<String, String> {
         }
     }
     Err("no merge base with `main` or `origin/main`: pass a revision, e.g. `cargo xtask diff HEAD~1`".into())
-}
-
-/// Runs git in `root`; its standard output, or its error message.
-pub fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
-    }
-    String::from_utf8(output.stdout).map_err(|_| "git printed something that is not UTF-8".into())
-}
-
-/// `[workspace.package] version` from the root Cargo.toml (every crate inherits it).
-pub fn workspace_version(root: &Path) -> Result<String, String> {
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
-        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
-    version_line(&manifest)
-        .map(|(_, version)| version)
-        .ok_or_else(|| "Cargo.toml has no [workspace.package] version".into())
-}
-
-/// The index of the `version` line of `[workspace.package]` in `manifest`, and the
-/// version it sets.
-pub fn version_line(manifest: &str) -> Option<(usize, String)> {
-    let mut in_package = false;
-    for (index, line) in manifest.lines().enumerate() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_package = line == "[workspace.package]";
-        } else if in_package && let Some(value) = line.strip_prefix("version") {
-            let version = value
-                .trim_start_matches([' ', '='])
-                .trim()
-                .trim_matches('"');
-            return Some((index, version.to_owned()));
-        }
-    }
-    None
 }

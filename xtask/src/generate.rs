@@ -4,7 +4,7 @@
 //! mocks, CLI; lenient.rs, growable.rs and operation_ids.rs adjust them) and this file (the rule table, the tests'
 //! dispatch) → prettyplease → write every generated file, or compare them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use proc_macro2::TokenStream;
@@ -12,8 +12,8 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::{format_ident, quote};
 
 use crate::normalise::{self, Limits, Rules};
+use crate::workspace::{SPEC, workspace_root};
 
-pub const SPEC: &str = "openapi/tms-customers.yaml";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -27,35 +27,32 @@ pub struct Output {
     pub contents: String,
 }
 
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
-}
-
 /// Writes or checks every generated file; `Ok(false)` means stale (the diff is printed).
 pub fn run(mode: Mode, verbose: bool) -> Result<bool, String> {
     let root = workspace_root();
     let started = Instant::now();
     let outputs = render(&root)?;
     let rendered = started.elapsed();
-    let mut stale = Vec::new();
-    for output in &outputs {
-        let path = root.join(output.path);
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        if current == output.contents {
-            continue;
-        }
-        match mode {
-            Mode::Write => {
-                std::fs::write(&path, &output.contents)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                println!("wrote {}", output.path);
+    let fresh = match mode {
+        Mode::Write => {
+            for output in &outputs {
+                let path = root.join(output.path);
+                if std::fs::read_to_string(&path).ok().as_deref() != Some(&output.contents) {
+                    std::fs::write(&path, &output.contents)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    println!("wrote {}", output.path);
+                }
             }
-            Mode::Check => stale.push(unified_diff(output.path, &current, &output.contents)),
+            true
         }
-    }
+        Mode::Check => match stale(&root, &outputs) {
+            Some(message) => {
+                eprintln!("{message}");
+                false
+            }
+            None => true,
+        },
+    };
     if verbose {
         for output in &outputs {
             eprintln!("{}: {} lines", output.path, output.contents.lines().count());
@@ -66,11 +63,21 @@ pub fn run(mode: Mode, verbose: bool) -> Result<bool, String> {
             started.elapsed().as_secs_f64() * 1e3
         );
     }
-    if stale.is_empty() {
-        return Ok(true);
-    }
-    eprintln!("{}", stale_message(&stale));
-    Ok(false)
+    Ok(fresh)
+}
+
+/// `--check`: the diff of every committed file that differs from `outputs`, and the
+/// command that fixes it; `None` when all are fresh.
+fn stale(root: &Path, outputs: &[Output]) -> Option<String> {
+    let diffs: Vec<String> = outputs
+        .iter()
+        .filter_map(|output| {
+            let current = std::fs::read_to_string(root.join(output.path)).unwrap_or_default();
+            (current != output.contents)
+                .then(|| unified_diff(output.path, &current, &output.contents))
+        })
+        .collect();
+    (!diffs.is_empty()).then(|| stale_message(&diffs))
 }
 
 fn stale_message(diffs: &[String]) -> String {
@@ -631,20 +638,14 @@ fn unified_diff(path: &str, current: &str, expected: &str) -> String {
 mod tests {
     use super::*;
 
-    /// rust-analyzer style: a plain `cargo test` fails when committed code is stale.
+    /// rust-analyzer style: a plain `cargo test` fails when committed code is stale,
+    /// through the same check as `cargo xtask generate --check`.
     #[test]
     fn generated_code_is_fresh() {
         let root = workspace_root();
-        let stale: Vec<String> = render(&root)
-            .unwrap()
-            .iter()
-            .filter_map(|output| {
-                let current = std::fs::read_to_string(root.join(output.path)).unwrap_or_default();
-                (current != output.contents)
-                    .then(|| unified_diff(output.path, &current, &output.contents))
-            })
-            .collect();
-        assert!(stale.is_empty(), "{}", stale_message(&stale));
+        if let Some(message) = stale(&root, &render(&root).unwrap()) {
+            panic!("{message}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod naming;
 mod normalise;
 mod operation_ids;
 mod release;
+mod workspace;
 #[cfg(test)]
 mod tests;
 
@@ -92,7 +93,7 @@ enum Format {
 /// 0: all good; 1: stale code, breaking changes or differences; 2: could not run.
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = generate::workspace_root();
+    let root = workspace::workspace_root();
     let outcome = match cli.command {
         Command::Generate { check, verbose } => {
             let mode = if check {

@@ -13,8 +13,9 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::diff::{self, Change, git};
-use crate::{conformance, generate};
+use crate::diff::{self, Change};
+use crate::workspace::{self, git};
+use crate::conformance;
 
 /// Release tags are `customer-client-v` and the version.
 pub const TAG_PREFIX: &str = "customer-client-v";
@@ -81,10 +82,10 @@ fn show((major, minor, patch): Version) -> String {
 
 /// Runs the command; `Ok(false)` means the release was refused (printed why).
 pub fn run(root: &Path, options: &Options, api: &dyn ApiCheck) -> Result<bool, String> {
-    let head_spec = read(root, generate::SPEC)?;
+    let head_spec = read(root, workspace::SPEC)?;
     let conformance = conformance_line(root, &head_spec)?;
     let spec_version = spec_version(&head_spec);
-    let current = diff::workspace_version(root)?;
+    let current = workspace::workspace_version(root)?;
     let Some((tag, released)) = last_release(root)? else {
         // The first release: nothing to compare with.
         let entry = format!(
@@ -92,14 +93,14 @@ pub fn run(root: &Path, options: &Options, api: &dyn ApiCheck) -> Result<bool, S
         );
         return finish(root, options, &current, &current, &entry);
     };
-    let base_spec = git(root, &["show", &format!("{tag}:{}", generate::SPEC)])
-        .map_err(|e| format!("cannot read {} at {tag}: {e}", generate::SPEC))?;
+    let base_spec = git(root, &["show", &format!("{tag}:{}", workspace::SPEC)])
+        .map_err(|e| format!("cannot read {} at {tag}: {e}", workspace::SPEC))?;
     let changes = diff::changes(&base_spec, &head_spec)?;
     let generated = diff::generated_diff(&base_spec, &head_spec)?;
     let (level, next) = diff::next_version(&show(released), &changes, !generated.is_empty());
     println!(
         "{} since {tag}: {} changes, {} breaking; generated code: {} files",
-        generate::SPEC,
+        workspace::SPEC,
         changes.len(),
         changes.iter().filter(|c| c.breaking).count(),
         generated.len(),
@@ -293,7 +294,7 @@ fn conformance_line(root: &Path, spec: &str) -> Result<String, String> {
         ));
         documents.push((path.to_owned(), document));
     }
-    let ours = conformance::parse_document(spec, generate::SPEC)?;
+    let ours = conformance::parse_document(spec, workspace::SPEC)?;
     let (findings, _) = conformance::check(&ours, documents)?;
     Ok(format!(
         "checked against CyberSource's definition {}: {} differences",
@@ -307,7 +308,7 @@ fn conformance_line(root: &Path, spec: &str) -> Result<String, String> {
 fn set_version(root: &Path, current: &str, next: &str) -> Result<(), String> {
     let manifest = read(root, "Cargo.toml")?;
     let (index, _) =
-        diff::version_line(&manifest).ok_or("Cargo.toml has no [workspace.package] version")?;
+        workspace::version_line(&manifest).ok_or("Cargo.toml has no [workspace.package] version")?;
     let mut lines: Vec<&str> = manifest.lines().collect();
     let version = format!("version = \"{next}\"");
     lines[index] = &version;
@@ -347,7 +348,7 @@ pub struct SemverChecks {
 
 impl SemverChecks {
     fn binary() -> Result<PathBuf, CannotCheck> {
-        let tools = generate::workspace_root().join("target/tools");
+        let tools = workspace::workspace_root().join("target/tools");
         let binary = tools.join("bin/cargo-semver-checks");
         let installed = Command::new(&binary)
             .args(["semver-checks", "--version"])

@@ -4,18 +4,18 @@
 
 use serde_json::{Value, json};
 
+use crate::workspace;
 use crate::conformance::{self, Finding};
 use crate::facts::Kind;
-use crate::generate;
 
 fn ours() -> Value {
-    conformance::read_document(&generate::workspace_root().join(generate::SPEC)).unwrap()
+    conformance::read_document(&workspace::workspace_root().join(workspace::SPEC)).unwrap()
 }
 
 /// The customers fragment alone (the planted changes are made to it).
 fn customers_fragment() -> Value {
     conformance::read_document(
-        &generate::workspace_root().join("tests/fixtures/official-customers.json"),
+        &workspace::workspace_root().join("tests/fixtures/official-customers.json"),
     )
     .unwrap()
 }
@@ -265,7 +265,7 @@ fn a_removed_operation_is_one_finding() {
 
 fn subresources() -> Value {
     conformance::read_document(
-        &generate::workspace_root().join("tests/fixtures/official-customer-subresources.json"),
+        &workspace::workspace_root().join("tests/fixtures/official-customer-subresources.json"),
     )
     .unwrap()
 }

@@ -3,12 +3,12 @@
 
 use serde_json::{Value, json};
 
+use crate::workspace;
 use crate::diff::{self, Change};
 use crate::facts::Kind;
-use crate::generate;
 
 fn spec() -> Value {
-    let text = std::fs::read_to_string(generate::workspace_root().join(generate::SPEC)).unwrap();
+    let text = std::fs::read_to_string(workspace::workspace_root().join(workspace::SPEC)).unwrap();
     serde_norway::from_str(&text).unwrap()
 }
 
@@ -727,7 +727,7 @@ fn the_report_ends_with_the_bump_and_the_generated_code_diff() {
 #[test]
 fn the_committed_spec_is_readable_at_head() {
     // The git plumbing `cargo xtask diff` uses, on this repository.
-    let root = generate::workspace_root();
+    let root = workspace::workspace_root();
     let options = diff::Options {
         base: Some("HEAD".into()),
         fail_on_breaking: true,

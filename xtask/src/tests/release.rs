@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
+use crate::workspace;
 use crate::release::{self, ApiCheck, ApiVerdict, CannotCheck, Options};
 use crate::{diff, generate};
 
@@ -65,9 +66,9 @@ fn repository(tagged: bool) -> PathBuf {
         COUNT.fetch_add(1, Ordering::SeqCst)
     ));
     let _ = std::fs::remove_dir_all(&root);
-    let workspace = generate::workspace_root();
+    let workspace = workspace::workspace_root();
     for path in [
-        generate::SPEC,
+        workspace::SPEC,
         release::OFFICIAL_DEFINITION[0],
         release::OFFICIAL_DEFINITION[1],
     ] {
@@ -101,7 +102,7 @@ fn repository(tagged: bool) -> PathBuf {
 
 /// Plants a change in the repository's spec and commits it (a merged change).
 fn plant(root: &Path, change: impl FnOnce(&mut Value)) {
-    let path = root.join(generate::SPEC);
+    let path = root.join(workspace::SPEC);
     let mut spec: Value = serde_norway::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     change(&mut spec);
     std::fs::write(&path, serde_norway::to_string(&spec).unwrap()).unwrap();
@@ -139,7 +140,7 @@ fn read(root: &Path, path: &str) -> String {
 }
 
 fn version(root: &Path) -> String {
-    diff::workspace_version(root).unwrap()
+    workspace::workspace_version(root).unwrap()
 }
 
 #[test]
@@ -238,8 +239,8 @@ fn a_generated_api_break_the_spec_diff_calls_compatible_is_breaking() {
         ) = json!("#/components/schemas/CustomerBuyerInformation");
     });
     // The spec diff sees no change; the generated code does change.
-    let base = read(&generate::workspace_root(), generate::SPEC);
-    let head = read(&root, generate::SPEC);
+    let base = read(&workspace::workspace_root(), workspace::SPEC);
+    let head = read(&root, workspace::SPEC);
     assert!(diff::changes(&base, &head).unwrap().is_empty());
     let generated = diff::generated_diff(&base, &head).unwrap();
     assert!(!generated.is_empty());
@@ -494,7 +495,7 @@ fn every_common_kind_of_change_gets_the_stricter_verdict() {
             B,
         ),
     ];
-    let shared_target = generate::workspace_root().join("target/release-rows");
+    let shared_target = workspace::workspace_root().join("target/release-rows");
     let mut table = String::from(
         "| planted change | version | spec | Rust API | seconds |\n|---|---|---|---|---|\n",
     );
@@ -591,7 +592,7 @@ fn clone_of_head() -> PathBuf {
         COUNT.fetch_add(1, Ordering::SeqCst)
     ));
     let _ = std::fs::remove_dir_all(&root);
-    let workspace = generate::workspace_root();
+    let workspace = workspace::workspace_root();
     let status = Command::new("git")
         .args(["clone", "-q", "--no-hardlinks"])
         .arg(&workspace)

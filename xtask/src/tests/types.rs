@@ -5,10 +5,11 @@
 
 use serde_json::{Value, json};
 
+use crate::workspace;
 use crate::generate;
 
 fn spec() -> Value {
-    let text = std::fs::read_to_string(generate::workspace_root().join(generate::SPEC)).unwrap();
+    let text = std::fs::read_to_string(workspace::workspace_root().join(workspace::SPEC)).unwrap();
     serde_norway::from_str(&text).unwrap()
 }
 
@@ -123,6 +124,6 @@ fn an_enumeration_is_a_string_in_the_types_and_a_rule_on_requests() {
 }
 
 fn committed_client() -> String {
-    std::fs::read_to_string(generate::workspace_root().join("customer-client/src/generated.rs"))
+    std::fs::read_to_string(workspace::workspace_root().join("customer-client/src/generated.rs"))
         .unwrap()
 }
