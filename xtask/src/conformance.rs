@@ -38,8 +38,8 @@ pub struct Compared {
 
 /// Compares two parsed documents: ours (OpenAPI 3) and CyberSource's (Swagger 2.0),
 /// the latter read on our paths and on its own paths below the prefix ours share.
-pub fn findings(ours: &Value, official: &Value) -> Result<(Vec<Finding>, Compared), String> {
-    let our_facts = facts::extract(ours, None).map_err(|e| format!("our spec: {e}"))?;
+pub fn findings(ours: &Value, official: &Value) -> anyhow::Result<(Vec<Finding>, Compared)> {
+    let our_facts = facts::extract(ours, None).map_err(|e| anyhow::anyhow!("our spec: {e}"))?;
     let mut paths = facts::paths_of(ours);
     let prefix = common_prefix(&paths);
     for path in facts::paths_of(official) {
@@ -49,7 +49,7 @@ pub fn findings(ours: &Value, official: &Value) -> Result<(Vec<Finding>, Compare
         }
     }
     let their_facts = facts::extract(official, Some(&paths))
-        .map_err(|e| format!("CyberSource's definition: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("CyberSource's definition: {e}"))?;
     let mut findings: Vec<Finding> = facts::compare(&our_facts, &their_facts)
         .into_iter()
         .map(|difference| match difference {
@@ -113,24 +113,24 @@ fn common_prefix(paths: &[String]) -> String {
 
 /// Several documents as one: the first, with the path items of the others added (a
 /// path given twice must be the same).
-pub fn merge(documents: Vec<(String, Value)>) -> Result<Value, String> {
+pub fn merge(documents: Vec<(String, Value)>) -> anyhow::Result<Value> {
     let mut documents = documents.into_iter();
     let Some((_, mut merged)) = documents.next() else {
-        return Err("no definition given".to_owned());
+        anyhow::bail!("no definition given");
     };
     for (name, document) in documents {
         let paths = document
             .get("paths")
             .and_then(Value::as_object)
-            .ok_or_else(|| format!("{name} has no `paths`"))?;
+            .ok_or_else(|| anyhow::anyhow!("{name} has no `paths`"))?;
         let into = merged
             .get_mut("paths")
             .and_then(Value::as_object_mut)
-            .ok_or("the first definition has no `paths`")?;
+            .ok_or_else(|| anyhow::anyhow!("the first definition has no `paths`"))?;
         for (path, item) in paths {
             match into.get(path) {
                 Some(existing) if existing != item => {
-                    return Err(format!("{name} defines {path} differently"));
+                    return Err(anyhow::anyhow!("{name} defines {path} differently"));
                 }
                 _ => {
                     into.insert(path.clone(), item.clone());
@@ -154,17 +154,17 @@ fn counts(facts: &Facts) -> Compared {
 }
 
 /// Reads a definition as JSON (CyberSource publishes JSON), else YAML.
-pub fn read_document(path: &Path) -> Result<Value, String> {
+pub fn read_document(path: &Path) -> anyhow::Result<Value> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     parse_document(&text, &path.display().to_string())
 }
 
 /// `text` (of the file `name`) as JSON, else YAML.
-pub fn parse_document(text: &str, name: &str) -> Result<Value, String> {
+pub fn parse_document(text: &str, name: &str) -> anyhow::Result<Value> {
     serde_json::from_str(text)
         .or_else(|_| serde_norway::from_str(text))
-        .map_err(|e| format!("{name} is neither JSON nor YAML: {e}"))
+        .map_err(|e| anyhow::anyhow!("{name} is neither JSON nor YAML: {e}"))
 }
 
 /// `ours` against CyberSource's definition, given as `(name, document)` fragments
@@ -172,7 +172,7 @@ pub fn parse_document(text: &str, name: &str) -> Result<Value, String> {
 pub fn check(
     ours: &Value,
     official: Vec<(String, Value)>,
-) -> Result<(Vec<Finding>, Compared), String> {
+) -> anyhow::Result<(Vec<Finding>, Compared)> {
     findings(ours, &merge(official)?)
 }
 
@@ -181,11 +181,11 @@ pub fn run(
     root: &Path,
     official_paths: &[std::path::PathBuf],
     json_output: bool,
-) -> Result<bool, String> {
+) -> anyhow::Result<bool> {
     let documents = official_paths
         .iter()
         .map(|path| Ok((path.display().to_string(), read_document(path)?)))
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let ours = read_document(&root.join(workspace::SPEC))?;
     let (findings, compared) = check(&ours, documents)?;
     let names: Vec<String> = official_paths

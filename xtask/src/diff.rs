@@ -34,7 +34,7 @@ pub struct Change {
 
 /// Every change from `base` to `head` (spec texts), merged per definition and sorted:
 /// breaking first, then by kind and location.
-pub fn changes(base: &str, head: &str) -> Result<Vec<Change>, String> {
+pub fn changes(base: &str, head: &str) -> anyhow::Result<Vec<Change>> {
     let base = facts::extract(&parse(base, "the base spec")?, None)?;
     let head = facts::extract(&parse(head, "the working tree's spec")?, None)?;
     let mut merged: BTreeMap<(Kind, &'static str, String, String), Change> = BTreeMap::new();
@@ -89,8 +89,8 @@ pub fn changes(base: &str, head: &str) -> Result<Vec<Change>, String> {
     Ok(changes)
 }
 
-fn parse(text: &str, what: &str) -> Result<Value, String> {
-    serde_norway::from_str(text).map_err(|e| format!("{what} is not valid YAML: {e}"))
+fn parse(text: &str, what: &str) -> anyhow::Result<Value> {
+    serde_norway::from_str(text).map_err(|e| anyhow::anyhow!("{what} is not valid YAML: {e}"))
 }
 
 /// Is this difference breaking for code that uses the crate, and why.
@@ -282,8 +282,8 @@ pub fn bump(
 }
 
 /// Lines added and removed per generated file between two specs.
-pub fn generated_diff(base: &str, head: &str) -> Result<Vec<(String, usize, usize)>, String> {
-    let before = generate::render_spec(base).map_err(|e| format!("base spec: {e}"))?;
+pub fn generated_diff(base: &str, head: &str) -> anyhow::Result<Vec<(String, usize, usize)>> {
+    let before = generate::render_spec(base).map_err(|e| anyhow::anyhow!("base spec: {e}"))?;
     let after = generate::render_spec(head)?;
     let mut files = Vec::new();
     for (old, new) in before.iter().zip(&after) {
@@ -311,7 +311,7 @@ pub struct Options {
 }
 
 /// Runs the command; `Ok(false)` means breaking changes under `--fail-on-breaking`.
-pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
+pub fn run(root: &Path, options: &Options) -> anyhow::Result<bool> {
     let (revision, described) = match &options.base {
         Some(base) => (base.clone(), base.clone()),
         None => {
@@ -321,10 +321,10 @@ pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
         }
     };
     let base_text = git(root, &["show", &format!("{revision}:{}", workspace::SPEC)])
-        .map_err(|e| format!("cannot read {} at {revision}: {e}", workspace::SPEC))?;
+        .map_err(|e| anyhow::anyhow!("cannot read {} at {revision}: {e}", workspace::SPEC))?;
     let head_path = root.join(workspace::SPEC);
     let head_text = std::fs::read_to_string(&head_path)
-        .map_err(|e| format!("cannot read {}: {e}", head_path.display()))?;
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", head_path.display()))?;
 
     let changes = changes(&base_text, &head_text)?;
     let generated = generated_diff(&base_text, &head_text)?;
@@ -429,11 +429,13 @@ fn places(places: &[String]) -> String {
     places.join(", ")
 }
 
-fn merge_base(root: &Path) -> Result<String, String> {
+fn merge_base(root: &Path) -> anyhow::Result<String> {
     for main in ["main", "origin/main"] {
         if let Ok(base) = git(root, &["merge-base", main, "HEAD"]) {
             return Ok(base.trim().to_owned());
         }
     }
-    Err("no merge base with `main` or `origin/main`: pass a revision, e.g. `cargo xtask diff HEAD~1`".into())
+    Err(anyhow::anyhow!(
+        "no merge base with `main` or `origin/main`: pass a revision, e.g. `cargo xtask diff HEAD~1`"
+    ))
 }

@@ -90,11 +90,11 @@ const METHODS: [&str; 8] = [
 
 /// Flattens an OpenAPI 3.0 or Swagger 2.0 document. With `paths`, only those paths
 /// are read (CyberSource's merged definition holds hundreds of others).
-pub fn extract(doc: &Value, paths: Option<&[String]>) -> Result<Facts, String> {
+pub fn extract(doc: &Value, paths: Option<&[String]>) -> anyhow::Result<Facts> {
     let swagger2 = match (doc.get("swagger"), doc.get("openapi")) {
         (Some(v), _) if v.as_str().is_some_and(|v| v.starts_with("2.")) => true,
         (_, Some(v)) if v.as_str().is_some_and(|v| v.starts_with("3.")) => false,
-        _ => return Err("neither an OpenAPI 3 nor a Swagger 2.0 document".into()),
+        _ => anyhow::bail!("neither an OpenAPI 3 nor a Swagger 2.0 document"),
     };
     let mut reader = Reader {
         doc,
@@ -102,7 +102,7 @@ pub fn extract(doc: &Value, paths: Option<&[String]>) -> Result<Facts, String> {
         facts: Facts::new(),
     };
     let Some(all_paths) = doc.get("paths").and_then(Value::as_object) else {
-        return Err("the document has no `paths`".into());
+        anyhow::bail!("the document has no `paths`");
     };
     for (path, item) in all_paths {
         if paths.is_some_and(|wanted| !wanted.iter().any(|w| w == path)) {
@@ -143,7 +143,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Follows `$ref`s (to any depth) to the object they name, with its JSON path.
-    fn follow(&self, value: &'a Value, location: &str) -> Result<(&'a Value, String), String> {
+    fn follow(&self, value: &'a Value, location: &str) -> anyhow::Result<(&'a Value, String)> {
         let mut value = value;
         let mut location = location.to_owned();
         for _ in 0..MAX_DEPTH {
@@ -151,15 +151,15 @@ impl<'a> Reader<'a> {
                 return Ok((value, location));
             };
             let pointer = reference.strip_prefix('#').ok_or_else(|| {
-                format!("{location}: only local $refs are supported: {reference}")
+                anyhow::anyhow!("{location}: only local $refs are supported: {reference}")
             })?;
             value = self
                 .doc
                 .pointer(pointer)
-                .ok_or_else(|| format!("{location}: $ref {reference} names nothing"))?;
+                .ok_or_else(|| anyhow::anyhow!("{location}: $ref {reference} names nothing"))?;
             location = json_path_of_pointer(pointer);
         }
-        Err(format!("{location}: $ref chain too long"))
+        Err(anyhow::anyhow!("{location}: $ref chain too long"))
     }
 
     fn operation(
@@ -170,7 +170,7 @@ impl<'a> Reader<'a> {
         item_location: &str,
         op: &'a Value,
         location: &str,
-    ) -> Result<(), String> {
+    ) -> anyhow::Result<()> {
         let verb = method.to_uppercase();
         let prefix = format!("{verb} {path}");
         let operation = op
@@ -421,9 +421,11 @@ impl<'a> Reader<'a> {
         path: &str,
         required: bool,
         depth: usize,
-    ) -> Result<(), String> {
+    ) -> anyhow::Result<()> {
         if depth > MAX_DEPTH {
-            return Err(format!("{location}: schema nested too deeply (a cycle?)"));
+            return Err(anyhow::anyhow!(
+                "{location}: schema nested too deeply (a cycle?)"
+            ));
         }
         // `allOf: [$ref]` with `readOnly` beside it: the referenced schema, read-only here
         // (OpenAPI 3.0 ignores keywords beside a `$ref`, so the spec writes it this way).
@@ -488,7 +490,7 @@ impl<'a> Reader<'a> {
         for combinator in ["allOf", "oneOf", "anyOf"] {
             if schema.get(combinator).is_some() {
                 // Not used by either definition today; refuse rather than miss fields.
-                return Err(format!(
+                return Err(anyhow::anyhow!(
                     "{location}: `{combinator}` is not supported by the fact reader"
                 ));
             }

@@ -14,7 +14,6 @@ use quote::{format_ident, quote};
 use crate::normalise::{self, Limits, Rules};
 use crate::workspace::{SPEC, workspace_root};
 
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Write,
@@ -28,7 +27,7 @@ pub struct Output {
 }
 
 /// Writes or checks every generated file; `Ok(false)` means stale (the diff is printed).
-pub fn run(mode: Mode, verbose: bool) -> Result<bool, String> {
+pub fn run(mode: Mode, verbose: bool) -> anyhow::Result<bool> {
     let root = workspace_root();
     let started = Instant::now();
     let outputs = render(&root)?;
@@ -39,7 +38,7 @@ pub fn run(mode: Mode, verbose: bool) -> Result<bool, String> {
                 let path = root.join(output.path);
                 if std::fs::read_to_string(&path).ok().as_deref() != Some(&output.contents) {
                     std::fs::write(&path, &output.contents)
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
                     println!("wrote {}", output.path);
                 }
             }
@@ -88,21 +87,21 @@ fn stale_message(diffs: &[String]) -> String {
 }
 
 /// Renders every generated file from the spec under `root`, without touching the disk.
-pub fn render(root: &Path) -> Result<Vec<Output>, String> {
+pub fn render(root: &Path) -> anyhow::Result<Vec<Output>> {
     let spec_path = root.join(SPEC);
     let text = std::fs::read_to_string(&spec_path)
-        .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", spec_path.display()))?;
     render_spec(&text)
 }
 
 /// Renders every generated file from a spec's text (also used by `cargo xtask diff`).
-pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
-    let spec: serde_json::Value =
-        serde_norway::from_str(text).map_err(|e| format!("{SPEC} is not valid YAML: {e}"))?;
+pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
+    let spec: serde_json::Value = serde_norway::from_str(text)
+        .map_err(|e| anyhow::anyhow!("{SPEC} is not valid YAML: {e}"))?;
     let normalised = normalise::normalise(&spec)?;
     let pages = pages_tokens(&normalised.spec)?;
     let openapi: openapiv3::OpenAPI = serde_json::from_value(normalised.spec)
-        .map_err(|e| format!("{SPEC} is not an OpenAPI 3.0 document: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{SPEC} is not an OpenAPI 3.0 document: {e}"))?;
 
     let mut settings = GenerationSettings::default();
     settings
@@ -115,13 +114,14 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
         .with_derive("PartialEq")
         // progenitor's CLI prints values through bounds that require JsonSchema.
         .with_derive("schemars::JsonSchema");
-    let failed =
-        |what: &str, e: progenitor::Error| format!("progenitor failed on {SPEC} ({what}): {e}");
+    let failed = |what: &str, e: progenitor::Error| {
+        anyhow::anyhow!("progenitor failed on {SPEC} ({what}): {e}")
+    };
     let client = Generator::new(&settings)
         .generate_tokens(&openapi)
         .map_err(|e| failed("client", e))?;
     let mut client: syn::File =
-        syn::parse2(client).map_err(|e| format!("generated client does not parse: {e}"))?;
+        syn::parse2(client).map_err(|e| anyhow::anyhow!("generated client does not parse: {e}"))?;
     crate::lenient::null_lists_read_as_empty(&mut client);
     crate::growable::types_can_grow(&mut client);
     let ids: std::collections::BTreeMap<String, String> = normalised
@@ -143,7 +143,7 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
         .httpmock(&openapi, "crate")
         .map_err(|e| failed("httpmock", e))?;
     let mut httpmock: syn::File =
-        syn::parse2(httpmock).map_err(|e| format!("generated mocks do not parse: {e}"))?;
+        syn::parse2(httpmock).map_err(|e| anyhow::anyhow!("generated mocks do not parse: {e}"))?;
     crate::growable::mock_trait_is_sealed(&mut httpmock);
     let httpmock = quote! { #httpmock };
     // The clap command tree of the `tms-customers` binary.
@@ -151,7 +151,7 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
         .cli(&openapi, "customer_client::generated")
         .map_err(|e| failed("CLI", e))?;
     let mut cli: syn::File =
-        syn::parse2(cli).map_err(|e| format!("generated CLI does not parse: {e}"))?;
+        syn::parse2(cli).map_err(|e| anyhow::anyhow!("generated CLI does not parse: {e}"))?;
     crate::operation_ids::spec_operation_ids(&mut cli, &ids);
     let cli = quote! { #cli };
 
@@ -189,9 +189,9 @@ pub fn render_spec(text: &str) -> Result<Vec<Output>, String> {
     ])
 }
 
-fn format_file(tokens: TokenStream, what: &str) -> Result<String, String> {
+fn format_file(tokens: TokenStream, what: &str) -> anyhow::Result<String> {
     let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated {what} does not parse: {e}"))?;
+        syn::parse2(tokens).map_err(|e| anyhow::anyhow!("generated {what} does not parse: {e}"))?;
     Ok(format!(
         "// @generated by `cargo xtask generate` from {SPEC}: do not edit by hand.\n\
          // This file holds {what}; change the spec or xtask/src, then regenerate.\n\n{}",
@@ -347,11 +347,11 @@ fn schema_ident(schema: &str) -> proc_macro2::Ident {
 /// `paging::Page` for every list-shaped schema of the spec: an object with an integer
 /// `total` and an `_embedded` object holding one array of a component. The paging
 /// helper then walks any list operation without code of its own.
-fn pages_tokens(spec: &serde_json::Value) -> Result<TokenStream, String> {
+fn pages_tokens(spec: &serde_json::Value) -> anyhow::Result<TokenStream> {
     let schemas = spec
         .pointer("/components/schemas")
         .and_then(serde_json::Value::as_object)
-        .ok_or("the spec has no component schemas")?;
+        .ok_or_else(|| anyhow::anyhow!("the spec has no component schemas"))?;
     let mut impls = Vec::new();
     for (name, schema) in schemas {
         let properties = &schema["properties"];

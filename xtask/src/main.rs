@@ -20,9 +20,9 @@ mod naming;
 mod normalise;
 mod operation_ids;
 mod release;
-mod workspace;
 #[cfg(test)]
 mod tests;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -129,7 +129,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(message) => {
-            eprintln!("{message}");
+            eprintln!("{message:#}");
             ExitCode::from(2)
         }
     }

@@ -121,7 +121,7 @@ pub struct FieldRule {
     pub limits: Limits,
 }
 
-pub fn normalise(spec: &Value) -> Result<Normalised, String> {
+pub fn normalise(spec: &Value) -> anyhow::Result<Normalised> {
     let rules = extract_rules(spec)?;
     let mut spec = spec.clone();
     if let Some(schemas) = spec
@@ -204,11 +204,11 @@ fn strip_validation(schema: &mut Value) {
     }
 }
 
-fn extract_rules(spec: &Value) -> Result<Rules, String> {
+fn extract_rules(spec: &Value) -> anyhow::Result<Rules> {
     let paths = spec
         .get("paths")
         .and_then(Value::as_object)
-        .ok_or("spec has no `paths`")?;
+        .ok_or_else(|| anyhow::anyhow!("spec has no `paths`"))?;
     let mut operations = Vec::new();
     let mut bodies = BTreeMap::new();
     for (path, item) in paths {
@@ -219,7 +219,7 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
             let operation_id = operation
                 .get("operationId")
                 .and_then(Value::as_str)
-                .ok_or_else(|| format!("{method} {path} has no operationId"))?;
+                .ok_or_else(|| anyhow::anyhow!("{method} {path} has no operationId"))?;
             let mut params = Vec::new();
             for param in operation
                 .get("parameters")
@@ -233,7 +233,9 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
                         .get(key)
                         .and_then(Value::as_str)
                         .map(str::to_owned)
-                        .ok_or_else(|| format!("{operation_id}: a parameter has no `{key}`"))
+                        .ok_or_else(|| {
+                            anyhow::anyhow!("{operation_id}: a parameter has no `{key}`")
+                        })
                 };
                 let schema = resolve(spec, param.get("schema").unwrap_or(&Value::Null))?;
                 let name = text("name")?;
@@ -242,7 +244,7 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
                     "path" => Location::Path,
                     "query" => Location::Query,
                     other => {
-                        return Err(format!(
+                        return Err(anyhow::anyhow!(
                             "{operation_id}: parameter `{name}` in `{other}` is not supported (header, path or query)"
                         ));
                     }
@@ -258,7 +260,7 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
                     "boolean" => Kind::Boolean,
                     "array" => Kind::Array,
                     other => {
-                        return Err(format!(
+                        return Err(anyhow::anyhow!(
                             "{operation_id}: parameter `{name}` of type `{other}` is not supported"
                         ));
                     }
@@ -273,8 +275,9 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
             }
             let body = match operation.pointer("/requestBody/content") {
                 Some(content) => {
-                    let name = json_schema_ref(content)
-                        .ok_or_else(|| format!("{operation_id}: request body is not a $ref"))?;
+                    let name = json_schema_ref(content).ok_or_else(|| {
+                        anyhow::anyhow!("{operation_id}: request body is not a $ref")
+                    })?;
                     if !bodies.contains_key(&name) {
                         let mut fields = Vec::new();
                         collect_fields(spec, &component(spec, &name)?, "", &mut fields, 0)?;
@@ -289,11 +292,11 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
             for (status, response) in operation
                 .get("responses")
                 .and_then(Value::as_object)
-                .ok_or_else(|| format!("{operation_id} has no responses"))?
+                .ok_or_else(|| anyhow::anyhow!("{operation_id} has no responses"))?
             {
-                let status: u16 = status
-                    .parse()
-                    .map_err(|_| format!("{operation_id}: status `{status}` is not a number"))?;
+                let status: u16 = status.parse().map_err(|_| {
+                    anyhow::anyhow!("{operation_id}: status `{status}` is not a number")
+                })?;
                 let response = resolve(spec, response)?;
                 let schema = response.get("content").and_then(json_schema_ref);
                 responses.push(ResponseRule { status, schema });
@@ -306,7 +309,7 @@ fn extract_rules(spec: &Value) -> Result<Rules, String> {
                 Some("optional") => Some(RequestMle::Optional),
                 Some("mandatory") => Some(RequestMle::Mandatory),
                 Some(other) => {
-                    return Err(format!(
+                    return Err(anyhow::anyhow!(
                         "{operation_id}: x-devcenter-metaData.mleForRequest `{other}` is not optional or mandatory"
                     ));
                 }
@@ -334,9 +337,11 @@ fn collect_fields(
     path: &str,
     out: &mut Vec<FieldRule>,
     depth: usize,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     if depth > 64 {
-        return Err(format!("schema nesting too deep (a cycle?) at `{path}`"));
+        return Err(anyhow::anyhow!(
+            "schema nesting too deep (a cycle?) at `{path}`"
+        ));
     }
     let schema = resolve(spec, schema)?;
     if schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
@@ -413,27 +418,27 @@ fn json_schema_ref(content: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn component(spec: &Value, name: &str) -> Result<Value, String> {
+fn component(spec: &Value, name: &str) -> anyhow::Result<Value> {
     spec.pointer(&format!("/components/schemas/{name}"))
         .cloned()
-        .ok_or_else(|| format!("no schema component `{name}`"))
+        .ok_or_else(|| anyhow::anyhow!("no schema component `{name}`"))
 }
 
 /// Follows a local `$ref` (one level is all this spec uses; chains are followed too).
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> Result<&'a Value, String> {
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> anyhow::Result<&'a Value> {
     let mut current = value;
     for _ in 0..8 {
         match current.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
-                let pointer = reference
-                    .strip_prefix('#')
-                    .ok_or_else(|| format!("only local references are supported: {reference}"))?;
+                let pointer = reference.strip_prefix('#').ok_or_else(|| {
+                    anyhow::anyhow!("only local references are supported: {reference}")
+                })?;
                 current = spec
                     .pointer(pointer)
-                    .ok_or_else(|| format!("dangling reference {reference}"))?;
+                    .ok_or_else(|| anyhow::anyhow!("dangling reference {reference}"))?;
             }
             None => return Ok(current),
         }
     }
-    Err("reference chain too long".to_owned())
+    Err(anyhow::anyhow!("reference chain too long"))
 }

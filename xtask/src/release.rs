@@ -13,9 +13,9 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
+use crate::conformance;
 use crate::diff::{self, Change};
 use crate::workspace::{self, git};
-use crate::conformance;
 
 /// Release tags are `customer-client-v` and the version.
 pub const TAG_PREFIX: &str = "customer-client-v";
@@ -57,7 +57,7 @@ pub trait ApiCheck {
 pub type Version = (u64, u64, u64);
 
 /// The last release: the highest `customer-client-vX.Y.Z` tag, with its version.
-pub fn last_release(root: &Path) -> Result<Option<(String, Version)>, String> {
+pub fn last_release(root: &Path) -> anyhow::Result<Option<(String, Version)>> {
     let tags = git(root, &["tag", "--list", &format!("{TAG_PREFIX}*")])?;
     Ok(tags
         .lines()
@@ -81,7 +81,7 @@ fn show((major, minor, patch): Version) -> String {
 }
 
 /// Runs the command; `Ok(false)` means the release was refused (printed why).
-pub fn run(root: &Path, options: &Options, api: &dyn ApiCheck) -> Result<bool, String> {
+pub fn run(root: &Path, options: &Options, api: &dyn ApiCheck) -> anyhow::Result<bool> {
     let head_spec = read(root, workspace::SPEC)?;
     let conformance = conformance_line(root, &head_spec)?;
     let spec_version = spec_version(&head_spec);
@@ -94,7 +94,7 @@ pub fn run(root: &Path, options: &Options, api: &dyn ApiCheck) -> Result<bool, S
         return finish(root, options, &current, &current, &entry);
     };
     let base_spec = git(root, &["show", &format!("{tag}:{}", workspace::SPEC)])
-        .map_err(|e| format!("cannot read {} at {tag}: {e}", workspace::SPEC))?;
+        .map_err(|e| anyhow::anyhow!("cannot read {} at {tag}: {e}", workspace::SPEC))?;
     let changes = diff::changes(&base_spec, &head_spec)?;
     let generated = diff::generated_diff(&base_spec, &head_spec)?;
     let (level, next) = diff::next_version(&show(released), &changes, !generated.is_empty());
@@ -151,7 +151,7 @@ fn finish(
     current: &str,
     next: &str,
     entry: &str,
-) -> Result<bool, String> {
+) -> anyhow::Result<bool> {
     let tag = format!("{TAG_PREFIX}{next}");
     if options.dry_run {
         println!(
@@ -162,7 +162,7 @@ fn finish(
         let path = root.join(CHANGELOG);
         let old = std::fs::read_to_string(&path).unwrap_or_default();
         std::fs::write(&path, prepend(&old, entry))
-            .map_err(|e| format!("cannot write {CHANGELOG}: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("cannot write {CHANGELOG}: {e}"))?;
         println!("\nversion set to {next} (Cargo.toml, {MOCK_MANIFEST}); {CHANGELOG} updated");
     }
     println!(
@@ -280,7 +280,7 @@ fn spec_version(spec: &str) -> String {
 }
 
 /// Which CyberSource definition the spec was checked against, and the outcome.
-fn conformance_line(root: &Path, spec: &str) -> Result<String, String> {
+fn conformance_line(root: &Path, spec: &str) -> anyhow::Result<String> {
     let mut documents = Vec::new();
     let mut named = Vec::new();
     for path in OFFICIAL_DEFINITION {
@@ -305,10 +305,10 @@ fn conformance_line(root: &Path, spec: &str) -> Result<String, String> {
 
 /// Sets `[workspace.package] version` and the mock's `version` requirement on the
 /// client, from `current` to `next`.
-fn set_version(root: &Path, current: &str, next: &str) -> Result<(), String> {
+fn set_version(root: &Path, current: &str, next: &str) -> anyhow::Result<()> {
     let manifest = read(root, "Cargo.toml")?;
-    let (index, _) =
-        workspace::version_line(&manifest).ok_or("Cargo.toml has no [workspace.package] version")?;
+    let (index, _) = workspace::version_line(&manifest)
+        .ok_or_else(|| anyhow::anyhow!("Cargo.toml has no [workspace.package] version"))?;
     let mut lines: Vec<&str> = manifest.lines().collect();
     let version = format!("version = \"{next}\"");
     lines[index] = &version;
@@ -316,7 +316,7 @@ fn set_version(root: &Path, current: &str, next: &str) -> Result<(), String> {
     let mock = read(root, MOCK_MANIFEST)?;
     let from = format!("version = \"{current}\"");
     if !mock.contains(&from) {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "{MOCK_MANIFEST} does not require customer-client {current}"
         ));
     }
@@ -327,12 +327,12 @@ fn set_version(root: &Path, current: &str, next: &str) -> Result<(), String> {
     )
 }
 
-fn read(root: &Path, path: &str) -> Result<String, String> {
-    std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read {path}: {e}"))
+fn read(root: &Path, path: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(root.join(path)).map_err(|e| anyhow::anyhow!("cannot read {path}: {e}"))
 }
 
-fn write(root: &Path, path: &str, text: &str) -> Result<(), String> {
-    std::fs::write(root.join(path), text).map_err(|e| format!("cannot write {path}: {e}"))
+fn write(root: &Path, path: &str, text: &str) -> anyhow::Result<()> {
+    std::fs::write(root.join(path), text).map_err(|e| anyhow::anyhow!("cannot write {path}: {e}"))
 }
 
 /// The real API check: cargo-semver-checks, pinned, installed the first time it is

@@ -16,25 +16,26 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// Runs git in `root`; its standard output, or its error message.
-pub fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+pub fn git(root: &Path, args: &[&str]) -> anyhow::Result<String> {
     let output = Command::new("git")
         .args(args)
         .current_dir(root)
         .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("cannot run git: {e}"))?;
     if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
+        anyhow::bail!("{}", String::from_utf8_lossy(&output.stderr).trim());
     }
-    String::from_utf8(output.stdout).map_err(|_| "git printed something that is not UTF-8".into())
+    String::from_utf8(output.stdout)
+        .map_err(|_| anyhow::anyhow!("git printed something that is not UTF-8"))
 }
 
 /// `[workspace.package] version` from the root Cargo.toml (every crate inherits it).
-pub fn workspace_version(root: &Path) -> Result<String, String> {
+pub fn workspace_version(root: &Path) -> anyhow::Result<String> {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
-        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("cannot read Cargo.toml: {e}"))?;
     version_line(&manifest)
         .map(|(_, version)| version)
-        .ok_or_else(|| "Cargo.toml has no [workspace.package] version".into())
+        .ok_or_else(|| anyhow::anyhow!("Cargo.toml has no [workspace.package] version"))
 }
 
 /// The index of the `version` line of `[workspace.package]` in `manifest`, and the

@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::workspace;
 use crate::conformance::{self, Finding};
 use crate::facts::Kind;
+use crate::workspace;
 
 fn ours() -> Value {
     conformance::read_document(&workspace::workspace_root().join(workspace::SPEC)).unwrap()
@@ -308,7 +308,10 @@ fn fragments_that_disagree_on_a_path_are_refused() {
     .clone_from(&json!("somethingElse"));
     let error =
         conformance::merge(vec![("a".into(), official()), ("b".into(), changed)]).unwrap_err();
-    assert!(error.contains("/tms/v2/customers/{customerId}"), "{error}");
+    assert!(
+        error.to_string().contains("/tms/v2/customers/{customerId}"),
+        "{error}"
+    );
 }
 
 /// Which operations take an encrypted request body (MLE) is compared too.

@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::workspace;
 use crate::diff::{self, Change};
 use crate::facts::Kind;
+use crate::workspace;
 
 fn spec() -> Value {
     let text = std::fs::read_to_string(workspace::workspace_root().join(workspace::SPEC)).unwrap();

@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
-use crate::workspace;
 use crate::release::{self, ApiCheck, ApiVerdict, CannotCheck, Options};
+use crate::workspace;
 use crate::{diff, generate};
 
 /// What the stand-in API check answers.

@@ -5,8 +5,8 @@
 
 use serde_json::{Value, json};
 
-use crate::workspace;
 use crate::generate;
+use crate::workspace;
 
 fn spec() -> Value {
     let text = std::fs::read_to_string(workspace::workspace_root().join(workspace::SPEC)).unwrap();
