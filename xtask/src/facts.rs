@@ -171,9 +171,8 @@ impl<'a> Reader<'a> {
         op: &'a Value,
         location: &str,
     ) -> anyhow::Result<()> {
-        let verb = method.to_uppercase();
-        let prefix = format!("{verb} {path}");
-        let operation = op
+        let prefix = format!("{} {path}", method.to_uppercase());
+        let name = op
             .get("operationId")
             .and_then(Value::as_str)
             .map(str::to_owned)
@@ -189,32 +188,41 @@ impl<'a> Reader<'a> {
         {
             attributes.insert("mleForRequest", mle.to_owned());
         }
-        let fact = |kind, side, subject: String, parent: &str, location: String, attributes| Fact {
-            kind,
-            side,
-            subject,
-            parent: Some(parent.to_owned()).filter(|p| !p.is_empty()),
-            location,
-            attributes,
-        };
         self.add(
             prefix.clone(),
             fact(
                 Kind::Operation,
                 Side::Operation,
-                operation.clone(),
+                name.clone(),
                 "",
                 location.to_owned(),
                 attributes,
             ),
         );
+        let this = Operation {
+            prefix,
+            name,
+            op,
+            location: location.to_owned(),
+        };
+        let body_parameter = self.parameters(&this, item, item_location)?;
+        self.request_body(&this, body_parameter)?;
+        self.responses(&this)
+    }
 
-        // Parameters: the path item's, then the operation's (which override).
+    /// The parameters: the path item's, then the operation's (which override). Returns
+    /// Swagger 2.0's `in: body` parameter, which is the request body.
+    fn parameters(
+        &mut self,
+        this: &Operation<'a>,
+        item: &'a Value,
+        item_location: &str,
+    ) -> anyhow::Result<Option<(&'a Value, String)>> {
         let mut params: BTreeMap<(String, String), (&Value, String)> = BTreeMap::new();
-        let mut request_body: Option<(&Value, String)> = None;
+        let mut request_body = None;
         for (list, list_location) in [
             (item.get("parameters"), item_location),
-            (op.get("parameters"), location),
+            (this.op.get("parameters"), this.location.as_str()),
         ] {
             let Some(list) = list.and_then(Value::as_array) else {
                 continue;
@@ -250,74 +258,80 @@ impl<'a> Reader<'a> {
             attributes.insert("in", str_of(param, "in"));
             attributes.insert("required", bool_of(param, "required").to_string());
             self.add(
-                format!("{prefix} parameter {identity}"),
+                format!("{} parameter {identity}", this.prefix),
                 fact(
                     Kind::Parameter,
                     Side::Request,
-                    format!("{operation} parameter {identity}"),
-                    &prefix,
+                    format!("{} parameter {identity}", this.name),
+                    &this.prefix,
                     param_location,
                     attributes,
                 ),
             );
         }
+        Ok(request_body)
+    }
 
-        // The request body: content types and fields.
-        let body = if self.swagger2 {
-            request_body.map(|(param, param_location)| {
-                let types = media_types(op, self.doc, "consumes");
-                (
-                    param
-                        .get("schema")
-                        .map(|s| (s, format!("{param_location}.schema"))),
-                    types,
-                    bool_of(param, "required"),
-                )
-            })
+    /// The request body: its content types and fields (Swagger 2.0: the `in: body`
+    /// parameter and `consumes`; OpenAPI 3: `requestBody`).
+    fn request_body(
+        &mut self,
+        this: &Operation<'a>,
+        body_parameter: Option<(&'a Value, String)>,
+    ) -> anyhow::Result<()> {
+        let (op, location) = (this.op, this.location.as_str());
+        let (types, schema) = if self.swagger2 {
+            let Some((param, param_location)) = body_parameter else {
+                return Ok(());
+            };
+            (
+                media_types(op, self.doc, "consumes"),
+                param
+                    .get("schema")
+                    .map(|s| (s, format!("{param_location}.schema"))),
+            )
         } else {
-            match op.get("requestBody") {
-                Some(rb) => {
-                    let (rb, rb_location) = self.follow(rb, &format!("{location}.requestBody"))?;
-                    let (types, schema) = oas3_content(rb, &rb_location);
-                    Some((schema, types, bool_of(rb, "required")))
-                }
-                None => None,
-            }
+            let Some(rb) = op.get("requestBody") else {
+                return Ok(());
+            };
+            let (rb, rb_location) = self.follow(rb, &format!("{location}.requestBody"))?;
+            oas3_content(rb, &rb_location)
         };
-        if let Some((schema, types, _required)) = body {
-            for media_type in types {
-                self.add(
-                    format!("{prefix} request content-type {media_type}"),
-                    fact(
-                        Kind::ContentType,
-                        Side::Request,
-                        format!("{operation} request {media_type}"),
-                        &prefix,
-                        location.to_owned(),
-                        BTreeMap::new(),
-                    ),
-                );
-            }
-            if let Some((schema, schema_location)) = schema {
-                self.fields(
-                    &format!("{prefix} request"),
-                    &prefix,
-                    &format!("{operation} request"),
+        for media_type in types {
+            self.add(
+                format!("{} request content-type {media_type}", this.prefix),
+                fact(
+                    Kind::ContentType,
                     Side::Request,
-                    schema,
-                    &schema_location,
-                    "$",
-                    false,
-                    0,
-                )?;
-            }
+                    format!("{} request {media_type}", this.name),
+                    &this.prefix,
+                    location.to_owned(),
+                    BTreeMap::new(),
+                ),
+            );
         }
+        if let Some((schema, schema_location)) = schema {
+            self.fields(
+                &format!("{} request", this.prefix),
+                &this.prefix,
+                &format!("{} request", this.name),
+                Side::Request,
+                schema,
+                &schema_location,
+                "$",
+                false,
+                0,
+            )?;
+        }
+        Ok(())
+    }
 
-        // Responses: status codes, headers, content types, and the fields of 2xx bodies.
-        // Error bodies' fields are not compared: every error status shares one schema
-        // (see openapi/README.md), checked against CyberSource's error bodies by the
-        // decoding tests instead.
-        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+    /// The responses: status codes, headers, content types, and the fields of 2xx
+    /// bodies. Error bodies' fields are not compared: every error status shares one
+    /// schema (see openapi/README.md), checked against CyberSource's error bodies by
+    /// the decoding tests instead.
+    fn responses(&mut self, this: &Operation<'a>) -> anyhow::Result<()> {
+        let Some(responses) = this.op.get("responses").and_then(Value::as_object) else {
             return Ok(());
         };
         for (status, response) in responses {
@@ -326,51 +340,32 @@ impl<'a> Reader<'a> {
             } else {
                 Side::Failure
             };
-            let response_location = format!("{location}.responses{}", member(status));
+            let response_location = format!("{}.responses{}", this.location, member(status));
             let (response, response_location) = self.follow(response, &response_location)?;
-            let response_prefix = format!("{prefix} response {status}");
+            let response_prefix = format!("{} response {status}", this.prefix);
+            let subject = format!("{} {status}", this.name);
             self.add(
                 response_prefix.clone(),
                 fact(
                     Kind::Status,
                     side,
-                    format!("{operation} {status}"),
-                    &prefix,
+                    subject.clone(),
+                    &this.prefix,
                     response_location.clone(),
                     BTreeMap::new(),
                 ),
             );
-            if let Some(headers) = response.get("headers").and_then(Value::as_object) {
-                for (name, header) in headers {
-                    let header_location = format!("{response_location}.headers{}", member(name));
-                    let (header, header_location) = self.follow(header, &header_location)?;
-                    let schema = match header.get("schema") {
-                        Some(s) if !self.swagger2 => {
-                            self.follow(s, &format!("{header_location}.schema"))?.0
-                        }
-                        _ => header,
-                    };
-                    let mut attributes = BTreeMap::new();
-                    if let Some(t) = schema.get("type").and_then(Value::as_str) {
-                        attributes.insert("type", t.to_owned());
-                    }
-                    self.add(
-                        format!("{response_prefix} header {}", name.to_ascii_lowercase()),
-                        fact(
-                            Kind::ResponseHeader,
-                            side,
-                            format!("{operation} {status} header {name}"),
-                            &response_prefix,
-                            header_location,
-                            attributes,
-                        ),
-                    );
-                }
-            }
+            self.response_headers(
+                response,
+                &response_location,
+                &response_prefix,
+                &subject,
+                side,
+            )?;
             let (types, schema) = if self.swagger2 {
                 match response.get("schema") {
                     Some(s) => (
-                        media_types(op, self.doc, "produces"),
+                        media_types(this.op, self.doc, "produces"),
                         Some((s, format!("{response_location}.schema"))),
                     ),
                     None => (Vec::new(), None),
@@ -384,7 +379,7 @@ impl<'a> Reader<'a> {
                     fact(
                         Kind::ContentType,
                         side,
-                        format!("{operation} {status} {media_type}"),
+                        format!("{subject} {media_type}"),
                         &response_prefix,
                         response_location.clone(),
                         BTreeMap::new(),
@@ -395,7 +390,7 @@ impl<'a> Reader<'a> {
                 self.fields(
                     &response_prefix,
                     &response_prefix,
-                    &format!("{operation} {status}"),
+                    &subject,
                     side,
                     schema,
                     &schema_location,
@@ -404,6 +399,46 @@ impl<'a> Reader<'a> {
                     0,
                 )?;
             }
+        }
+        Ok(())
+    }
+
+    /// A response's headers, with their types.
+    fn response_headers(
+        &mut self,
+        response: &'a Value,
+        response_location: &str,
+        response_prefix: &str,
+        subject: &str,
+        side: Side,
+    ) -> anyhow::Result<()> {
+        let Some(headers) = response.get("headers").and_then(Value::as_object) else {
+            return Ok(());
+        };
+        for (name, header) in headers {
+            let header_location = format!("{response_location}.headers{}", member(name));
+            let (header, header_location) = self.follow(header, &header_location)?;
+            let schema = match header.get("schema") {
+                Some(s) if !self.swagger2 => {
+                    self.follow(s, &format!("{header_location}.schema"))?.0
+                }
+                _ => header,
+            };
+            let mut attributes = BTreeMap::new();
+            if let Some(t) = schema.get("type").and_then(Value::as_str) {
+                attributes.insert("type", t.to_owned());
+            }
+            self.add(
+                format!("{response_prefix} header {}", name.to_ascii_lowercase()),
+                fact(
+                    Kind::ResponseHeader,
+                    side,
+                    format!("{subject} header {name}"),
+                    response_prefix,
+                    header_location,
+                    attributes,
+                ),
+            );
         }
         Ok(())
     }
@@ -541,6 +576,34 @@ fn plain(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// The operation whose facts are being read: its fact key prefix (`GET /path`), its
+/// name (operationId), its definition and where that is.
+struct Operation<'a> {
+    prefix: String,
+    name: String,
+    op: &'a Value,
+    location: String,
+}
+
+/// A fact of `kind` on `side`, under `parent` (none when empty).
+fn fact(
+    kind: Kind,
+    side: Side,
+    subject: String,
+    parent: &str,
+    location: String,
+    attributes: BTreeMap<&'static str, String>,
+) -> Fact {
+    Fact {
+        kind,
+        side,
+        subject,
+        parent: Some(parent.to_owned()).filter(|p| !p.is_empty()),
+        location,
+        attributes,
     }
 }
 
