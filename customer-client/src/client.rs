@@ -263,18 +263,3 @@ impl Client {
         &self.inner
     }
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn token_ids_are_fresh_version_4_uuids() {
-        let ids: std::collections::HashSet<String> =
-            (0..1000).map(|_| super::random_token_id()).collect();
-        assert_eq!(ids.len(), 1000);
-        for id in ids.iter().take(10) {
-            let uuid = uuid::Uuid::parse_str(id).unwrap();
-            assert_eq!(uuid.get_version_num(), 4, "{id}");
-            assert_eq!(uuid.get_variant(), uuid::Variant::RFC4122, "{id}");
-        }
-    }
-}

@@ -67,22 +67,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn documented_hosts() {
-        assert_eq!(
-            Environment::Sandbox.base_url(),
-            "https://apitest.cybersource.com"
-        );
-        assert_eq!(
-            Environment::Production.base_url(),
-            "https://api.cybersource.com"
-        );
-        assert_eq!(
-            Environment::India.base_url(),
-            "https://api.in.cybersource.com"
-        );
-    }
-
-    #[test]
     fn custom_urls_are_checked() {
         assert_eq!(
             Environment::custom("http://127.0.0.1:4010/")

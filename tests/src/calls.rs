@@ -174,6 +174,18 @@ pub async fn call(client: &Client, op: &SpecOperation, call: &Call) -> Result<Ou
     crate::generated_calls::call_operation(client, &op.operation_id, call).await
 }
 
+/// The typed httpmock mock (`customer_client::mock`) of `op`'s documented success,
+/// matching `call`'s path parameters and answering `op`'s sample answer.
+pub fn typed_mock<'a>(
+    server: &'a httpmock::MockServer,
+    op: &SpecOperation,
+    call: &Call,
+) -> httpmock::Mock<'a> {
+    let answer = sample_response(op);
+    crate::generated_calls::typed_mock(server, &op.operation_id, call, answer.as_ref())
+        .unwrap_or_else(|| panic!("{}: the sample answer does not decode", op.operation_id))
+}
+
 /// The exact bytes the client sends as `call`'s body to `op`.
 pub fn body_bytes(op: &SpecOperation, call: &Call) -> Option<String> {
     crate::generated_calls::body_bytes(&op.operation_id, call)

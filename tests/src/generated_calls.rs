@@ -2,7 +2,253 @@
 // This file holds the tests' call of every operation by its operationId; change the spec or xtask/src, then regenerate.
 
 use customer_client::{Client, Error, types};
+use customer_client::mock::MockServerExt as _;
 use crate::calls::{Call, Outcome, outcome, parsed};
+/// A typed httpmock mock (`customer_client::mock`) of `operation_id`'s success:
+/// it matches `call`'s path parameters and answers `answer` (the documented
+/// success body) with the documented status; `None` when `answer` does not
+/// decode as that body.
+pub fn typed_mock<'a>(
+    server: &'a httpmock::MockServer,
+    operation_id: &str,
+    call: &Call,
+    answer: Option<&serde_json::Value>,
+) -> Option<httpmock::Mock<'a>> {
+    match operation_id {
+        "postCustomer" => {
+            let answer: types::Customer = serde_json::from_value(answer?.clone()).ok()?;
+            Some(
+                server
+                    .post_customer(move |when, then| {
+                        let _ = when;
+                        then.created(&answer);
+                    }),
+            )
+        }
+        "getCustomer" => {
+            let answer: types::Customer = serde_json::from_value(answer?.clone()).ok()?;
+            Some(
+                server
+                    .get_customer(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "deleteCustomer" => {
+            Some(
+                server
+                    .delete_customer(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.no_content();
+                    }),
+            )
+        }
+        "patchCustomer" => {
+            let answer: types::Customer = serde_json::from_value(answer?.clone()).ok()?;
+            Some(
+                server
+                    .patch_customer(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "getCustomerPaymentInstrumentsList" => {
+            let answer: types::PaymentInstrumentList = serde_json::from_value(
+                    answer?.clone(),
+                )
+                .ok()?;
+            Some(
+                server
+                    .get_customer_payment_instruments_list(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "postCustomerPaymentInstrument" => {
+            let answer: types::PaymentInstrument = serde_json::from_value(
+                    answer?.clone(),
+                )
+                .ok()?;
+            Some(
+                server
+                    .post_customer_payment_instrument(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.created(&answer);
+                    }),
+            )
+        }
+        "getCustomerPaymentInstrument" => {
+            let answer: types::PaymentInstrument = serde_json::from_value(
+                    answer?.clone(),
+                )
+                .ok()?;
+            Some(
+                server
+                    .get_customer_payment_instrument(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let when = match call.value_of("paymentInstrumentId") {
+                            Some(value) => when.payment_instrument_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "deleteCustomerPaymentInstrument" => {
+            Some(
+                server
+                    .delete_customer_payment_instrument(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let when = match call.value_of("paymentInstrumentId") {
+                            Some(value) => when.payment_instrument_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.no_content();
+                    }),
+            )
+        }
+        "patchCustomersPaymentInstrument" => {
+            let answer: types::PaymentInstrument = serde_json::from_value(
+                    answer?.clone(),
+                )
+                .ok()?;
+            Some(
+                server
+                    .patch_customers_payment_instrument(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let when = match call.value_of("paymentInstrumentId") {
+                            Some(value) => when.payment_instrument_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "getCustomerShippingAddressesList" => {
+            let answer: types::ShippingAddressList = serde_json::from_value(
+                    answer?.clone(),
+                )
+                .ok()?;
+            Some(
+                server
+                    .get_customer_shipping_addresses_list(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "postCustomerShippingAddress" => {
+            let answer: types::ShippingAddress = serde_json::from_value(answer?.clone())
+                .ok()?;
+            Some(
+                server
+                    .post_customer_shipping_address(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.created(&answer);
+                    }),
+            )
+        }
+        "getCustomerShippingAddress" => {
+            let answer: types::ShippingAddress = serde_json::from_value(answer?.clone())
+                .ok()?;
+            Some(
+                server
+                    .get_customer_shipping_address(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let when = match call.value_of("shippingAddressId") {
+                            Some(value) => when.shipping_address_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "deleteCustomerShippingAddress" => {
+            Some(
+                server
+                    .delete_customer_shipping_address(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let when = match call.value_of("shippingAddressId") {
+                            Some(value) => when.shipping_address_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.no_content();
+                    }),
+            )
+        }
+        "patchCustomersShippingAddress" => {
+            let answer: types::ShippingAddress = serde_json::from_value(answer?.clone())
+                .ok()?;
+            Some(
+                server
+                    .patch_customers_shipping_address(move |when, then| {
+                        let when = match call.value_of("customerId") {
+                            Some(value) => when.customer_id(value),
+                            None => when,
+                        };
+                        let when = match call.value_of("shippingAddressId") {
+                            Some(value) => when.shipping_address_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        other => panic!("`{other}` is not an operation of the spec"),
+    }
+}
 /// `body` decoded as the type of `operation_id`'s success answer and written back
 /// as JSON; `None` when it does not decode or the answer has no body.
 pub fn as_read(

@@ -529,10 +529,73 @@ fn calls_tokens(rules: &Rules, setters: &SetterTypes) -> TokenStream {
                 .and_then(|read| serde_json::to_value(read).ok()),
         })
     });
+    let mock_arms = rules.operations.iter().filter_map(|op| {
+        let operation_id = &op.operation_id;
+        let method = format_ident!("{}", crate::naming::method_name(operation_id));
+        let success = op
+            .responses
+            .iter()
+            .find(|r| (200..300).contains(&r.status))?;
+        let then = format_ident!("{}", crate::naming::status_method(success.status)?);
+        let paths = op
+            .params
+            .iter()
+            .filter(|p| p.location == normalise::Location::Path)
+            .map(|p| {
+                let name = &p.name;
+                let setter = format_ident!("{}", crate::naming::method_name(name));
+                quote! {
+                    let when = match call.value_of(#name) {
+                        Some(value) => when.#setter(value),
+                        None => when,
+                    };
+                }
+            });
+        let respond = match &success.schema {
+            Some(schema) => {
+                let ty = format_ident!("{}", crate::naming::type_name(schema));
+                quote! {
+                    let answer: types::#ty = serde_json::from_value(answer?.clone()).ok()?;
+                    Some(server.#method(move |when, then| {
+                        #(#paths)*
+                        let _ = when;
+                        then.#then(&answer);
+                    }))
+                }
+            }
+            None => quote! {
+                Some(server.#method(move |when, then| {
+                    #(#paths)*
+                    let _ = when;
+                    then.#then();
+                }))
+            },
+        };
+        Some(quote! {
+            #operation_id => { #respond }
+        })
+    });
     quote! {
         use customer_client::{Client, Error, types};
+        use customer_client::mock::MockServerExt as _;
 
         use crate::calls::{Call, Outcome, outcome #parsed};
+
+        /// A typed httpmock mock (`customer_client::mock`) of `operation_id`'s success:
+        /// it matches `call`'s path parameters and answers `answer` (the documented
+        /// success body) with the documented status; `None` when `answer` does not
+        /// decode as that body.
+        pub fn typed_mock<'a>(
+            server: &'a httpmock::MockServer,
+            operation_id: &str,
+            call: &Call,
+            answer: Option<&serde_json::Value>,
+        ) -> Option<httpmock::Mock<'a>> {
+            match operation_id {
+                #(#mock_arms)*
+                other => panic!("`{other}` is not an operation of the spec"),
+            }
+        }
 
         /// `body` decoded as the type of `operation_id`'s success answer and written back
         /// as JSON; `None` when it does not decode or the answer has no body.

@@ -19,6 +19,15 @@ pub fn type_name(schema: &str) -> String {
     sanitize(schema, str::to_pascal_case)
 }
 
+/// The typed httpmock `Then` method for a status, as progenitor names it: the status's
+/// canonical reason in snake case (`201` → `created`, `204` → `no_content`).
+pub fn status_method(status: u16) -> Option<String> {
+    let reason = http::StatusCode::from_u16(status)
+        .ok()?
+        .canonical_reason()?;
+    Some(sanitize(reason, str::to_snake_case))
+}
+
 fn sanitize(input: &str, to_case: fn(&str) -> String) -> String {
     let out = match input {
         "+1" => "plus1".to_owned(),

@@ -269,7 +269,6 @@ async fn every_operation_is_signed_verifiably_in_every_mode() {
         Mode::JwtMetaKey,
         Mode::JwtP12,
     ];
-    let mut checked = 0;
     for op in spec_operations() {
         for mode in modes {
             let request = captured(&op, mode, "00000000-0000-4000-8000-000000000001").await;
@@ -281,10 +280,8 @@ async fn every_operation_is_signed_verifiably_in_every_mode() {
             let identity = concat!("customer-client/", env!("CARGO_PKG_VERSION"));
             assert_eq!(header(&request, "user-agent"), Some(identity));
             assert_eq!(header(&request, "v-c-client-id"), Some(identity));
-            checked += 1;
         }
     }
-    assert_eq!(checked, spec_operations().len() * modes.len());
 }
 
 /// Each call is signed afresh: a new token id and the clock's current time.

@@ -82,7 +82,6 @@ async fn prism_accepts_every_request_the_client_sends() {
     assert_eq!(rejected.status(), 400);
     assert!(rejected.headers().contains_key("sl-violations"));
 
-    let mut checked = 0;
     for op in spec_operations() {
         for with_optional in [true, false] {
             let inputs = Call::valid(&op, with_optional);
@@ -95,8 +94,6 @@ async fn prism_accepts_every_request_the_client_sends() {
                     op.operation_id
                 ),
             }
-            checked += 1;
         }
     }
-    assert_eq!(checked, 2 * spec_operations().len());
 }

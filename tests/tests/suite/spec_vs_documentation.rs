@@ -473,3 +473,22 @@ fn each_resource_is_one_component_used_by_reference() {
         }
     }
 }
+
+/// The environments are the spec's servers, in its order: sandbox, production, India.
+#[test]
+fn environments_are_the_specs_servers() {
+    use customer_client::Environment;
+    let servers: Vec<&str> = spec()["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|server| server["url"].as_str().unwrap())
+        .collect();
+    let environments = [
+        Environment::Sandbox,
+        Environment::Production,
+        Environment::India,
+    ];
+    let hosts: Vec<&str> = environments.iter().map(Environment::base_url).collect();
+    assert_eq!(hosts, servers);
+}
