@@ -142,6 +142,27 @@ mod tests {
         );
     }
 
+    /// Card numbers are 13 to 19 digits long: every length is masked, wherever it
+    /// stands, and 12 or 20 digits are not taken for one.
+    #[test]
+    fn every_card_number_length_is_masked() {
+        let digits = "4622943127013705123456";
+        for length in 13..=19 {
+            let number = &digits[..length];
+            for shown in [
+                body(format!(r#"{{"note": "{number}"}}"#).as_bytes()),
+                message(&format!("invalid value \"{number}\"")),
+            ] {
+                assert!(!shown.contains(&number[6..]), "{length} digits: {shown}");
+            }
+        }
+        for length in [12, 20] {
+            let number = &digits[..length];
+            let shown = body(format!(r#"{{"note": "{number}"}}"#).as_bytes());
+            assert!(shown.contains(number), "{length} digits: {shown}");
+        }
+    }
+
     #[test]
     fn quoted_values_in_messages_are_masked() {
         let e = serde_json::from_str::<Vec<u8>>(r#""4111111111111111""#).unwrap_err();

@@ -207,6 +207,34 @@ mod tests {
         assert_eq!(*asked.lock().unwrap(), vec![(0, 10), (10, 10), (20, 10)]);
     }
 
+    /// A server that answers fewer items than asked (a page size of its own): the next
+    /// page starts after the items received, not after `limit`, so none is lost.
+    #[tokio::test]
+    async fn short_pages_lose_no_item() {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let recorded = asked.clone();
+        let fetch = move |offset: u64, limit: u64| {
+            recorded.lock().unwrap().push((offset, limit));
+            let end = (offset + limit.min(3)).min(11);
+            std::future::ready(Ok(ResponseValue::new(
+                Numbers {
+                    items: (offset.min(11)..end).collect(),
+                    total: Some(11),
+                },
+                StatusCode::OK,
+                headers(),
+            )))
+        };
+        let got: Vec<u64> = walk(5, fetch)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(got, (0..11).collect::<Vec<_>>());
+        let offsets: Vec<u64> = asked.lock().unwrap().iter().map(|(o, _)| *o).collect();
+        assert_eq!(offsets, [0, 3, 6, 9]);
+    }
+
     #[tokio::test]
     async fn without_a_total_it_stops_at_the_first_empty_page() {
         let asked = Arc::new(Mutex::new(Vec::new()));

@@ -198,3 +198,35 @@ async fn an_error_status_with_a_truncated_body_keeps_the_status() {
         assert!(error.is_retryable());
     }
 }
+
+/// The limit is inclusive: a body of exactly `max_response_bytes` is read, one byte more
+/// is refused; with the length announced and without (chunked, counted as it arrives).
+#[tokio::test]
+async fn the_response_limit_is_inclusive_at_its_edge() {
+    let limit = 64;
+    for announced in [true, false] {
+        for size in [limit - 1, limit, limit + 1] {
+            // `{"id": "…"}` padded with spaces to `size` bytes.
+            let json = format!("{{\"id\": \"{ID}\"}}");
+            let body = format!("{json}{}", " ".repeat(size - json.len()));
+            let framing = if announced {
+                format!("content-length: {size}\r\n\r\n{body}")
+            } else {
+                format!("transfer-encoding: chunked\r\n\r\n{size:x}\r\n{body}\r\n0\r\n\r\n")
+            };
+            let bytes = format!("{}{framing}", head("200 OK", "")).into_bytes();
+            let url = hostile(Behaviour::Reply(bytes)).await.url;
+            let result = get(client(&url).max_response_bytes(limit)).await;
+            let case = format!("{size} bytes, announced: {announced}");
+            if size <= limit {
+                assert_eq!(result.unwrap().id.as_deref(), Some(ID), "{case}");
+            } else {
+                let error = result.unwrap_err();
+                assert!(
+                    matches!(error, Error::ResponseTooLarge { limit: l, .. } if l == limit),
+                    "{case}: {error:?}"
+                );
+            }
+        }
+    }
+}

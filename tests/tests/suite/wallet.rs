@@ -414,3 +414,152 @@ async fn card_numbers_come_back_masked_and_security_codes_never() {
         .await
         .unwrap();
 }
+
+/// A deleted default names nothing: the next item created becomes the default, and the
+/// customer shows it.
+#[tokio::test]
+async fn after_the_default_is_deleted_the_next_item_is_the_default() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    let customer = new_customer(&client).await;
+    let first = add_address(&client, &customer, "First").await.id.unwrap();
+    client
+        .delete_customer_shipping_address()
+        .customer_id(&customer)
+        .shipping_address_id(&first)
+        .send()
+        .await
+        .unwrap();
+    let shown = client
+        .get_customer()
+        .customer_id(&customer)
+        .send()
+        .await
+        .unwrap();
+    assert!(shown.default_shipping_address.is_none(), "{shown:?}");
+    let next = add_address(&client, &customer, "Next").await;
+    assert_eq!(next.default, Some(true));
+    let shown = client
+        .get_customer()
+        .customer_id(&customer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        shown
+            .default_shipping_address
+            .as_ref()
+            .and_then(|d| d.id.as_deref()),
+        next.id.as_deref()
+    );
+}
+
+/// An item's ETag changes with each update: two updates under the first ETag, and the
+/// second is refused (412).
+#[tokio::test]
+async fn an_items_etag_changes_on_update() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    let customer = new_customer(&client).await;
+    let id = add_address(&client, &customer, "Ann").await.id.unwrap();
+    let fetched = client
+        .get_customer_shipping_address()
+        .customer_id(&customer)
+        .shipping_address_id(&id)
+        .send()
+        .await
+        .unwrap();
+    let first_etag = fetched.etag().unwrap().to_owned();
+    let patch = || {
+        client
+            .patch_customers_shipping_address()
+            .customer_id(&customer)
+            .shipping_address_id(&id)
+            .if_match(&first_etag)
+            .body(address("Bob"))
+            .send()
+    };
+    let updated = patch().await.unwrap();
+    assert_ne!(updated.etag(), Some(first_etag.as_str()));
+    let error = patch().await.map_err(Error::from).unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::PRECONDITION_FAILED));
+}
+
+/// The links of a page: `next` only while items follow, `prev` only after the first.
+#[tokio::test]
+async fn only_pages_with_items_after_them_link_to_a_next_page() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    let customer = new_customer(&client).await;
+    for name in ["A", "B", "C", "D", "E"] {
+        add_address(&client, &customer, name).await;
+    }
+    for (offset, next, prev) in [(0, true, false), (2, true, true), (4, false, true)] {
+        let page = client
+            .get_customer_shipping_addresses_list()
+            .customer_id(&customer)
+            .offset(offset)
+            .limit(std::num::NonZeroU64::new(2).unwrap())
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        let links = serde_json::to_value(page.links.unwrap()).unwrap();
+        assert_eq!(
+            links.get("next").is_some(),
+            next,
+            "offset {offset}: {links}"
+        );
+        assert_eq!(
+            links.get("prev").is_some(),
+            prev,
+            "offset {offset}: {links}"
+        );
+    }
+}
+
+/// A customer update naming another address as `defaultShippingAddress` moves the
+/// default there; naming one the customer does not have is 404.
+#[tokio::test]
+async fn a_customer_update_moves_the_default() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    let customer = new_customer(&client).await;
+    let first = add_address(&client, &customer, "First").await.id.unwrap();
+    let second = add_address(&client, &customer, "Second").await.id.unwrap();
+    let naming = |id: &str| {
+        types::Customer::builder()
+            .default_shipping_address(types::ShippingAddressReference::builder().id(id.to_owned()))
+    };
+    let updated = client
+        .patch_customer()
+        .customer_id(&customer)
+        .body(naming(&second))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        updated
+            .default_shipping_address
+            .as_ref()
+            .and_then(|d| d.id.as_deref()),
+        Some(second.as_str())
+    );
+    let listed = all_addresses(&client, &customer, 10).await;
+    let defaults: Vec<_> = listed
+        .iter()
+        .filter(|a| a.default == Some(true))
+        .map(|a| a.id.clone().unwrap())
+        .collect();
+    assert_eq!(defaults, [second.clone()]);
+    assert_ne!(first, second);
+    let error = client
+        .patch_customer()
+        .customer_id(&customer)
+        .body(naming("0123456789ABCDEF0123456789ABCDEF"))
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+}
