@@ -292,6 +292,48 @@ fn parameter_location_required_flag_and_limits() {
     );
 }
 
+/// A raised lower limit refuses values that passed (breaking); a lowered one is looser.
+#[test]
+fn raised_lower_limits_are_breaking() {
+    let base = spec();
+    pair(
+        &base,
+        |s| *at(s, "/components/parameters/CustomerId/schema/minLength") = json!(5),
+        &[(
+            "breaking",
+            "changed",
+            Kind::Parameter,
+            "$.components.parameters.CustomerId",
+            "minLength 1 → 5",
+        )],
+        &[(
+            "compatible",
+            "changed",
+            Kind::Parameter,
+            "$.components.parameters.CustomerId",
+            "minLength 5 → 1",
+        )],
+    );
+    pair(
+        &base,
+        |s| *at(s, "/components/parameters/Limit/schema/minimum") = json!(5),
+        &[(
+            "breaking",
+            "changed",
+            Kind::Parameter,
+            "$.components.parameters.Limit",
+            "minimum 1 → 5",
+        )],
+        &[(
+            "compatible",
+            "changed",
+            Kind::Parameter,
+            "$.components.parameters.Limit",
+            "minimum 5 → 1",
+        )],
+    );
+}
+
 const EMAIL: &str = "/components/schemas/BuyerInformation/properties/email";
 const EMAIL_PATH: &str = "$.components.schemas.BuyerInformation.properties.email";
 
