@@ -9,6 +9,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use customer_client::auth::jwt;
+use customer_client::mle::Source;
 use customer_client::{
     Client, ClientBuilder, Credentials, Environment, Error, MleOperation, P12Key, types,
 };
@@ -904,5 +905,145 @@ async fn the_mock_refuses_bad_wrappers_and_encrypts_when_asked() {
         .await
         .unwrap();
     assert_eq!(unknown.status(), 400);
+    mock.shutdown().await;
+}
+
+/// A request repeated by the retry policy is signed afresh and still claims the
+/// response kid, so its answer comes encrypted too.
+#[tokio::test]
+async fn a_retried_request_claims_the_response_kid_again() {
+    use tests::scripted::{answer, scripted};
+    let server = scripted(vec![
+        answer("503 Service Unavailable", "", "{}"),
+        answer("200 OK", "", "{}"),
+    ])
+    .await;
+    let client = response_mle(&server.url)
+        .retry(customer_client::RetryPolicy {
+            max_attempts: 2,
+            min_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            max_total_delay: Duration::from_secs(5),
+        })
+        .build()
+        .unwrap();
+    client
+        .get_customer()
+        .customer_id("ABC123")
+        .send()
+        .await
+        .unwrap();
+    let heads = server.heads.lock().unwrap();
+    assert_eq!(heads.len(), 2);
+    for head in heads.iter() {
+        let bearer = head
+            .lines()
+            .find_map(|line| line.strip_prefix("authorization: Bearer "))
+            .unwrap_or_else(|| panic!("no bearer token in {head}"));
+        let payload = bearer.trim().split('.').nth(1).unwrap();
+        let claims: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+        assert_eq!(claims["v-c-response-mle-kid"], RESPONSE_KID, "{head}");
+    }
+}
+
+/// A kid the user configures wins over the one a CyberSource-generated P12 names.
+#[tokio::test]
+async fn a_configured_response_kid_wins_over_the_p12s() {
+    let (server, seen) = recording(200, "{}").await;
+    let client = builder(&server.base_url())
+        .mle_response_key(mle("merchant_response_mle.p12"), Some("testpass"))
+        .mle_response_kid("configured-kid")
+        .build()
+        .unwrap();
+    let _ = client.get_customer().customer_id("ABC123").send().await;
+    let seen = seen.lock().unwrap();
+    assert_eq!(claims(&seen[0])["v-c-response-mle-kid"], "configured-kid");
+}
+
+/// An answer whose content key is wrapped with RSA-OAEP (SHA-1), which CyberSource's
+/// SDKs accept beside RSA-OAEP-256, decrypts: made here with RustCrypto, not the
+/// client's own code.
+#[tokio::test]
+async fn an_answer_wrapped_with_rsa_oaep_sha1_decrypts() {
+    use aes_gcm::aead::{AeadInOut, KeyInit};
+    use rsa::pkcs8::DecodePublicKey as _;
+    let public = rsa::PublicKey::from_public_key_pem(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../customer-mock/keys/mle_response_public_key.pem"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let plaintext = json!({"id": "SHA1WRAPPED"}).to_string();
+    let header = json!({"alg": "RSA-OAEP", "enc": "A256GCM", "kid": RESPONSE_KID});
+    let header_b64 = URL_SAFE_NO_PAD.encode(header.to_string());
+    let (mut cek, mut iv) = ([0u8; 32], [0u8; 12]);
+    getrandom::fill(&mut cek).unwrap();
+    getrandom::fill(&mut iv).unwrap();
+    let wrapped = public.oaep_encrypt::<sha1::Sha1>(&cek).unwrap();
+    let mut ciphertext = plaintext.clone().into_bytes();
+    let tag = aes_gcm::Aes256Gcm::new_from_slice(&cek)
+        .unwrap()
+        .encrypt_inout_detached(
+            &aes_gcm::Nonce::from(iv),
+            header_b64.as_bytes(),
+            ciphertext.as_mut_slice().into(),
+        )
+        .unwrap();
+    let compact = [
+        header_b64,
+        URL_SAFE_NO_PAD.encode(wrapped),
+        URL_SAFE_NO_PAD.encode(iv),
+        URL_SAFE_NO_PAD.encode(ciphertext),
+        URL_SAFE_NO_PAD.encode(tag),
+    ]
+    .join(".");
+    let (server, _) = recording(200, &json!({ "encryptedResponse": compact }).to_string()).await;
+    let client = builder(&server.base_url())
+        .mle_response_key(
+            Source::Bytes(test_keys::RESPONSE_PRIVATE_KEY_PEM.into()),
+            None,
+        )
+        .mle_response_kid(RESPONSE_KID)
+        .build()
+        .unwrap();
+    let customer = get(&client).await.unwrap();
+    assert_eq!(customer.id.as_deref(), Some("SHA1WRAPPED"));
+}
+
+/// The mock opens only wrappers whose `kid` is its certificate's serialNumber, as
+/// CyberSource does: a client configured with another certificate over the same key
+/// gets 400, the right certificate 201.
+#[tokio::test]
+async fn the_mock_refuses_a_wrapper_for_another_certificate() {
+    let mock = CustomerMock::start().await.unwrap();
+    for (certificate, expected) in [
+        (
+            Source::File(fixture_path("mle/other_serial_request_cert.pem")),
+            400,
+        ),
+        (
+            Source::Bytes(test_keys::REQUEST_CERTIFICATE_PEM.into()),
+            201,
+        ),
+    ] {
+        let client = builder(&mock.base_url())
+            .mle_request(true)
+            .mle_request_certificate(certificate)
+            .build()
+            .unwrap();
+        let status = match client
+            .post_customer()
+            .body(types::Customer::builder())
+            .send()
+            .await
+        {
+            Ok(created) => created.status().as_u16(),
+            Err(e) => Error::from(e).status().map_or(0, |s| s.as_u16()),
+        };
+        assert_eq!(status, expected);
+    }
     mock.shutdown().await;
 }
