@@ -71,12 +71,12 @@ fn failure(error: &Error) {
     }
 }
 
-/// Fails the run when a step does not end as the walkthrough expects.
 /// A body from its builder (the generated types are built this way; see the crate docs).
 fn built<T>(builder: impl TryInto<T, Error = types::error::ConversionError>) -> Result<T, String> {
     builder.try_into().map_err(|e| e.to_string())
 }
 
+/// Fails the run when a step does not end as the walkthrough expects.
 fn expect(condition: bool, what: &str) -> Result<(), String> {
     if condition {
         Ok(())

@@ -551,7 +551,7 @@ async fn a_customer_update_moves_the_default() {
         .filter(|a| a.default == Some(true))
         .map(|a| a.id.clone().unwrap())
         .collect();
-    assert_eq!(defaults, [second.clone()]);
+    assert_eq!(defaults, std::slice::from_ref(&second));
     assert_ne!(first, second);
     let error = client
         .patch_customer()
