@@ -199,71 +199,78 @@ fn format_file(tokens: TokenStream, what: &str) -> anyhow::Result<String> {
     ))
 }
 
+/// The rule table's entry for one operation.
+fn operation_tokens(op: &normalise::OperationRules) -> TokenStream {
+    let operation_id = &op.operation_id;
+    let method_name = crate::naming::method_name(operation_id);
+    let path = &op.path;
+    let params = op.params.iter().map(|p| {
+        let name = &p.name;
+        let location = match p.location {
+            normalise::Location::Header => quote! { Location::Header },
+            normalise::Location::Path => quote! { Location::Path },
+            normalise::Location::Query => quote! { Location::Query },
+        };
+        let required = p.required;
+        let limits = limits_tokens(&p.limits);
+        quote! { Param { name: #name, location: #location, required: #required, limits: #limits } }
+    });
+    let body = match &op.body {
+        Some(name) => {
+            let ident = body_ident(name);
+            quote! { Some(#ident) }
+        }
+        None => quote! { None },
+    };
+    let request_mle = match op.request_mle {
+        Some(normalise::RequestMle::Optional) => quote! { RequestMle::Optional },
+        Some(normalise::RequestMle::Mandatory) => quote! { RequestMle::Mandatory },
+        None => quote! { RequestMle::None },
+    };
+    let body_schema = match &op.body {
+        Some(name) => {
+            let ident = schema_ident(name);
+            quote! { Some(#ident) }
+        }
+        None => quote! { None },
+    };
+    let responses = op.responses.iter().map(|r| {
+        let status = r.status;
+        let schema = match &r.schema {
+            Some(schema) => quote! { Some(#schema) },
+            None => quote! { None },
+        };
+        let decode = match &r.schema {
+            Some(schema) if (200..300).contains(&r.status) => {
+                let ident = decoder_ident(schema);
+                quote! { Some(#ident) }
+            }
+            _ => quote! { None },
+        };
+        quote! { Response { status: #status, schema: #schema, decode: #decode } }
+    });
+    quote! {
+        Operation {
+            operation_id: #operation_id,
+            method_name: #method_name,
+            path: #path,
+            params: &[#(#params),*],
+            body: #body,
+            body_schema: #body_schema,
+            request_mle: #request_mle,
+            responses: &[#(#responses),*],
+        }
+    }
+}
+
+/// The static holding a body schema's field rules, e.g. `CUSTOMER_FIELDS`.
+fn body_ident(name: &str) -> proc_macro2::Ident {
+    format_ident!("{}_FIELDS", screaming_snake(name))
+}
+
 /// The rule table the client's request hook enforces (see customer-client/src/rules.rs).
 fn rules_tokens(rules: &Rules) -> TokenStream {
-    let body_ident = |name: &str| format_ident!("{}_FIELDS", screaming_snake(name));
-    let operations = rules.operations.iter().map(|op| {
-        let operation_id = &op.operation_id;
-        let method_name = crate::naming::method_name(operation_id);
-        let path = &op.path;
-        let params = op.params.iter().map(|p| {
-            let name = &p.name;
-            let location = match p.location {
-                normalise::Location::Header => quote! { Location::Header },
-                normalise::Location::Path => quote! { Location::Path },
-                normalise::Location::Query => quote! { Location::Query },
-            };
-            let required = p.required;
-            let limits = limits_tokens(&p.limits);
-            quote! { Param { name: #name, location: #location, required: #required, limits: #limits } }
-        });
-        let body = match &op.body {
-            Some(name) => {
-                let ident = body_ident(name);
-                quote! { Some(#ident) }
-            }
-            None => quote! { None },
-        };
-        let request_mle = match op.request_mle {
-            Some(normalise::RequestMle::Optional) => quote! { RequestMle::Optional },
-            Some(normalise::RequestMle::Mandatory) => quote! { RequestMle::Mandatory },
-            None => quote! { RequestMle::None },
-        };
-        let body_schema = match &op.body {
-            Some(name) => {
-                let ident = schema_ident(name);
-                quote! { Some(#ident) }
-            }
-            None => quote! { None },
-        };
-        let responses = op.responses.iter().map(|r| {
-            let status = r.status;
-            let schema = match &r.schema {
-                Some(schema) => quote! { Some(#schema) },
-                None => quote! { None },
-            };
-            let decode = match &r.schema {
-                Some(schema) if (200..300).contains(&r.status) => {
-                    let ident = decoder_ident(schema);
-                    quote! { Some(#ident) }
-                }
-                _ => quote! { None },
-            };
-            quote! { Response { status: #status, schema: #schema, decode: #decode } }
-        });
-        quote! {
-            Operation {
-                operation_id: #operation_id,
-                method_name: #method_name,
-                path: #path,
-                params: &[#(#params),*],
-                body: #body,
-                body_schema: #body_schema,
-                request_mle: #request_mle,
-                responses: &[#(#responses),*],
-            }
-        }
-    });
+    let operations = rules.operations.iter().map(operation_tokens);
     let bodies = rules.bodies.iter().map(|(name, fields)| {
         let ident = body_ident(name);
         let doc = format!("Writable fields of `{name}` that carry a rule, sorted by path.");
@@ -457,56 +464,12 @@ fn setter_types(client: &syn::File) -> SetterTypes {
     types
 }
 
+/// The tests' dispatch: every operation by its operationId (tests/src/calls.rs).
 fn calls_tokens(rules: &Rules, setters: &SetterTypes) -> TokenStream {
-    let arms = rules.operations.iter().map(|op| {
-        let operation_id = &op.operation_id;
-        let method = format_ident!("{}", crate::naming::method_name(operation_id));
-        let builder = crate::naming::type_name(operation_id);
-        let params = op.params.iter().map(|p| {
-            let name = &p.name;
-            let setter_name = crate::naming::method_name(name);
-            let setter = format_ident!("{}", setter_name);
-            // A string is handed over as it is; anything else is parsed from the test's
-            // text into the type progenitor's setter takes.
-            let value = match setters.get(&(builder.clone(), setter_name)) {
-                Some(target) if p.kind != normalise::Kind::String => {
-                    quote! { parsed::<#target>(#name, value) }
-                }
-                _ => quote! { value },
-            };
-            quote! {
-                if let Some(value) = call.value_of(#name) {
-                    builder = builder.#setter(#value);
-                }
-            }
-        });
-        let body = op.body.as_ref().map(|schema| {
-            let ty = format_ident!("{}", crate::naming::type_name(schema));
-            quote! {
-                if let Some(body) = call.body_as::<types::#ty>() {
-                    builder = builder.body(body);
-                }
-            }
-        });
-        quote! {
-            #operation_id => {
-                #[allow(unused_mut)]
-                let mut builder = client.#method();
-                #(#params)*
-                #body
-                Ok(outcome(builder.send().await?))
-            }
-        }
-    });
-    let body_arms = rules.operations.iter().filter_map(|op| {
-        let operation_id = &op.operation_id;
-        let ty = format_ident!("{}", crate::naming::type_name(op.body.as_ref()?));
-        Some(quote! {
-            #operation_id => call.body_as::<types::#ty>().map(|body| {
-                serde_json::to_string(&body).expect("a typed body serialises")
-            }),
-        })
-    });
+    let arms = call_arms(rules, setters);
+    let body_arms = body_arms(rules);
+    let read_arms = read_arms(rules);
+    let mock_arms = mock_arms(rules);
     // `parsed` turns a test's text into a number or a boolean; only for such parameters.
     let typed_params = rules
         .operations
@@ -514,67 +477,6 @@ fn calls_tokens(rules: &Rules, setters: &SetterTypes) -> TokenStream {
         .flat_map(|op| &op.params)
         .any(|p| p.kind != normalise::Kind::String);
     let parsed = typed_params.then(|| quote! { , parsed });
-    let read_arms = rules.operations.iter().filter_map(|op| {
-        let operation_id = &op.operation_id;
-        let schema = op
-            .responses
-            .iter()
-            .find(|r| (200..300).contains(&r.status))?
-            .schema
-            .as_ref()?;
-        let ty = format_ident!("{}", crate::naming::type_name(schema));
-        Some(quote! {
-            #operation_id => serde_json::from_value::<types::#ty>(body.clone())
-                .ok()
-                .and_then(|read| serde_json::to_value(read).ok()),
-        })
-    });
-    let mock_arms = rules.operations.iter().filter_map(|op| {
-        let operation_id = &op.operation_id;
-        let method = format_ident!("{}", crate::naming::method_name(operation_id));
-        let success = op
-            .responses
-            .iter()
-            .find(|r| (200..300).contains(&r.status))?;
-        let then = format_ident!("{}", crate::naming::status_method(success.status)?);
-        let paths = op
-            .params
-            .iter()
-            .filter(|p| p.location == normalise::Location::Path)
-            .map(|p| {
-                let name = &p.name;
-                let setter = format_ident!("{}", crate::naming::method_name(name));
-                quote! {
-                    let when = match call.value_of(#name) {
-                        Some(value) => when.#setter(value),
-                        None => when,
-                    };
-                }
-            });
-        let respond = match &success.schema {
-            Some(schema) => {
-                let ty = format_ident!("{}", crate::naming::type_name(schema));
-                quote! {
-                    let answer: types::#ty = serde_json::from_value(answer?.clone()).ok()?;
-                    Some(server.#method(move |when, then| {
-                        #(#paths)*
-                        let _ = when;
-                        then.#then(&answer);
-                    }))
-                }
-            }
-            None => quote! {
-                Some(server.#method(move |when, then| {
-                    #(#paths)*
-                    let _ = when;
-                    then.#then();
-                }))
-            },
-        };
-        Some(quote! {
-            #operation_id => { #respond }
-        })
-    });
     quote! {
         use customer_client::{Client, Error, types};
         use customer_client::mock::MockServerExt as _;
@@ -627,6 +529,148 @@ fn calls_tokens(rules: &Rules, setters: &SetterTypes) -> TokenStream {
             }
         }
     }
+}
+
+/// `call_operation`'s arms: the generated method with the call's parameters and body.
+fn call_arms(rules: &Rules, setters: &SetterTypes) -> Vec<TokenStream> {
+    rules
+        .operations
+        .iter()
+        .map(|op| {
+            let operation_id = &op.operation_id;
+            let method = format_ident!("{}", crate::naming::method_name(operation_id));
+            let builder = crate::naming::type_name(operation_id);
+            let params = op.params.iter().map(|p| {
+                let name = &p.name;
+                let setter_name = crate::naming::method_name(name);
+                let setter = format_ident!("{}", setter_name);
+                // A string is handed over as it is; anything else is parsed from the test's
+                // text into the type progenitor's setter takes.
+                let value = match setters.get(&(builder.clone(), setter_name)) {
+                    Some(target) if p.kind != normalise::Kind::String => {
+                        quote! { parsed::<#target>(#name, value) }
+                    }
+                    _ => quote! { value },
+                };
+                quote! {
+                    if let Some(value) = call.value_of(#name) {
+                        builder = builder.#setter(#value);
+                    }
+                }
+            });
+            let body = op.body.as_ref().map(|schema| {
+                let ty = format_ident!("{}", crate::naming::type_name(schema));
+                quote! {
+                    if let Some(body) = call.body_as::<types::#ty>() {
+                        builder = builder.body(body);
+                    }
+                }
+            });
+            quote! {
+                #operation_id => {
+                    #[allow(unused_mut)]
+                    let mut builder = client.#method();
+                    #(#params)*
+                    #body
+                    Ok(outcome(builder.send().await?))
+                }
+            }
+        })
+        .collect()
+}
+
+/// `body_bytes`' arms: the body as the operation's generated type, serialised.
+fn body_arms(rules: &Rules) -> Vec<TokenStream> {
+    rules
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let operation_id = &op.operation_id;
+            let ty = format_ident!("{}", crate::naming::type_name(op.body.as_ref()?));
+            Some(quote! {
+                #operation_id => call.body_as::<types::#ty>().map(|body| {
+                    serde_json::to_string(&body).expect("a typed body serialises")
+                }),
+            })
+        })
+        .collect()
+}
+
+/// `as_read`'s arms: a success body decoded as its generated type and written back.
+fn read_arms(rules: &Rules) -> Vec<TokenStream> {
+    rules
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let operation_id = &op.operation_id;
+            let schema = op
+                .responses
+                .iter()
+                .find(|r| (200..300).contains(&r.status))?
+                .schema
+                .as_ref()?;
+            let ty = format_ident!("{}", crate::naming::type_name(schema));
+            Some(quote! {
+                #operation_id => serde_json::from_value::<types::#ty>(body.clone())
+                    .ok()
+                    .and_then(|read| serde_json::to_value(read).ok()),
+            })
+        })
+        .collect()
+}
+
+/// `typed_mock`'s arms: the operation's typed httpmock mock of its success.
+fn mock_arms(rules: &Rules) -> Vec<TokenStream> {
+    rules
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let operation_id = &op.operation_id;
+            let method = format_ident!("{}", crate::naming::method_name(operation_id));
+            let success = op
+                .responses
+                .iter()
+                .find(|r| (200..300).contains(&r.status))?;
+            let then = format_ident!("{}", crate::naming::status_method(success.status)?);
+            let paths = op
+                .params
+                .iter()
+                .filter(|p| p.location == normalise::Location::Path)
+                .map(|p| {
+                    let name = &p.name;
+                    let setter = format_ident!("{}", crate::naming::method_name(name));
+                    quote! {
+                        let when = match call.value_of(#name) {
+                            Some(value) => when.#setter(value),
+                            None => when,
+                        };
+                    }
+                });
+            let respond = match &success.schema {
+                Some(schema) => {
+                    let ty = format_ident!("{}", crate::naming::type_name(schema));
+                    quote! {
+                        let answer: types::#ty = serde_json::from_value(answer?.clone()).ok()?;
+                        Some(server.#method(move |when, then| {
+                            #(#paths)*
+                            let _ = when;
+                            then.#then(&answer);
+                        }))
+                    }
+                }
+                None => quote! {
+                    Some(server.#method(move |when, then| {
+                        #(#paths)*
+                        let _ = when;
+                        then.#then();
+                    }))
+                },
+            };
+            Some(quote! {
+                #operation_id => { #respond }
+            })
+        })
+        .collect()
 }
 
 fn decoder_ident(schema: &str) -> proc_macro2::Ident {

@@ -220,59 +220,13 @@ fn extract_rules(spec: &Value) -> anyhow::Result<Rules> {
                 .get("operationId")
                 .and_then(Value::as_str)
                 .ok_or_else(|| anyhow::anyhow!("{method} {path} has no operationId"))?;
-            let mut params = Vec::new();
-            for param in operation
+            let params = operation
                 .get("parameters")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-            {
-                let param = resolve(spec, param)?;
-                let text = |key: &str| {
-                    param
-                        .get(key)
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                        .ok_or_else(|| {
-                            anyhow::anyhow!("{operation_id}: a parameter has no `{key}`")
-                        })
-                };
-                let schema = resolve(spec, param.get("schema").unwrap_or(&Value::Null))?;
-                let name = text("name")?;
-                let location = match text("in")?.as_str() {
-                    "header" => Location::Header,
-                    "path" => Location::Path,
-                    "query" => Location::Query,
-                    other => {
-                        return Err(anyhow::anyhow!(
-                            "{operation_id}: parameter `{name}` in `{other}` is not supported (header, path or query)"
-                        ));
-                    }
-                };
-                let kind = match schema
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("string")
-                {
-                    "string" => Kind::String,
-                    "integer" => Kind::Integer,
-                    "number" => Kind::Number,
-                    "boolean" => Kind::Boolean,
-                    "array" => Kind::Array,
-                    other => {
-                        return Err(anyhow::anyhow!(
-                            "{operation_id}: parameter `{name}` of type `{other}` is not supported"
-                        ));
-                    }
-                };
-                params.push(ParamRule {
-                    name,
-                    location,
-                    required: param.get("required").and_then(Value::as_bool) == Some(true),
-                    kind,
-                    limits: limits_of(schema),
-                });
-            }
+                .map(|param| param_rule(spec, operation_id, param))
+                .collect::<anyhow::Result<_>>()?;
             let body = match operation.pointer("/requestBody/content") {
                 Some(content) => {
                     let name = json_schema_ref(content).ok_or_else(|| {
@@ -288,44 +242,101 @@ fn extract_rules(spec: &Value) -> anyhow::Result<Rules> {
                 }
                 None => None,
             };
-            let mut responses = Vec::new();
-            for (status, response) in operation
-                .get("responses")
-                .and_then(Value::as_object)
-                .ok_or_else(|| anyhow::anyhow!("{operation_id} has no responses"))?
-            {
-                let status: u16 = status.parse().map_err(|_| {
-                    anyhow::anyhow!("{operation_id}: status `{status}` is not a number")
-                })?;
-                let response = resolve(spec, response)?;
-                let schema = response.get("content").and_then(json_schema_ref);
-                responses.push(ResponseRule { status, schema });
-            }
-            let request_mle = match operation
-                .pointer("/x-devcenter-metaData/mleForRequest")
-                .and_then(Value::as_str)
-            {
-                None => None,
-                Some("optional") => Some(RequestMle::Optional),
-                Some("mandatory") => Some(RequestMle::Mandatory),
-                Some(other) => {
-                    return Err(anyhow::anyhow!(
-                        "{operation_id}: x-devcenter-metaData.mleForRequest `{other}` is not optional or mandatory"
-                    ));
-                }
-            };
             operations.push(OperationRules {
-                request_mle,
+                request_mle: request_mle(operation_id, operation)?,
+                responses: response_rules(spec, operation_id, operation)?,
                 operation_id: operation_id.to_owned(),
                 method: method.to_uppercase(),
                 path: path.clone(),
                 params,
                 body,
-                responses,
             });
         }
     }
     Ok(Rules { operations, bodies })
+}
+
+/// One parameter of `operation_id`: where it goes, whether it is required, its type and
+/// its limits.
+fn param_rule(spec: &Value, operation_id: &str, param: &Value) -> anyhow::Result<ParamRule> {
+    let param = resolve(spec, param)?;
+    let text = |key: &str| {
+        param
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("{operation_id}: a parameter has no `{key}`"))
+    };
+    let schema = resolve(spec, param.get("schema").unwrap_or(&Value::Null))?;
+    let name = text("name")?;
+    let location = match text("in")?.as_str() {
+        "header" => Location::Header,
+        "path" => Location::Path,
+        "query" => Location::Query,
+        other => anyhow::bail!(
+            "{operation_id}: parameter `{name}` in `{other}` is not supported (header, path or query)"
+        ),
+    };
+    let kind = match schema
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("string")
+    {
+        "string" => Kind::String,
+        "integer" => Kind::Integer,
+        "number" => Kind::Number,
+        "boolean" => Kind::Boolean,
+        "array" => Kind::Array,
+        other => {
+            anyhow::bail!("{operation_id}: parameter `{name}` of type `{other}` is not supported")
+        }
+    };
+    Ok(ParamRule {
+        name,
+        location,
+        required: param.get("required").and_then(Value::as_bool) == Some(true),
+        kind,
+        limits: limits_of(schema),
+    })
+}
+
+/// The documented statuses of an operation, with the component schema of each body.
+fn response_rules(
+    spec: &Value,
+    operation_id: &str,
+    operation: &Value,
+) -> anyhow::Result<Vec<ResponseRule>> {
+    let mut responses = Vec::new();
+    for (status, response) in operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .ok_or_else(|| anyhow::anyhow!("{operation_id} has no responses"))?
+    {
+        let status: u16 = status
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{operation_id}: status `{status}` is not a number"))?;
+        let response = resolve(spec, response)?;
+        let schema = response.get("content").and_then(json_schema_ref);
+        responses.push(ResponseRule { status, schema });
+    }
+    Ok(responses)
+}
+
+/// `x-devcenter-metaData.mleForRequest`, when the operation has it.
+fn request_mle(operation_id: &str, operation: &Value) -> anyhow::Result<Option<RequestMle>> {
+    Ok(
+        match operation
+            .pointer("/x-devcenter-metaData/mleForRequest")
+            .and_then(Value::as_str)
+        {
+            None => None,
+            Some("optional") => Some(RequestMle::Optional),
+            Some("mandatory") => Some(RequestMle::Mandatory),
+            Some(other) => anyhow::bail!(
+                "{operation_id}: x-devcenter-metaData.mleForRequest `{other}` is not optional or mandatory"
+            ),
+        },
+    )
 }
 
 /// Walks a body schema, recording the limits of every writable field.
