@@ -5,11 +5,12 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
+use crate::mle::{self, MockMle};
 use crate::reply::Refusal;
 use crate::state::AppState;
-use crate::{mle, verify};
+use crate::verify::{self, MockCredentials};
 
 /// The largest body the mock reads (axum's default limit).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -21,85 +22,91 @@ pub(crate) async fn gate(
     State(state): State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
-) -> Response {
+) -> Result<Response, Refusal> {
     let (mut parts, body) = request.into_parts();
-    let Ok(wire) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return Refusal::new(
+    let wire = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+        Refusal::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "invalidRequest",
             "The body is too large",
         )
-        .into_response();
-    };
+    })?;
     if let Some(credentials) = &state.config.credentials {
-        let target = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or_else(|| parts.uri.path());
-        let signed = verify::Signed {
-            method: &parts.method,
-            target,
-            headers: &parts.headers,
-            body: &wire,
-        };
-        if let Err(why) = verify::verify(credentials, &signed) {
-            return Refusal::new(StatusCode::UNAUTHORIZED, "authenticationFailed", why)
-                .into_response();
-        }
+        authenticate(credentials, &parts, &wire)?;
     }
     let Some(keys) = &state.config.mle else {
-        return next
+        return Ok(next
             .run(axum::extract::Request::from_parts(parts, wire.into()))
-            .await;
+            .await);
     };
     let response_kid = mle::response_kid(&parts.headers);
     if let Some(kid) = &response_kid
         && !keys.knows_response_kid(kid)
     {
-        return Refusal::new(
+        return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
             "invalidRequest",
             "v-c-response-mle-kid names no key this server knows",
         )
-        .at("v-c-response-mle-kid", "header")
-        .into_response();
+        .at("v-c-response-mle-kid", "header"));
     }
-    let body = match keys.open_request(&wire) {
-        Ok(Some(plaintext)) => {
+    let body = match keys.open_request(&wire).map_err(|why| {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "invalidRequest",
+            format!("The encrypted request cannot be decrypted: {why}"),
+        )
+    })? {
+        Some(plaintext) => {
             parts.headers.remove(header::CONTENT_LENGTH);
             Bytes::from(plaintext)
         }
-        Ok(None) => wire,
-        Err(why) => {
-            return Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "invalidRequest",
-                format!("The encrypted request cannot be decrypted: {why}"),
-            )
-            .into_response();
-        }
+        None => wire,
     };
     let response = next
         .run(axum::extract::Request::from_parts(parts, body.into()))
         .await;
-    let Some(kid) = response_kid else {
-        return response;
+    match response_kid {
+        Some(kid) => sealed(keys, &kid, response).await,
+        None => Ok(response),
+    }
+}
+
+/// 401 unless the request carries a valid HTTP Signature or JWT for `credentials`,
+/// over the body as it arrived.
+fn authenticate(
+    credentials: &MockCredentials,
+    parts: &axum::http::request::Parts,
+    wire: &[u8],
+) -> Result<(), Refusal> {
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or_else(|| parts.uri.path());
+    let signed = verify::Signed {
+        method: &parts.method,
+        target,
+        headers: &parts.headers,
+        body: wire,
     };
+    verify::verify(credentials, &signed)
+        .map_err(|why| Refusal::new(StatusCode::UNAUTHORIZED, "authenticationFailed", why))
+}
+
+/// `response` with its body encrypted to the merchant key `kid` (an empty body stays
+/// empty).
+async fn sealed(keys: &MockMle, kid: &str, response: Response) -> Result<Response, Refusal> {
     let (mut parts, body) = response.into_parts();
     let plaintext = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
     if plaintext.is_empty() {
-        return Response::from_parts(parts, axum::body::Body::empty());
+        return Ok(Response::from_parts(parts, axum::body::Body::empty()));
     }
-    match keys.seal_response(&kid, &plaintext) {
-        Ok(sealed) => {
-            parts.headers.remove(header::CONTENT_LENGTH);
-            Response::from_parts(parts, sealed.into())
-        }
-        Err(why) => {
-            Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "serverError", why).into_response()
-        }
-    }
+    let sealed = keys
+        .seal_response(kid, &plaintext)
+        .map_err(|why| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "serverError", why))?;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Ok(Response::from_parts(parts, sealed.into()))
 }
