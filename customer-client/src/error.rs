@@ -63,7 +63,7 @@ pub enum Error {
     /// A success status whose body does not decode as the spec documents.
     #[error(
         "undecodable response{}: {reason}{}",
-        WithStatus(status),
+        IfStatus(" with status ", status, ""),
         Correlation(correlation_id)
     )]
     InvalidResponse {
@@ -98,7 +98,11 @@ pub enum Error {
     /// The connect timeout or the overall timeout struck (see
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). Safe to retry for
     /// idempotent operations.
-    #[error("timed out{}{}", ReadingWith(status), Correlation(correlation_id))]
+    #[error(
+        "timed out{}{}",
+        IfStatus(" reading the answer (status ", status, ")"),
+        Correlation(correlation_id)
+    )]
     Timeout {
         /// The status, when the answer had begun to arrive.
         status: Option<StatusCode>,
@@ -236,25 +240,13 @@ impl fmt::Display for Correlation<'_> {
     }
 }
 
-/// ` with status X` when one arrived.
-struct WithStatus<'a>(&'a Option<StatusCode>);
+/// `before` + the status + `after`, when one arrived; nothing otherwise.
+struct IfStatus<'a>(&'static str, &'a Option<StatusCode>, &'static str);
 
-impl fmt::Display for WithStatus<'_> {
+impl fmt::Display for IfStatus<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(status) => write!(f, " with status {status}"),
-            None => Ok(()),
-        }
-    }
-}
-
-/// ` reading the answer (status X)` when the head had arrived.
-struct ReadingWith<'a>(&'a Option<StatusCode>);
-
-impl fmt::Display for ReadingWith<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(status) => write!(f, " reading the answer (status {status})"),
+        match self.1 {
+            Some(status) => write!(f, "{}{status}{}", self.0, self.2),
             None => Ok(()),
         }
     }

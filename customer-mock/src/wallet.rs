@@ -259,17 +259,32 @@ pub(crate) async fn create(
     let children = children.clone();
     stored.version += 1;
     drop(store);
-    let child = children.get(&id).ok_or_else(|| not_found(kind.list_key))?;
-    Ok(answer(
+    let location = format!("{CUSTOMERS}/{customer}/{}/{id}", kind.collection);
+    item_answer(
         StatusCode::CREATED,
-        Some(&shown(kind, &customer, &children, child)),
-        &[
-            (
-                header::LOCATION,
-                format!("{CUSTOMERS}/{customer}/{}/{id}", kind.collection),
-            ),
-            (header::ETAG, child.etag()),
-        ],
+        kind,
+        &customer,
+        &children,
+        &id,
+        vec![(header::LOCATION, location)],
+    )
+}
+
+/// The answer showing item `id` of `children`, with its `ETag` (and `extra` headers).
+fn item_answer(
+    status: StatusCode,
+    kind: &Kind,
+    customer: &str,
+    children: &Children,
+    id: &str,
+    mut extra: Vec<(HeaderName, String)>,
+) -> Result<Response, Refusal> {
+    let child = children.get(id).ok_or_else(|| not_found(kind.list_key))?;
+    extra.push((header::ETAG, child.etag()));
+    Ok(answer(
+        status,
+        Some(&shown(kind, customer, children, child)),
+        &extra,
     ))
 }
 
@@ -369,14 +384,14 @@ pub(crate) async fn retrieve(
         .cloned()
         .unwrap_or_default();
     drop(store);
-    let child = children
-        .get(&item)
-        .ok_or_else(|| not_found(kind.list_key))?;
-    Ok(answer(
+    item_answer(
         StatusCode::OK,
-        Some(&shown(kind, &customer, &children, child)),
-        &[(header::ETAG, child.etag())],
-    ))
+        kind,
+        &customer,
+        &children,
+        &item,
+        Vec::new(),
+    )
 }
 
 pub(crate) async fn update(
@@ -407,14 +422,14 @@ pub(crate) async fn update(
     let children = children.clone();
     stored.version += 1;
     drop(store);
-    let child = children
-        .get(&item)
-        .ok_or_else(|| not_found(kind.list_key))?;
-    Ok(answer(
+    item_answer(
         StatusCode::OK,
-        Some(&shown(kind, &customer, &children, child)),
-        &[(header::ETAG, child.etag())],
-    ))
+        kind,
+        &customer,
+        &children,
+        &item,
+        Vec::new(),
+    )
 }
 
 pub(crate) async fn remove(
