@@ -167,6 +167,14 @@ fn changed(
     let (before_n, after_n) = (number(before), number(after));
     match attribute {
         "operationId" => return (BREAKING, "the generated method is renamed"),
+        // A path placeholder renamed: the same requests go out, the builder method that
+        // sets the value is named after it.
+        "name" if fact.kind == Kind::Parameter => {
+            return (
+                BREAKING,
+                "wire: unchanged (the same path); Rust API: breaking (the builder method is renamed)",
+            );
+        }
         "type" => return (BREAKING, "the generated Rust type changes"),
         "in" => return (BREAKING, "existing calls send the value somewhere else"),
         "mleForRequest" => {

@@ -58,6 +58,9 @@ pub struct Fact {
     pub side: Side,
     /// What a reader calls it: `postCustomer request $.buyerInformation.email`.
     pub subject: String,
+    /// The place in the API the subject starts with: the operation, `postCustomer
+    /// request` or `getCustomer 200`; the rest of the subject names the fact there.
+    pub scope: String,
     /// The fact this one belongs to (a field's object, a header's status, an
     /// operation's parts): a removed object is one change, not one per field.
     pub parent: Option<String>,
@@ -171,7 +174,8 @@ impl<'a> Reader<'a> {
         op: &'a Value,
         location: &str,
     ) -> anyhow::Result<()> {
-        let prefix = format!("{} {path}", method.to_uppercase());
+        // Keyed by the path's shape: a renamed placeholder is the same operation.
+        let prefix = format!("{} {}", method.to_uppercase(), path_shape(path));
         let name = op
             .get("operationId")
             .and_then(Value::as_str)
@@ -193,7 +197,7 @@ impl<'a> Reader<'a> {
             fact(
                 Kind::Operation,
                 Side::Operation,
-                name.clone(),
+                (&name, ""),
                 "",
                 location.to_owned(),
                 attributes,
@@ -202,6 +206,7 @@ impl<'a> Reader<'a> {
         let this = Operation {
             prefix,
             name,
+            path: path.to_owned(),
             op,
             location: location.to_owned(),
         };
@@ -236,16 +241,20 @@ impl<'a> Reader<'a> {
                     request_body = Some((param, param_location));
                     continue;
                 }
-                // A header's identity ignores case, as HTTP does.
-                let identity = if place == "header" {
-                    name.to_ascii_lowercase()
-                } else {
-                    name.clone()
+                // A header's identity ignores case, as HTTP does; a path parameter's is
+                // its place in the path, so a renamed placeholder is the same parameter.
+                let identity = match place.as_str() {
+                    "header" => name.to_ascii_lowercase(),
+                    "path" => match placeholder_index(&this.path, &name) {
+                        Some(index) => format!("{{{index}}}"),
+                        None => name.clone(),
+                    },
+                    _ => name.clone(),
                 };
                 params.insert((identity, place), (param, param_location));
             }
         }
-        for ((identity, _), (param, param_location)) in params {
+        for ((identity, place), (param, param_location)) in params {
             let schema = if self.swagger2 {
                 param
             } else {
@@ -257,12 +266,19 @@ impl<'a> Reader<'a> {
             let mut attributes = schema_attributes(schema);
             attributes.insert("in", str_of(param, "in"));
             attributes.insert("required", bool_of(param, "required").to_string());
+            let name = str_of(param, "name");
+            let subject = if place == "path" {
+                attributes.insert("name", name.clone());
+                format!("path parameter {name}")
+            } else {
+                format!("parameter {identity}")
+            };
             self.add(
                 format!("{} parameter {identity}", this.prefix),
                 fact(
                     Kind::Parameter,
                     Side::Request,
-                    format!("{} parameter {identity}", this.name),
+                    (&this.name, &subject),
                     &this.prefix,
                     param_location,
                     attributes,
@@ -303,7 +319,7 @@ impl<'a> Reader<'a> {
                 fact(
                     Kind::ContentType,
                     Side::Request,
-                    format!("{} request {media_type}", this.name),
+                    (&format!("{} request", this.name), &media_type),
                     &this.prefix,
                     location.to_owned(),
                     BTreeMap::new(),
@@ -326,10 +342,8 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// The responses: status codes, headers, content types, and the fields of 2xx
-    /// bodies. Error bodies' fields are not compared: every error status shares one
-    /// schema (see openapi/README.md), checked against CyberSource's error bodies by
-    /// the decoding tests instead.
+    /// The responses: status codes, headers, content types, and the fields of their
+    /// bodies, error bodies included (their facts are on the `Failure` side).
     fn responses(&mut self, this: &Operation<'a>) -> anyhow::Result<()> {
         let Some(responses) = this.op.get("responses").and_then(Value::as_object) else {
             return Ok(());
@@ -349,7 +363,7 @@ impl<'a> Reader<'a> {
                 fact(
                     Kind::Status,
                     side,
-                    subject.clone(),
+                    (&this.name, status),
                     &this.prefix,
                     response_location.clone(),
                     BTreeMap::new(),
@@ -379,14 +393,14 @@ impl<'a> Reader<'a> {
                     fact(
                         Kind::ContentType,
                         side,
-                        format!("{subject} {media_type}"),
+                        (&subject, &media_type),
                         &response_prefix,
                         response_location.clone(),
                         BTreeMap::new(),
                     ),
                 );
             }
-            if let (Side::Success, Some((schema, schema_location))) = (side, schema) {
+            if let Some((schema, schema_location)) = schema {
                 self.fields(
                     &response_prefix,
                     &response_prefix,
@@ -433,7 +447,7 @@ impl<'a> Reader<'a> {
                 fact(
                     Kind::ResponseHeader,
                     side,
-                    format!("{subject} header {name}"),
+                    (subject, &format!("header {name}")),
                     response_prefix,
                     header_location,
                     attributes,
@@ -481,6 +495,7 @@ impl<'a> Reader<'a> {
                     kind: Kind::Field,
                     side,
                     subject: format!("{scope} {path}"),
+                    scope: scope.to_owned(),
                     parent: Some(parent.to_owned()),
                     location: location.clone(),
                     attributes,
@@ -584,15 +599,18 @@ fn plain(value: &Value) -> String {
 struct Operation<'a> {
     prefix: String,
     name: String,
+    /// The path as written, placeholders named.
+    path: String,
     op: &'a Value,
     location: String,
 }
 
 /// A fact of `kind` on `side`, under `parent` (none when empty).
+/// The subject is `scope` and `name`, e.g. `getCustomer 200` and `header ETag`.
 fn fact(
     kind: Kind,
     side: Side,
-    subject: String,
+    (scope, name): (&str, &str),
     parent: &str,
     location: String,
     attributes: BTreeMap<&'static str, String>,
@@ -600,7 +618,12 @@ fn fact(
     Fact {
         kind,
         side,
-        subject,
+        subject: if name.is_empty() {
+            scope.to_owned()
+        } else {
+            format!("{scope} {name}")
+        },
+        scope: scope.to_owned(),
         parent: Some(parent.to_owned()).filter(|p| !p.is_empty()),
         location,
         attributes,
@@ -617,6 +640,27 @@ fn str_of(value: &Value, key: &str) -> String {
 
 fn bool_of(value: &Value, key: &str) -> bool {
     value.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// A path with its placeholders unnamed: `/customers/{customerId}` → `/customers/{}`.
+pub fn path_shape(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if segment.starts_with('{') && segment.ends_with('}') {
+                "{}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Which placeholder of `path` (from 0) is `{name}`.
+fn placeholder_index(path: &str, name: &str) -> Option<usize> {
+    path.split('/')
+        .filter(|segment| segment.starts_with('{') && segment.ends_with('}'))
+        .position(|segment| &segment[1..segment.len() - 1] == name)
 }
 
 /// Swagger 2.0 `consumes`/`produces`: the operation's, else the document's.

@@ -4,7 +4,7 @@
 //! cargo xtask generate [--check] [-v]     write (or check) the generated sources
 //! cargo xtask diff [BASE] [--fail-on-breaking] [--format json]
 //!                                         what a spec change means for the crate's users
-//! cargo xtask conformance PATH [--format json]
+//! cargo xtask conformance PATH... [-v] [--format json]
 //!                                         our spec against CyberSource's published definition
 //! cargo xtask release [--dry-run]
 //!                                         the next version, its changelog entry and tag
@@ -69,6 +69,9 @@ enum Command {
         /// (read as one).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// List every place of each difference, with its JSON path on both sides.
+        #[arg(short, long)]
+        verbose: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -120,9 +123,20 @@ fn main() -> ExitCode {
             &release::Options { dry_run },
             &release::SemverChecks::default(),
         ),
-        Command::Conformance { paths, format } => {
+        Command::Conformance {
+            paths,
+            verbose,
+            format,
+        } => {
             // Relative paths are the caller's, not the workspace root's.
-            conformance::run(&root, &paths, format == Format::Json)
+            conformance::run(
+                &root,
+                &paths,
+                &conformance::Options {
+                    json: format == Format::Json,
+                    verbose,
+                },
+            )
         }
     };
     match outcome {

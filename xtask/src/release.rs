@@ -11,8 +11,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sha2::{Digest, Sha256};
-
 use crate::conformance;
 use crate::diff::{self, Change};
 use crate::workspace::{self, git};
@@ -21,11 +19,6 @@ use crate::workspace::{self, git};
 pub const TAG_PREFIX: &str = "customer-client-v";
 /// The cargo-semver-checks release the API check runs (installed on first use).
 pub const SEMVER_CHECKS_VERSION: &str = "0.51.0";
-/// CyberSource's published definition, as the conformance check reads it.
-pub const OFFICIAL_DEFINITION: [&str; 2] = [
-    "tests/fixtures/official-customers.json",
-    "tests/fixtures/official-customer-subresources.json",
-];
 /// Manifests that carry the version: the workspace's, and the mock's dependency on
 /// the client (both crates are released together).
 const MOCK_MANIFEST: &str = "customer-mock/Cargo.toml";
@@ -283,10 +276,10 @@ fn spec_version(spec: &str) -> String {
 fn conformance_line(root: &Path, spec: &str) -> anyhow::Result<String> {
     let mut documents = Vec::new();
     let mut named = Vec::new();
-    for path in OFFICIAL_DEFINITION {
+    for path in workspace::OFFICIAL_DEFINITION {
         let text = read(root, path)?;
-        let digest = Sha256::digest(text.as_bytes());
-        let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let digest = workspace::sha256(text.as_bytes());
+        let short = &digest[..12];
         let document = conformance::parse_document(&text, path)?;
         let version = document["info"]["version"].as_str().unwrap_or("?");
         named.push(format!(
@@ -296,10 +289,14 @@ fn conformance_line(root: &Path, spec: &str) -> anyhow::Result<String> {
     }
     let ours = conformance::parse_document(spec, workspace::SPEC)?;
     let (findings, _) = conformance::check(&ours, documents)?;
+    let (contract, error_bodies): (Vec<_>, Vec<_>) = findings
+        .iter()
+        .partition(|f| f.section == conformance::Section::Contract);
     Ok(format!(
-        "checked against CyberSource's definition {}: {} differences",
+        "checked against CyberSource's definition {}: {} differences (and {} places in error bodies, which share one schema)",
         named.join(" and "),
-        findings.len()
+        contract.len(),
+        error_bodies.len()
     ))
 }
 

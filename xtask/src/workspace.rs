@@ -7,6 +7,22 @@ use std::process::Command;
 /// The spec, relative to the workspace root.
 pub const SPEC: &str = "openapi/tms-customers.yaml";
 
+/// CyberSource's published definition the spec was last checked against (CI runs
+/// `cargo xtask conformance` on them; a release records them).
+pub const OFFICIAL_DEFINITION: [&str; 2] = [
+    "tests/fixtures/official-customers.json",
+    "tests/fixtures/official-customer-subresources.json",
+];
+
+/// The SHA-256 of `bytes`, in hexadecimal.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The workspace root (xtask lives one level below it).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -807,3 +807,29 @@ fn the_request_encryption_marker() {
         )],
     );
 }
+
+/// A renamed path placeholder is one change, reaching every operation on the path,
+/// with both verdicts: the wire is unchanged, the Rust API breaks.
+#[test]
+fn a_renamed_path_placeholder_is_one_breaking_change() {
+    let base = spec();
+    let mut head = base.clone();
+    *at(&mut head, "/components/parameters/CustomerId/name") = json!("customerTokenId");
+    let paths = object(&mut head, "/paths");
+    let renamed: serde_json::Map<String, Value> = std::mem::take(paths)
+        .into_iter()
+        .map(|(path, item)| (path.replace("{customerId}", "{customerTokenId}"), item))
+        .collect();
+    *paths = renamed;
+    let changes = diff::changes(&yaml(&base), &yaml(&head)).unwrap();
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    let change = &changes[0];
+    assert!(change.breaking);
+    assert_eq!(change.kind, Kind::Parameter);
+    assert_eq!(change.detail, "name customerId → customerTokenId");
+    assert!(
+        change.reason.contains("wire: unchanged") && change.reason.contains("Rust API: breaking")
+    );
+    // Thirteen operations have the placeholder.
+    assert_eq!(change.places.len(), 13, "{:?}", change.places);
+}
