@@ -241,8 +241,10 @@ pub(crate) fn encrypted_response(body: &[u8]) -> Option<String> {
         encrypted_response: String,
     }
     const MEMBER: &[u8] = b"\"encryptedResponse\"";
-    // Most answers are plaintext: look for the member's name before parsing.
-    if !body.windows(MEMBER.len()).any(|w| w == MEMBER) {
+    // Most answers are plaintext. The wrapper's one member is its first: look there
+    // (a constant cost, whatever the body's length) before parsing.
+    let after_brace = body.trim_ascii_start().strip_prefix(b"{")?;
+    if !after_brace.trim_ascii_start().starts_with(MEMBER) {
         return None;
     }
     serde_json::from_slice::<Wrapper>(body)

@@ -1,0 +1,257 @@
+//! `cargo bench -p customer-bench --features openapi-generator --bench versus`: the
+//! generated client against what a user would pick instead, openapi-generator 7.26.0's
+//! reqwest client for the same spec (`benchmarks/openapi-generator/`, which signs and
+//! checks nothing), and hand-written reqwest; interleaved round by round on the same
+//! loopback server. Prints, for each call, the median of the per-round throughput
+//! ratios with their quartiles, and the CPU time per call of each contender (the
+//! in-process server's included, the same for all). Numbers go to BENCHMARKS.md.
+
+use std::time::Instant;
+
+use customer_bench::{self as bench};
+use customer_client::{Client, types};
+use tms_openapi_generator::apis::{configuration::Configuration, customer_api};
+use tms_openapi_generator::models;
+use tokio::runtime::Runtime;
+
+const ROUNDS: usize = 41;
+const CALLS: usize = 200;
+const BATCHES: usize = 10;
+
+/// The quickstart's create body (CustomerApi.md's example).
+const SMALL_CREATE: &str =
+    include_str!("../../tests/fixtures/samples/create-customer.request.json");
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// openapi-generator's client, configured as the others are (user agent, timeouts).
+fn openapi_generator(base_url: &str) -> Configuration {
+    Configuration {
+        base_path: base_url.to_owned(),
+        user_agent: Some(customer_client::USER_AGENT.to_owned()),
+        client: bench::reqwest_client(),
+        ..Configuration::default()
+    }
+}
+
+async fn oag_get(configuration: &Configuration) -> models::Customer {
+    customer_api::get_customer(configuration, bench::CUSTOMER_ID, None)
+        .await
+        .expect("a customer")
+}
+
+async fn oag_post(configuration: &Configuration, customer: models::Customer) -> models::Customer {
+    customer_api::post_customer(configuration, customer, None)
+        .await
+        .expect("a customer")
+}
+
+/// Throughput ratios `time(b) / time(a)` of `a` (ours) against `b`, one per round, the
+/// order alternating; sorted.
+fn ratios<FA, RA, FB, RB>(rt: &Runtime, per_round: usize, mut a: FA, mut b: FB) -> Vec<f64>
+where
+    FA: FnMut() -> RA,
+    RA: std::future::Future,
+    FB: FnMut() -> RB,
+    RB: std::future::Future,
+{
+    let mut out = Vec::with_capacity(ROUNDS);
+    for round in 0..ROUNDS {
+        let (time_a, time_b) = if round % 2 == 0 {
+            let time_a = timed(rt, per_round, &mut a);
+            (time_a, timed(rt, per_round, &mut b))
+        } else {
+            let time_b = timed(rt, per_round, &mut b);
+            (timed(rt, per_round, &mut a), time_b)
+        };
+        out.push(time_b / time_a);
+    }
+    out.sort_by(f64::total_cmp);
+    out
+}
+
+fn timed<F, R>(rt: &Runtime, calls: usize, f: &mut F) -> f64
+where
+    F: FnMut() -> R,
+    R: std::future::Future,
+{
+    rt.block_on(async {
+        let started = Instant::now();
+        for _ in 0..calls {
+            std::hint::black_box(f().await);
+        }
+        started.elapsed().as_secs_f64()
+    })
+}
+
+/// The process's user and system CPU time, in microseconds.
+fn cpu_micros() -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes the struct it is given; RUSAGE_SELF is always valid.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let micros = |t: libc::timeval| t.tv_sec as f64 * 1e6 + t.tv_usec as f64;
+    micros(usage.ru_utime) + micros(usage.ru_stime)
+}
+
+/// CPU microseconds per call of `f`, over `calls` calls (each `per_call` calls).
+fn cpu_per_call<F, R>(rt: &Runtime, calls: usize, per_call: usize, mut f: F) -> f64
+where
+    F: FnMut() -> R,
+    R: std::future::Future,
+{
+    timed(rt, calls / 10, &mut f);
+    let before = cpu_micros();
+    timed(rt, calls, &mut f);
+    (cpu_micros() - before) / (calls * per_call) as f64
+}
+
+fn quartiles(sorted: &[f64]) -> (f64, f64, f64) {
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+    (at(0.25), at(0.5), at(0.75))
+}
+
+fn line(label: &str, sorted: &[f64]) -> String {
+    let (q1, median, q3) = quartiles(sorted);
+    format!("| {label} | **{median:.3}** | {q1:.3}–{q3:.3} |")
+}
+
+fn main() {
+    let rt = runtime();
+    let base_url = rt.block_on(bench::start_server(bytes::Bytes::from_static(
+        bench::RETRIEVED_CUSTOMER,
+    )));
+    let ours: Client = bench::client(&base_url, None);
+    let jwt: Client = bench::client(&base_url, Some(bench::credentials(false)));
+    let http_signature: Client = bench::client(&base_url, Some(bench::credentials(true)));
+    let theirs = openapi_generator(&base_url);
+    let http = bench::reqwest_client();
+    let small: types::Customer = serde_json::from_str(SMALL_CREATE).expect("a customer");
+    let small_theirs: models::Customer = serde_json::from_str(SMALL_CREATE).expect("a customer");
+    let large: types::Customer =
+        serde_json::from_value(bench::full_create_request()).expect("a customer");
+    let large_theirs: models::Customer =
+        serde_json::from_value(bench::full_create_request()).expect("a customer");
+
+    let mut rows = Vec::new();
+    let mut pair = |label: &str, sorted: Vec<f64>| rows.push(line(label, &sorted));
+    pair(
+        "get_customer, sequential: ours / openapi-generator",
+        ratios(&rt, CALLS, || bench::get(&ours), || oag_get(&theirs)),
+    );
+    pair(
+        "get_customer, sequential: ours / hand-written reqwest",
+        ratios(
+            &rt,
+            CALLS,
+            || bench::get(&ours),
+            || bench::reqwest_get(&http, &base_url),
+        ),
+    );
+    pair(
+        "post_customer (quickstart body): ours / openapi-generator",
+        ratios(
+            &rt,
+            CALLS,
+            || bench::post(&ours, small.clone()),
+            || oag_post(&theirs, small_theirs.clone()),
+        ),
+    );
+    pair(
+        "post_customer (quickstart body): ours / hand-written reqwest",
+        ratios(
+            &rt,
+            CALLS,
+            || bench::post(&ours, small.clone()),
+            || bench::reqwest_post(&http, &base_url, small.clone()),
+        ),
+    );
+    pair(
+        "post_customer (largest body): ours / openapi-generator",
+        ratios(
+            &rt,
+            CALLS,
+            || bench::post(&ours, large.clone()),
+            || oag_post(&theirs, large_theirs.clone()),
+        ),
+    );
+    let batch_ours = || {
+        bench::batch(|| {
+            let client = ours.clone();
+            async move { bench::get(&client).await }
+        })
+    };
+    let batch_theirs = || {
+        bench::batch(|| {
+            let configuration = theirs.clone();
+            async move { oag_get(&configuration).await }
+        })
+    };
+    pair(
+        "get_customer, 64 in flight: ours / openapi-generator",
+        ratios(&rt, BATCHES, batch_ours, batch_theirs),
+    );
+    pair(
+        "get_customer: JWT-signed / unsigned (ours)",
+        ratios(&rt, CALLS, || bench::get(&jwt), || bench::get(&ours)),
+    );
+    pair(
+        "get_customer: HTTP-Signature / unsigned (ours)",
+        ratios(
+            &rt,
+            CALLS,
+            || bench::get(&http_signature),
+            || bench::get(&ours),
+        ),
+    );
+    println!("\n| throughput ratio (interleaved, {ROUNDS} rounds) | median | quartiles |");
+    println!("|---|---|---|");
+    for row in &rows {
+        println!("{row}");
+    }
+
+    let calls = 4000;
+    let in_flight = bench::IN_FLIGHT;
+    let cpu = [
+        (
+            "ours, get",
+            cpu_per_call(&rt, calls, 1, || bench::get(&ours)),
+        ),
+        (
+            "openapi-generator, get",
+            cpu_per_call(&rt, calls, 1, || oag_get(&theirs)),
+        ),
+        (
+            "hand-written reqwest, get",
+            cpu_per_call(&rt, calls, 1, || bench::reqwest_get(&http, &base_url)),
+        ),
+        (
+            "ours, post (quickstart body)",
+            cpu_per_call(&rt, calls, 1, || bench::post(&ours, small.clone())),
+        ),
+        (
+            "openapi-generator, post (quickstart body)",
+            cpu_per_call(&rt, calls, 1, || oag_post(&theirs, small_theirs.clone())),
+        ),
+        (
+            "ours, get, 64 in flight",
+            cpu_per_call(&rt, calls / in_flight, in_flight, batch_ours),
+        ),
+        (
+            "openapi-generator, get, 64 in flight",
+            cpu_per_call(&rt, calls / in_flight, in_flight, batch_theirs),
+        ),
+    ];
+    println!("\n| CPU per call (client and loopback server) | µs |");
+    println!("|---|---|");
+    for (label, micros) in cpu {
+        println!("| {label} | {micros:.1} |");
+    }
+}
