@@ -1,4 +1,4 @@
-//! `cargo bench -p customer-bench --features openapi-generator --bench versus`: the
+//! `cargo bench --manifest-path benchmarks/versus/Cargo.toml`: the
 //! generated client against what a user would pick instead, openapi-generator 7.26.0's
 //! reqwest client for the same spec (`benchmarks/openapi-generator/`, which signs and
 //! checks nothing), and hand-written reqwest; interleaved round by round on the same
@@ -20,7 +20,7 @@ const BATCHES: usize = 10;
 
 /// The quickstart's create body (CustomerApi.md's example).
 const SMALL_CREATE: &str =
-    include_str!("../../tests/fixtures/samples/create-customer.request.json");
+    include_str!("../../../tests/fixtures/samples/create-customer.request.json");
 
 fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread()
