@@ -5,13 +5,17 @@
 
 use bytes::Bytes;
 
-/// The answer as read whole, and what went wrong with it, if anything did.
+use crate::rule_model::Operation;
+
+/// The answer as read whole, and what went wrong with it, if anything did; and the
+/// operation it answers (looked up once per call, by `pre`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Exchange {
     /// The whole body (progenitor's own copy is consumed when it decodes), or what
     /// arrived of it.
     pub body: Bytes,
     pub failure: Option<Failure>,
+    pub operation: Option<&'static Operation>,
 }
 
 /// Why an answer that arrived is not a usable success (its status and headers stand).

@@ -22,6 +22,7 @@ use tracing::Instrument as _;
 use crate::auth::credentials::Credentials;
 use crate::exchange::{self, Exchange, Failure, Head};
 use crate::progenitor_error::encode;
+use crate::rule_model::Operation;
 use crate::wire::{API_VERSION, CLIENT_ID, CLIENT_ID_VALUE, JSON_UTF8};
 use crate::{Client, ClientContext, Error, auth, mask, mle, retry, rules, transport};
 
@@ -31,7 +32,8 @@ impl ClientHooks<ClientContext> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), GeneratedError<E>> {
-        let operation = rules::operation(info.operation_id).ok_or_else(|| {
+        // The one lookup of the call: `exec` and `post` are handed the entry.
+        let (index, operation) = rules::entry(info.operation_id).ok_or_else(|| {
             encode(Error::InvalidRequest {
                 parameter: "operation".to_owned(),
                 rule: format!("`{}` is not in the spec", info.operation_id),
@@ -53,14 +55,17 @@ impl ClientHooks<ClientContext> for Client {
         }
         // Last, so the signature covers the request exactly as it goes out.
         self.sign(request, mle::response_kid(mle, operation))
-            .map_err(encode)
+            .map_err(encode)?;
+        hand_on(request, index);
+        Ok(())
     }
 
     async fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        let operation = handed_on(&mut request);
         let span = tracing::info_span!(
             "tms_customers",
             operation_id = info.operation_id,
@@ -74,13 +79,13 @@ impl ClientHooks<ClientContext> for Client {
         // Boxed: the exchange is most of the state of a call, and an unboxed future
         // this size is copied whole each time a caller moves it (into a task, a
         // timeout, a span).
-        Box::pin(self.attempts(request, info.operation_id).instrument(span)).await
+        Box::pin(self.attempts(request, operation).instrument(span)).await
     }
 
     async fn post<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,
-        info: &OperationInfo,
+        _info: &OperationInfo,
     ) -> Result<(), GeneratedError<E>> {
         // No answer: progenitor reports reqwest's error itself, with no status.
         let Ok(response) = result else {
@@ -96,7 +101,8 @@ impl ClientHooks<ClientContext> for Client {
         }
         // progenitor decodes a success body next, and reports a failure without the
         // status or headers; so a documented body is decoded here first.
-        let documented = rules::operation(info.operation_id)
+        let documented = exchange
+            .operation
             .and_then(|op| op.responses.iter().find(|r| r.status == status.as_u16()));
         let Some((schema, decode)) =
             documented.and_then(|r| Some((r.schema.unwrap_or_default(), r.decode?)))
@@ -132,11 +138,7 @@ impl ClientHooks<ClientContext> for Client {
 impl Client {
     /// Replaces the request's body by its MLE wrapper (a bodiless request is left
     /// as it is); the plaintext is logged at TRACE, masked, before it is encrypted.
-    fn encrypt(
-        &self,
-        request: &mut reqwest::Request,
-        operation: &crate::rule_model::Operation,
-    ) -> Result<(), Error> {
+    fn encrypt(&self, request: &mut reqwest::Request, operation: &Operation) -> Result<(), Error> {
         let settings = &self.inner.0;
         let Some(plaintext) = request.body().and_then(reqwest::Body::as_bytes) else {
             return Ok(());
@@ -180,7 +182,7 @@ impl Client {
     async fn attempts(
         &self,
         request: reqwest::Request,
-        operation_id: &str,
+        operation: Option<&'static Operation>,
     ) -> reqwest::Result<reqwest::Response> {
         let settings = &self.inner.0;
         let span = tracing::Span::current();
@@ -212,9 +214,8 @@ impl Client {
             {
                 tracing::debug!(attempt, delay_ms = wait.as_millis() as u64, "retrying");
                 tokio::time::sleep(wait).await;
-                // A fresh signature: new date, new token id. (The operation is looked up
-                // again only here: a reqwest::Request carries nothing over from `pre`.)
-                let response_kid = rules::operation(operation_id)
+                // A fresh signature: new date, new token id, the same response kid.
+                let response_kid = operation
                     .and_then(|operation| mle::response_kid(settings.mle.as_ref(), operation));
                 if self.sign(&mut spare, response_kid).is_ok() {
                     next = spare;
@@ -223,7 +224,13 @@ impl Client {
                 }
             }
             span.record("duration_ms", started.elapsed().as_millis() as u64);
-            let outcome = outcome.map(|response| self.decrypt(response));
+            let outcome = outcome.map(|response| {
+                let mut response = self.decrypt(response);
+                if let Some(exchange) = response.extensions_mut().get_mut::<Exchange>() {
+                    exchange.operation = operation;
+                }
+                response
+            });
             if let Ok(response) = &outcome {
                 span.record("status", response.status().as_u16());
                 if let Some(id) =
@@ -261,6 +268,7 @@ impl Client {
                     Exchange {
                         body: plaintext.into(),
                         failure: None,
+                        ..exchange
                     },
                 )
             }
@@ -275,6 +283,21 @@ impl Client {
     }
 }
 
+/// Hands the call's operation (its place in the rule table) from `pre` to `exec`: progenitor
+/// gives each hook only the operation's name, and a `reqwest::Request` carries no
+/// extensions, so it travels as the URL's fragment, which no request sends and no
+/// signature covers; `exec` takes it off before sending.
+fn hand_on(request: &mut reqwest::Request, index: usize) {
+    request.url_mut().set_fragment(Some(&index.to_string()));
+}
+
+/// The operation `pre` handed on, taken off the request.
+fn handed_on(request: &mut reqwest::Request) -> Option<&'static Operation> {
+    let index = request.url().fragment()?.parse().ok();
+    request.url_mut().set_fragment(None);
+    rules::operation_at(index?)
+}
+
 /// A POST, PUT or PATCH without a body is sent as `{}`, as the official SDKs send it,
 /// so that there is something to digest. (Every operation of the spec has a body
 /// today; this keeps a future one that has none signed the way CyberSource expects.)
@@ -287,6 +310,20 @@ fn fill_empty_body(request: &mut reqwest::Request) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The operation `pre` looked up reaches `exec`, and the request goes out without
+    /// the fragment that carried it.
+    #[test]
+    fn the_operation_is_handed_on_and_taken_off() {
+        let url = reqwest::Url::parse("http://x/tms/v2/customers/A?x=1").unwrap();
+        let mut request = reqwest::Request::new(reqwest::Method::GET, url.clone());
+        let (index, operation) = rules::entry("getCustomer").unwrap();
+        hand_on(&mut request, index);
+        let handed = handed_on(&mut request).unwrap();
+        assert!(std::ptr::eq(handed, operation));
+        assert_eq!(request.url(), &url);
+        assert!(handed_on(&mut request).is_none(), "taken off once");
+    }
 
     #[test]
     fn a_write_without_a_body_is_sent_as_an_empty_object() {

@@ -132,7 +132,7 @@ fn from_response(response: &reqwest::Response) -> Error {
     let status = response.status();
     let headers = response.headers();
     let correlation_id = correlation_id(headers);
-    let Exchange { body, failure } = Exchange::of(response);
+    let Exchange { body, failure, .. } = Exchange::of(response);
     match failure {
         Some(Failure::TooLarge { limit }) => Error::ResponseTooLarge {
             status,

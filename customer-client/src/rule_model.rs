@@ -22,6 +22,15 @@ pub(crate) struct Operation {
     pub responses: &'static [Response],
 }
 
+/// Named by its operationId (the table's entries are many and long).
+impl std::fmt::Debug for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Operation")
+            .field("operation_id", &self.operation_id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Whether an operation's request body may, must or cannot be encrypted at the message
 /// level (MLE), as the spec's `x-devcenter-metaData.mleForRequest` says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -18,9 +18,23 @@ pub use crate::rule_model::RequestMle;
 use crate::rule_model::{Field, Limits, Location, Operation, Param};
 
 /// The operation whose operationId this is: the one key of an operation, which the
-/// generated code reports to the hooks too (openapi/README.md, normalisation 9).
+/// generated code reports to the hooks too (openapi/README.md, normalisation 2).
 pub(crate) fn operation(operation_id: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.operation_id == operation_id)
+}
+
+/// The place of `operation_id` in the table, and its operation: what `pre` looks up
+/// once per call and hands on (`operation_at`).
+pub(crate) fn entry(operation_id: &str) -> Option<(usize, &'static Operation)> {
+    OPERATIONS
+        .iter()
+        .enumerate()
+        .find(|(_, op)| op.operation_id == operation_id)
+}
+
+/// The operation at a place of the table (from [`entry`]).
+pub(crate) fn operation_at(index: usize) -> Option<&'static Operation> {
+    OPERATIONS.get(index)
 }
 
 /// The name of the generated method (and CLI subcommand, in kebab case) for the spec's

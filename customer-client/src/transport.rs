@@ -21,7 +21,11 @@ pub(crate) async fn send(
     let (body, failure) = read_whole(&mut response, limit).await;
     Ok(exchange::response(
         &Head::of(&response),
-        Exchange { body, failure },
+        Exchange {
+            body,
+            failure,
+            operation: None,
+        },
     ))
 }
 
