@@ -55,17 +55,17 @@ impl Exchange {
 
 /// A response with `head`'s URL, status, version and headers, carrying `exchange`
 /// (its body is the exchange's body).
-pub(crate) fn response(head: &Head, exchange: Exchange) -> reqwest::Response {
+pub(crate) fn response(head: Head, exchange: Exchange) -> reqwest::Response {
     use reqwest::ResponseBuilderExt as _;
     let mut built = http::Response::builder()
         // Without a URL, reqwest would parse a placeholder one for every response.
-        .url(head.url.clone())
+        .url(head.url)
         .body(reqwest::Body::from(exchange.body.clone()))
         // Only an extension is set, which cannot fail; still, never panic.
         .unwrap_or_else(|_| http::Response::new(reqwest::Body::from(exchange.body.clone())));
     *built.status_mut() = head.status;
     *built.version_mut() = head.version;
-    *built.headers_mut() = head.headers.clone();
+    *built.headers_mut() = head.headers;
     built.extensions_mut().insert(exchange);
     reqwest::Response::from(built)
 }
@@ -79,6 +79,18 @@ pub(crate) struct Head {
 }
 
 impl Head {
+    /// The head of `response`, which is spent (its headers are moved, not copied).
+    pub(crate) fn taken_from(response: reqwest::Response) -> Head {
+        let url = response.url().clone();
+        let (parts, _) = http::Response::from(response).into_parts();
+        Head {
+            url,
+            status: parts.status,
+            version: parts.version,
+            headers: parts.headers,
+        }
+    }
+
     pub(crate) fn of(response: &reqwest::Response) -> Head {
         Head {
             url: response.url().clone(),

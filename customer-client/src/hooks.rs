@@ -95,7 +95,7 @@ impl ClientHooks<ClientContext> for Client {
         let exchange = Exchange::of(response);
         if !status.is_success() || exchange.failure.is_some() {
             return Err(GeneratedError::UnexpectedResponse(exchange::response(
-                &Head::of(response),
+                Head::of(response),
                 exchange,
             )));
         }
@@ -124,7 +124,7 @@ impl ClientHooks<ClientContext> for Client {
         };
         match failure {
             Some(reason) => Err(GeneratedError::UnexpectedResponse(exchange::response(
-                &Head::of(response),
+                Head::of(response),
                 Exchange {
                     failure: Some(Failure::Undecodable(reason)),
                     ..exchange
@@ -258,13 +258,13 @@ impl Client {
         let Some(compact) = mle::encrypted_response(&exchange.body) else {
             return response;
         };
-        let mut head = Head::of(&response);
+        let mut head = Head::taken_from(response);
         match mle::decrypt_response(self.inner.0.mle.as_ref(), &compact) {
             Ok(plaintext) => {
                 head.headers
                     .insert(reqwest::header::CONTENT_LENGTH, plaintext.len().into());
                 exchange::response(
-                    &head,
+                    head,
                     Exchange {
                         body: plaintext.into(),
                         failure: None,
@@ -273,7 +273,7 @@ impl Client {
                 )
             }
             Err(reason) => exchange::response(
-                &head,
+                head,
                 Exchange {
                     failure: Some(Failure::Undecryptable(reason)),
                     ..exchange

@@ -20,7 +20,7 @@ pub(crate) async fn send(
     let mut response = client.execute(request).await?;
     let (body, failure) = read_whole(&mut response, limit).await;
     Ok(exchange::response(
-        &Head::of(&response),
+        Head::taken_from(response),
         Exchange {
             body,
             failure,
