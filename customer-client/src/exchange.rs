@@ -1,7 +1,9 @@
 //! What travels on a response from the hooks to [`Error`](crate::Error): progenitor
 //! hands an error response to `Error::from` as a `reqwest::Response`, so the whole body
 //! and why the answer is not a plain success travel with it as one extension,
-//! [`Exchange`]. Every response the hooks hand on is built here, by [`response`].
+//! [`Exchange`]. Every response the hooks hand on is built here, by [`response`]; and
+//! every documented success body is decoded here, once, by [`decoded`], which the
+//! generated methods call (openapi/README.md, normalisation 9).
 
 use bytes::Bytes;
 
@@ -68,6 +70,54 @@ pub(crate) fn response(head: Head, exchange: Exchange) -> reqwest::Response {
     *built.headers_mut() = head.headers;
     built.extensions_mut().insert(exchange);
     reqwest::Response::from(built)
+}
+
+/// A success answer decoded as its documented type `T`, once. A body that does not
+/// decode goes back as the answer itself, marked [`Failure::Undecodable`], which
+/// `Error::from` makes `InvalidResponse` with its status, headers and correlation id
+/// (progenitor's own decoder would keep only the bytes).
+pub(crate) async fn decoded<T, E>(
+    answer: reqwest::Response,
+) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>
+where
+    T: serde::de::DeserializeOwned,
+{
+    let exchange = Exchange::of(&answer);
+    let head = Head::taken_from(answer);
+    match serde_json::from_slice::<T>(&exchange.body) {
+        Ok(inner) => Ok(progenitor_client::ResponseValue::new(
+            inner,
+            head.status,
+            head.headers,
+        )),
+        Err(e) => {
+            let reason = if exchange.body.iter().all(u8::is_ascii_whitespace) {
+                let schema = exchange
+                    .operation
+                    .and_then(|op| {
+                        op.responses
+                            .iter()
+                            .find(|r| r.status == head.status.as_u16())
+                    })
+                    .and_then(|r| r.schema)
+                    .unwrap_or("body");
+                format!("the body is empty; the documented {schema} is missing")
+            } else {
+                format!(
+                    "the body is not the documented JSON: {}",
+                    crate::mask::message(&e.to_string())
+                )
+            };
+            let failure = Some(Failure::Undecodable(reason));
+            Err(progenitor_client::Error::UnexpectedResponse(response(
+                head,
+                Exchange {
+                    failure,
+                    ..exchange
+                },
+            )))
+        }
+    }
 }
 
 /// The head of an answer: what a rebuilt response keeps.

@@ -11801,7 +11801,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -11923,7 +11923,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -12224,7 +12224,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -12394,7 +12394,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -12558,7 +12558,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -12702,7 +12702,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13066,7 +13066,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13236,7 +13236,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13397,7 +13397,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13538,7 +13538,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13899,7 +13899,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::exchange::decoded(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

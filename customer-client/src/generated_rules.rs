@@ -66,32 +66,26 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 201u16,
                 schema: Some("Customer"),
-                decode: Some(decode_customer),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 409u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -142,37 +136,30 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 200u16,
                 schema: Some("Customer"),
-                decode: Some(decode_customer),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -223,37 +210,30 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 204u16,
                 schema: None,
-                decode: None,
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -321,42 +301,34 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 200u16,
                 schema: Some("Customer"),
-                decode: Some(decode_customer),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 412u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -441,37 +413,30 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 200u16,
                 schema: Some("PaymentInstrumentList"),
-                decode: Some(decode_payment_instrument_list),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -522,32 +487,26 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 201u16,
                 schema: Some("PaymentInstrument"),
-                decode: Some(decode_payment_instrument),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 409u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -615,37 +574,30 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 200u16,
                 schema: Some("PaymentInstrument"),
-                decode: Some(decode_payment_instrument),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -713,42 +665,34 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 204u16,
                 schema: None,
-                decode: None,
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 409u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -833,42 +777,34 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 200u16,
                 schema: Some("PaymentInstrument"),
-                decode: Some(decode_payment_instrument),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 412u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -953,37 +889,30 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 200u16,
                 schema: Some("ShippingAddressList"),
-                decode: Some(decode_shipping_address_list),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -1034,32 +963,26 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 201u16,
                 schema: Some("ShippingAddress"),
-                decode: Some(decode_shipping_address),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 409u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -1127,37 +1050,30 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 200u16,
                 schema: Some("ShippingAddress"),
-                decode: Some(decode_shipping_address),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -1225,42 +1141,34 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 204u16,
                 schema: None,
-                decode: None,
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 409u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -1345,42 +1253,34 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Response {
                 status: 200u16,
                 schema: Some("ShippingAddress"),
-                decode: Some(decode_shipping_address),
             },
             Response {
                 status: 400u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 403u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 404u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 410u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 412u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 424u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
             Response {
                 status: 500u16,
                 schema: Some("ErrorResponse"),
-                decode: None,
             },
         ],
     },
@@ -2099,28 +1999,6 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
         },
     },
 ];
-///Whether a body decodes as `Customer`.
-fn decode_customer(body: &[u8]) -> Result<(), serde_json::Error> {
-    serde_json::from_slice::<crate::generated::types::Customer>(body).map(drop)
-}
-///Whether a body decodes as `PaymentInstrument`.
-fn decode_payment_instrument(body: &[u8]) -> Result<(), serde_json::Error> {
-    serde_json::from_slice::<crate::generated::types::PaymentInstrument>(body).map(drop)
-}
-///Whether a body decodes as `PaymentInstrumentList`.
-fn decode_payment_instrument_list(body: &[u8]) -> Result<(), serde_json::Error> {
-    serde_json::from_slice::<crate::generated::types::PaymentInstrumentList>(body)
-        .map(drop)
-}
-///Whether a body decodes as `ShippingAddress`.
-fn decode_shipping_address(body: &[u8]) -> Result<(), serde_json::Error> {
-    serde_json::from_slice::<crate::generated::types::ShippingAddress>(body).map(drop)
-}
-///Whether a body decodes as `ShippingAddressList`.
-fn decode_shipping_address_list(body: &[u8]) -> Result<(), serde_json::Error> {
-    serde_json::from_slice::<crate::generated::types::ShippingAddressList>(body)
-        .map(drop)
-}
 ///The JSON Schema of `Customer` as a request body.
 fn schema_of_customer() -> schemars::schema::RootSchema {
     schemars::schema_for!(crate ::generated::types::Customer)

@@ -10,10 +10,10 @@
 //! - `exec`: sends it (`transport.rs`) and repeats it as the retry policy allows
 //!   (`retry.rs`), inside the operation's span; then decrypts an encrypted answer,
 //!   so that everything after it reads plaintext;
-//! - `post`: hands every error status, every body that could not be read whole or
-//!   decrypted, and every documented success body that does not decode (checked with
-//!   the generated decoder of its schema) to progenitor as `UnexpectedResponse`,
-//!   status, headers and body intact, for [`Error`](crate::Error) (`progenitor_error.rs`).
+//! - `post`: hands every error status and every body that could not be read whole or
+//!   decrypted to progenitor as `UnexpectedResponse`, status, headers and body intact,
+//!   for [`Error`](crate::Error) (`progenitor_error.rs`). A documented success body is
+//!   decoded next, once, by `exchange::decoded`, which the generated methods call.
 
 use progenitor_client::{ClientHooks, ClientInfo as _, Error as GeneratedError, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
@@ -99,39 +99,8 @@ impl ClientHooks<ClientContext> for Client {
                 exchange,
             )));
         }
-        // progenitor decodes a success body next, and reports a failure without the
-        // status or headers; so a documented body is decoded here first.
-        let documented = exchange
-            .operation
-            .and_then(|op| op.responses.iter().find(|r| r.status == status.as_u16()));
-        let Some((schema, decode)) =
-            documented.and_then(|r| Some((r.schema.unwrap_or_default(), r.decode?)))
-        else {
-            return Ok(());
-        };
-        let body = &exchange.body;
-        let failure = if body.iter().all(u8::is_ascii_whitespace) {
-            Some(format!(
-                "the body is empty; the documented {schema} is missing"
-            ))
-        } else {
-            decode(body).err().map(|e| {
-                format!(
-                    "the body is not the documented JSON: {}",
-                    mask::message(&e.to_string())
-                )
-            })
-        };
-        match failure {
-            Some(reason) => Err(GeneratedError::UnexpectedResponse(exchange::response(
-                Head::of(response),
-                Exchange {
-                    failure: Some(Failure::Undecodable(reason)),
-                    ..exchange
-                },
-            ))),
-            None => Ok(()),
-        }
+        // A documented success body is decoded next, once, by `exchange::decoded`.
+        Ok(())
     }
 }
 

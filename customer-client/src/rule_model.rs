@@ -80,14 +80,8 @@ pub(crate) struct Limits {
     pub allowed: &'static [&'static str],
 }
 
-/// Decodes a body as its documented schema, keeping nothing: whether progenitor's own
-/// decode (which reports no status) will succeed.
-pub(crate) type Decoder = fn(&[u8]) -> Result<(), serde_json::Error>;
-
 pub(crate) struct Response {
     pub status: u16,
     /// The component schema of the body; `None`: no body.
     pub schema: Option<&'static str>,
-    /// For a success status with a body: the schema's decoder.
-    pub decode: Option<Decoder>,
 }

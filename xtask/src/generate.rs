@@ -124,6 +124,7 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
         syn::parse2(client).map_err(|e| anyhow::anyhow!("generated client does not parse: {e}"))?;
     crate::lenient::null_lists_read_as_empty(&mut client);
     crate::growable::types_can_grow(&mut client);
+    crate::decode_once::success_bodies_decoded_once(&mut client);
     let ids: std::collections::BTreeMap<String, String> = normalised
         .rules
         .operations
@@ -240,14 +241,7 @@ fn operation_tokens(op: &normalise::OperationRules) -> TokenStream {
             Some(schema) => quote! { Some(#schema) },
             None => quote! { None },
         };
-        let decode = match &r.schema {
-            Some(schema) if (200..300).contains(&r.status) => {
-                let ident = decoder_ident(schema);
-                quote! { Some(#ident) }
-            }
-            _ => quote! { None },
-        };
-        quote! { Response { status: #status, schema: #schema, decode: #decode } }
+        quote! { Response { status: #status, schema: #schema } }
     });
     quote! {
         Operation {
@@ -284,25 +278,6 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
             pub(crate) static #ident: &[Field] = &[#(#fields),*];
         }
     });
-    // One decoder per schema that a success status documents, in name order.
-    let decoded: std::collections::BTreeSet<&str> = rules
-        .operations
-        .iter()
-        .flat_map(|op| &op.responses)
-        .filter(|r| (200..300).contains(&r.status))
-        .filter_map(|r| r.schema.as_deref())
-        .collect();
-    let decoders = decoded.into_iter().map(|schema| {
-        let ident = decoder_ident(schema);
-        let ty = format_ident!("{}", crate::naming::type_name(schema));
-        let doc = format!("Whether a body decodes as `{schema}`.");
-        quote! {
-            #[doc = #doc]
-            fn #ident(body: &[u8]) -> Result<(), serde_json::Error> {
-                serde_json::from_slice::<crate::generated::types::#ty>(body).map(drop)
-            }
-        }
-    });
     let schemas = rules.bodies.keys().map(|schema| {
         let ident = schema_ident(schema);
         let ty = format_ident!("{}", crate::naming::type_name(schema));
@@ -337,7 +312,6 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
 
         #(#bodies)*
 
-        #(#decoders)*
 
         #(#schemas)*
     }
@@ -671,10 +645,6 @@ fn mock_arms(rules: &Rules) -> Vec<TokenStream> {
             })
         })
         .collect()
-}
-
-fn decoder_ident(schema: &str) -> proc_macro2::Ident {
-    format_ident!("decode_{}", screaming_snake(schema).to_lowercase())
 }
 
 fn limits_tokens(limits: &Limits) -> TokenStream {

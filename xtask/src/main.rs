@@ -11,6 +11,7 @@
 //! ```
 
 mod conformance;
+mod decode_once;
 mod diff;
 mod facts;
 mod generate;

@@ -39,7 +39,9 @@ fn modules(crate_dir: &str) -> Vec<(String, String)> {
                 .lines()
                 .filter(|line| !line.trim_start().starts_with("//"))
                 .collect::<Vec<_>>()
-                .join("\n");
+                .join("\n")
+                // Paths inside macro calls are printed with spaces (`crate ::generated`).
+                .replace("crate ::", "crate::");
             out.push((top, text));
         }
     }
