@@ -20,7 +20,7 @@ use crate::rule_model::{Field, Limits, Location, Operation, Param};
 /// The operation whose operationId this is: the one key of an operation, which the
 /// generated code reports to the hooks too (openapi/README.md, normalisation 2).
 pub(crate) fn operation(operation_id: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|op| op.operation_id == operation_id)
+    entry(operation_id).map(|(_, op)| op)
 }
 
 /// The place of `operation_id` in the table, and its operation: what `pre` looks up

@@ -323,13 +323,14 @@ pub fn run(
     official_paths: &[std::path::PathBuf],
     options: &Options,
 ) -> anyhow::Result<bool> {
-    let fixtures: Vec<(&'static str, String)> = workspace::OFFICIAL_DEFINITION
-        .iter()
-        .filter_map(|fixture| {
-            let bytes = std::fs::read(root.join(fixture)).ok()?;
-            Some((*fixture, workspace::sha256(&bytes)))
+    // A fixture is read and hashed only when it is as long as the file at hand.
+    let fixture_of = |bytes: usize, sha256: &str| {
+        workspace::OFFICIAL_DEFINITION.into_iter().find(|fixture| {
+            let path = root.join(fixture);
+            std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes as u64)
+                && std::fs::read(&path).is_ok_and(|b| workspace::sha256(&b) == sha256)
         })
-        .collect();
+    };
     let mut documents = Vec::new();
     let mut files = Vec::new();
     for path in official_paths {
@@ -341,10 +342,7 @@ pub fn run(
         let document = parse_document(&text, &name)?;
         let sha256 = workspace::sha256(text.as_bytes());
         files.push(FileRead {
-            fixture: fixtures
-                .iter()
-                .find(|(_, digest)| *digest == sha256)
-                .map(|(f, _)| *f),
+            fixture: fixture_of(text.len(), &sha256),
             bytes: text.len(),
             version: document["info"]["version"]
                 .as_str()
@@ -357,8 +355,8 @@ pub fn run(
         documents.push((path.display().to_string(), document));
     }
     let ours = read_document(&root.join(workspace::SPEC))?;
+    let prefix = common_prefix(&facts::paths_of(&ours));
     for (file, (_, document)) in files.iter_mut().zip(&documents) {
-        let prefix = common_prefix(&facts::paths_of(&ours));
         file.paths_below = facts::paths_of(document)
             .iter()
             .filter(|path| below(path, &prefix))

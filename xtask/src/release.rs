@@ -404,10 +404,7 @@ impl ApiCheck for SemverChecks {
         }
         let output = command.output().map_err(|e| CannotCheck {
             reason: format!("cannot run cargo-semver-checks: {e}"),
-            fix: format!(
-                "remove {} and release again (it is installed anew)",
-                "target/tools"
-            ),
+            fix: "remove target/tools and release again (it is installed anew)".to_owned(),
         })?;
         let report = format!(
             "{}{}",
