@@ -175,26 +175,20 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client: one `reqwest::Client` (rustls, the operating system's
-    /// trust store, HTTP/2 by ALPN), whose connection pool every clone shares.
+    /// Builds the client: one `reqwest::Client` (rustls with ring, the operating
+    /// system's trust store, HTTP/2 by ALPN), whose connection pool every clone shares.
     pub fn build(self) -> Result<Client, Error> {
         let config = |setting: &str, message: &str| Error::Config {
             setting: setting.to_owned(),
             message: message.to_owned(),
         };
+        let tls =
+            crate::tls::config(&self.extra_roots).map_err(|message| config("TLS", &message))?;
         let mut http = reqwest::Client::builder()
             .user_agent(crate::wire::USER_AGENT)
             .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout);
-        if !self.extra_roots.is_empty() {
-            let roots = self
-                .extra_roots
-                .iter()
-                .map(|der| reqwest::Certificate::from_der(der))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| config("TLS", "an extra root certificate is not DER"))?;
-            http = http.tls_certs_merge(roots);
-        }
+            .connect_timeout(self.connect_timeout)
+            .tls_backend_preconfigured(tls);
         if let Some(proxy) = &self.proxy {
             // reqwest's message would repeat the URL, which may hold a password.
             let proxy = reqwest::Proxy::all(proxy).map_err(|_| {

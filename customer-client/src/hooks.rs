@@ -155,7 +155,8 @@ impl Client {
     ) -> reqwest::Result<reqwest::Response> {
         let settings = &self.inner.0;
         let span = tracing::Span::current();
-        let started = std::time::Instant::now();
+        // Without a subscriber the span is disabled, and nothing reads the clock for it.
+        let started = (!span.is_disabled()).then(std::time::Instant::now);
         if tracing::enabled!(tracing::Level::TRACE)
             && let Some(bytes) = request.body().and_then(|b| b.as_bytes())
         {
@@ -192,7 +193,9 @@ impl Client {
                     continue;
                 }
             }
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            if let Some(started) = started {
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+            }
             let outcome = outcome.map(|response| {
                 let mut response = self.decrypt(response);
                 if let Some(exchange) = response.extensions_mut().get_mut::<Exchange>() {

@@ -188,6 +188,7 @@ mod response;
 mod retry;
 mod rule_model;
 pub mod rules;
+mod tls;
 mod transport;
 mod transport_error;
 mod wire;

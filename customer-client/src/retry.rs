@@ -268,7 +268,10 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let refused = format!("http://{}/", listener.local_addr().unwrap());
         drop(listener);
-        let http = reqwest::Client::new();
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(crate::tls::config(&[]).unwrap())
+            .build()
+            .unwrap();
         let attempt = http.get(&refused).send().await;
         assert!(attempt.as_ref().is_err_and(reqwest::Error::is_connect));
         assert_eq!(outcome(&attempt), Outcome::Connect);

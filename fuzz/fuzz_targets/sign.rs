@@ -1,6 +1,6 @@
 //! Any request parts signed both ways: never a panic, the HTTP Signature's digest
-//! always covers exactly the body, and the prepared HS256 signer (which writes the
-//! claims' JSON itself) makes the token jsonwebtoken makes of the same claims.
+//! always covers exactly the body, and the client's HS256 token (laid out by the
+//! client, signed with ring) verifies under jsonwebtoken with the claims it was given.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -17,8 +17,8 @@ const SECRET: &str = "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=";
 
 static CREDENTIALS: LazyLock<Credentials> =
     LazyLock::new(|| Credentials::jwt_shared_secret(MERCHANT, KEY_ID, SECRET).unwrap());
-static ORACLE: LazyLock<jsonwebtoken::EncodingKey> = LazyLock::new(|| {
-    jsonwebtoken::EncodingKey::from_secret(
+static ORACLE: LazyLock<jsonwebtoken::DecodingKey> = LazyLock::new(|| {
+    jsonwebtoken::DecodingKey::from_secret(
         &base64::engine::general_purpose::STANDARD
             .decode(SECRET)
             .unwrap(),
@@ -60,6 +60,7 @@ fuzz_target!(|data: &[u8]| {
         issuer: merchant,
         issued_at: data.len() as u64,
         token_id: "id",
+        response_mle_kid: None,
     });
     assert_eq!(claims.exp, claims.iat + jwt::LIFETIME_SECONDS);
     let _ = serde_json::to_string(&claims);
@@ -77,21 +78,22 @@ fuzz_target!(|data: &[u8]| {
     let now = UNIX_EPOCH + Duration::from_secs(data.len() as u64);
     authenticate(&CREDENTIALS, &mut request, now, token_id).unwrap();
     let bearer = request.headers()["authorization"].to_str().unwrap();
-    let expected = jwt::token(
-        &jwt::claims(&jwt::TokenInput {
-            host: "apitest.cybersource.com",
-            method,
-            request_target: "/tms/v2/customers",
-            body: if post { data } else { b"" },
-            merchant_id: MERCHANT,
-            issuer: MERCHANT,
-            issued_at: data.len() as u64,
-            token_id,
-        }),
-        jsonwebtoken::Algorithm::HS256,
-        KEY_ID,
-        &ORACLE,
-    )
-    .unwrap();
-    assert_eq!(bearer, format!("Bearer {expected}"));
+    let expected = jwt::claims(&jwt::TokenInput {
+        host: "apitest.cybersource.com",
+        method,
+        request_target: "/tms/v2/customers",
+        body: if post { data } else { b"" },
+        merchant_id: MERCHANT,
+        issuer: MERCHANT,
+        issued_at: data.len() as u64,
+        token_id,
+        response_mle_kid: None,
+    });
+    let token = bearer.strip_prefix("Bearer ").unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+    validation.validate_exp = false;
+    validation.required_spec_claims.clear();
+    let decoded = jsonwebtoken::decode::<serde_json::Value>(token, &ORACLE, &validation).unwrap();
+    assert_eq!(decoded.claims, serde_json::to_value(&expected).unwrap());
+    assert_eq!(decoded.header.kid.as_deref(), Some(KEY_ID));
 });

@@ -4,9 +4,9 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-#[cfg(feature = "p12")]
-use jsonwebtoken::EncodingKey;
+use ring::hmac;
 
+use super::jwt;
 use crate::Error;
 
 /// How requests are authenticated.
@@ -73,7 +73,7 @@ impl Credentials {
     }
 
     /// A JWT carrying `claims`, for the JWT modes (`None` for HTTP Signature).
-    pub(crate) fn jwt(&self, claims: &super::jwt::Claims<'_>) -> Option<Result<String, Error>> {
+    pub(crate) fn jwt(&self, claims: &jwt::Claims<'_>) -> Option<Result<String, Error>> {
         match self {
             Self::JwtSharedSecret(key) => Some(key.jwt(claims)),
             #[cfg(feature = "p12")]
@@ -83,7 +83,7 @@ impl Credentials {
     }
 
     /// `Bearer <JWT>` for `claims`; `None` for HTTP Signature.
-    pub(crate) fn bearer(&self, claims: &super::jwt::Claims<'_>) -> Option<Result<String, Error>> {
+    pub(crate) fn bearer(&self, claims: &jwt::Claims<'_>) -> Option<Result<String, Error>> {
         self.jwt(claims)
             .map(|token| token.map(|token| format!("Bearer {token}")))
     }
@@ -115,10 +115,10 @@ impl fmt::Debug for Credentials {
 pub struct SharedSecret {
     pub(crate) merchant_id: String,
     pub(crate) key_id: String,
-    /// Built once: the HS256 key for JWT mode.
-    pub(crate) jwt_key: jsonwebtoken::EncodingKey,
-    /// Built once: the HMAC-SHA256 key for HTTP Signature mode.
-    pub(crate) hmac_key: aws_lc_rs::hmac::Key,
+    /// Built once: the HMAC-SHA256 key, for HTTP Signature and for HS256 JWTs.
+    pub(crate) hmac_key: hmac::Key,
+    /// Built once: the first segment of this key's JWTs.
+    jwt_header: String,
     pub(crate) portfolio_id: Option<String>,
 }
 
@@ -140,10 +140,10 @@ impl SharedSecret {
             });
         }
         Ok(Self {
+            jwt_header: jwt::header_segment("HS256", &key_id),
             merchant_id,
             key_id,
-            jwt_key: jsonwebtoken::EncodingKey::from_secret(&secret),
-            hmac_key: aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &secret),
+            hmac_key: hmac::Key::new(hmac::HMAC_SHA256, &secret),
             portfolio_id: None,
         })
     }
@@ -151,15 +151,11 @@ impl SharedSecret {
 
 impl SharedSecret {
     /// A JWT (HS256) carrying `claims`, with this key's id as `kid`.
-    pub fn jwt(&self, claims: &super::jwt::Claims<'_>) -> Result<String, Error> {
-        super::jwt::token(
-            claims,
-            jsonwebtoken::Algorithm::HS256,
-            &self.key_id,
-            &self.jwt_key,
-        )
-        // The kind only: jsonwebtoken's messages are not vetted for key material.
-        .map_err(|e| signing_error(format_args!("{:?}", e.kind())))
+    pub fn jwt(&self, claims: &jwt::Claims<'_>) -> Result<String, Error> {
+        let mut token = jwt::signing_input(&self.jwt_header, claims);
+        let tag = hmac::sign(&self.hmac_key, token.as_bytes());
+        jwt::append_signature(&mut token, tag.as_ref());
+        Ok(token)
     }
 }
 
@@ -181,7 +177,9 @@ pub struct P12Key {
     pub(crate) merchant_id: String,
     /// The `serialNumber` attribute of the certificate's subject (not the X.509 serial).
     pub(crate) kid: String,
-    pub(crate) key: EncodingKey,
+    key: std::sync::Arc<ring::signature::RsaKeyPair>,
+    /// Built once: the first segment of this key's JWTs.
+    jwt_header: String,
     pub(crate) portfolio_id: Option<String>,
     /// Every certificate in the file (DER): CyberSource's P12 files also carry its
     /// message-level encryption certificate.
@@ -242,16 +240,22 @@ impl P12Key {
                     .private_key
                     .as_bytes()
                     .to_vec();
+                let rsa = ring::signature::RsaKeyPair::from_der(&pkcs1).map_err(|_| {
+                    invalid(
+                        "the private key is not an RSA key this client can sign with".to_owned(),
+                    )
+                })?;
                 let key = Self {
                     merchant_id,
+                    jwt_header: jwt::header_segment("RS256", &kid),
                     kid,
-                    key: EncodingKey::from_rsa_der(&pkcs1),
+                    key: std::sync::Arc::new(rsa),
                     portfolio_id: None,
                     #[cfg(feature = "mle")]
                     certificates: certificates.clone(),
                 };
                 // Sign once now, so an unusable key fails here rather than on a request.
-                key.jwt(&super::jwt::claims(&super::jwt::TokenInput {
+                key.jwt(&jwt::claims(&jwt::TokenInput {
                     host: "check",
                     method: "GET",
                     request_target: "/",
@@ -277,10 +281,21 @@ impl P12Key {
     }
 
     /// A JWT (RS256) carrying `claims`, with the certificate's serialNumber as `kid`.
-    pub fn jwt(&self, claims: &super::jwt::Claims<'_>) -> Result<String, Error> {
-        super::jwt::token(claims, jsonwebtoken::Algorithm::RS256, &self.kid, &self.key)
-            // The kind only: jsonwebtoken's messages are not vetted for key material.
-            .map_err(|e| signing_error(format_args!("{:?}", e.kind())))
+    pub fn jwt(&self, claims: &jwt::Claims<'_>) -> Result<String, Error> {
+        use ring::signature::RSA_PKCS1_SHA256;
+        let mut token = jwt::signing_input(&self.jwt_header, claims);
+        let mut signature = vec![0; self.key.public().modulus_len()];
+        // PKCS#1 v1.5 takes no randomness; ring asks for a generator all the same.
+        self.key
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &ring::rand::SystemRandom::new(),
+                token.as_bytes(),
+                &mut signature,
+            )
+            .map_err(|_| signing_error("the RSA key refused to sign"))?;
+        jwt::append_signature(&mut token, &signature);
+        Ok(token)
     }
 }
 
@@ -297,6 +312,7 @@ impl fmt::Debug for P12Key {
 }
 
 /// A signing failure; `reason` says what failed, never with key material in it.
+#[cfg(feature = "p12")]
 fn signing_error(reason: impl fmt::Display) -> Error {
     Error::Config {
         setting: "credentials".to_owned(),

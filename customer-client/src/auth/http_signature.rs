@@ -3,9 +3,9 @@
 //! Pure functions: everything that varies (date, body) is an argument, so the
 //! official test vectors can be reproduced exactly.
 
-use aws_lc_rs::{digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use ring::{digest, hmac};
 
 /// What the signature covers. Field names follow the signing string's lines.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +60,7 @@ pub fn digest(body: &[u8]) -> String {
     format!("SHA-256={}", sha256_base64(body))
 }
 
-/// Standard base64 of sha256(bytes) (aws-lc, the library rustls already brings).
+/// Standard base64 of sha256(bytes) (ring, the provider the client's rustls uses).
 pub(crate) fn sha256_base64(bytes: &[u8]) -> String {
     BASE64.encode(digest::digest(&digest::SHA256, bytes))
 }

@@ -1,12 +1,20 @@
 //! JWT authentication (HS256 with the shared secret, RS256 with a P12 key), with the
-//! header and claims CyberSource's official SDKs send.
+//! header and claims CyberSource's official SDKs send, laid out as they lay them out
+//! (members sorted, compact), so a token is byte for byte the official SDK's.
+//!
+//! The JWS compact form is three base64url segments around a signature that ring
+//! computes (`credentials.rs`); this file only lays them out. Not jsonwebtoken's
+//! `encode`: it signs through a process-wide provider chosen by its cargo features,
+//! and panics when a user's other dependencies turn on both of them (README.md,
+//! "Features").
 //!
 //! Pure functions: the issue time and token id are arguments, so the official test
 //! vectors can be reproduced.
 
 use std::borrow::Cow;
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use super::http_signature::has_digest;
@@ -113,22 +121,44 @@ pub fn claims<'a>(input: &TokenInput<'a>) -> Claims<'a> {
     }
 }
 
-/// The JOSE header every token carries: `{typ: "JWT", alg, kid}`.
-pub fn header(algorithm: Algorithm, kid: &str) -> Header {
-    let mut header = Header::new(algorithm);
-    header.kid = Some(kid.to_owned());
-    header.typ = Some("JWT".to_owned());
-    header
+/// The JOSE header every token carries, members in the official SDK's (sorted) order.
+#[derive(Serialize)]
+struct Header<'a> {
+    alg: &'a str,
+    kid: &'a str,
+    typ: &'a str,
 }
 
-/// Signs `claims` into a compact JWT with header `{alg, kid, typ: "JWT"}`.
-pub fn token(
-    claims: &Claims<'_>,
-    algorithm: Algorithm,
-    kid: &str,
-    key: &EncodingKey,
-) -> Result<String, jsonwebtoken::errors::Error> {
-    jsonwebtoken::encode(&header(algorithm, kid), claims, key)
+/// `base64url(header).`: the first segment of every token a key signs as `kid` with
+/// `alg` (`HS256`, `RS256`), made once per key.
+pub(crate) fn header_segment(alg: &str, kid: &str) -> String {
+    let header = Header {
+        alg,
+        kid,
+        typ: "JWT",
+    };
+    // A struct of strings always serialises.
+    let json = serde_json::to_vec(&header).unwrap_or_default();
+    let mut segment = URL_SAFE_NO_PAD.encode(json);
+    segment.push('.');
+    segment
+}
+
+/// `header.claims`, the bytes a token's signature covers: `header_segment` as made by
+/// [`header_segment`], then the claims' compact JSON in base64url.
+pub(crate) fn signing_input(header_segment: &str, claims: &Claims<'_>) -> String {
+    // Claims are strings and integers: they always serialise.
+    let json = serde_json::to_vec(claims).unwrap_or_default();
+    let mut token = String::with_capacity(header_segment.len() + json.len() * 4 / 3 + 350);
+    token.push_str(header_segment);
+    URL_SAFE_NO_PAD.encode_string(json, &mut token);
+    token
+}
+
+/// Completes the token begun by [`signing_input`] with its signature.
+pub(crate) fn append_signature(token: &mut String, signature: &[u8]) {
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(signature, token);
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 mod auth_vectors;
 mod auth_wire;
 mod decoding;
+mod dependencies;
 mod hostile_input;
 mod hostile_server;
 mod mle;
