@@ -4,6 +4,7 @@
 # features given) and for openapi-generator's client (benchmarks/openapi-generator/, its
 # default features), one after the other. Prints wall and CPU seconds of each.
 #   benchmarks/cold-build.sh [customer-client features, e.g. "p12" or "mle"]
+#   ORDER=reverse benchmarks/cold-build.sh    # openapi-generator's first
 # Each crate resolves from the workspace's Cargo.lock (copied), so both build the
 # versions CI tests; run it on a quiet machine.
 set -euo pipefail
@@ -53,7 +54,9 @@ async fn main() {
     println!("{}", answer.is_ok());
 }'
 
-for name in calls-customer-client calls-openapi-generator; do
+order=(calls-customer-client calls-openapi-generator)
+[ "${ORDER:-}" = reverse ] && order=(calls-openapi-generator calls-customer-client)
+for name in "${order[@]}"; do
   (cd "$work/$name" && cargo fetch --quiet)
   /usr/bin/time -o "$work/time" -f "$name${features:+ ($features)}: %e s wall, %U s user + %S s sys" \
     cargo build --release --quiet --manifest-path "$work/$name/Cargo.toml" \

@@ -9,6 +9,10 @@ use rustls::pki_types::CertificateDer;
 /// The rustls configuration for `reqwest::ClientBuilder::tls_backend_preconfigured`;
 /// `Err` says why it cannot be built (a root that is not a DER certificate, no roots).
 pub(crate) fn config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, String> {
+    // rustls 0.23.48 deprecates ring's provider because it has no post-quantum key
+    // exchange; aws-lc-rs's has, and would bring back its C build, which issue 23's
+    // build budget rules out for the default features (README.md, "Features").
+    #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = verifier(extra_roots, provider.clone())
         .map_err(|e| format!("the trust store cannot be built: {e}"))?;
