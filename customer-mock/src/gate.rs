@@ -32,7 +32,7 @@ pub(crate) async fn gate(
         )
     })?;
     if let Some(credentials) = &state.config.credentials {
-        authenticate(credentials, &parts, &wire)?;
+        authenticate(&state.config, credentials, &parts, &wire)?;
     }
     let Some(keys) = &state.config.mle else {
         return Ok(next
@@ -75,6 +75,7 @@ pub(crate) async fn gate(
 /// 401 unless the request carries a valid HTTP Signature or JWT for `credentials`,
 /// over the body as it arrived.
 fn authenticate(
+    config: &crate::MockConfig,
     credentials: &MockCredentials,
     parts: &axum::http::request::Parts,
     wire: &[u8],
@@ -89,6 +90,8 @@ fn authenticate(
         target,
         headers: &parts.headers,
         body: wire,
+        now: (config.clock)(),
+        stands_in_for: &config.stands_in_for,
     };
     verify::verify(credentials, &signed)
         .map_err(|why| Refusal::new(StatusCode::UNAUTHORIZED, "authenticationFailed", why))

@@ -51,7 +51,7 @@ use reply::Refusal;
 pub use state::MockConfig;
 use state::{CUSTOMERS, Shared};
 use store::Store;
-pub use verify::MockCredentials;
+pub use verify::{CYBERSOURCE_HOSTS, FRESHNESS_WINDOW, MockCredentials};
 
 /// A running mock; it stops when dropped or [shut down](Self::shutdown).
 pub struct CustomerMock {

@@ -22,6 +22,11 @@ struct Args {
     /// CYBERSOURCE_SECRET_KEY (HTTP Signature or JWT); others get 401.
     #[arg(long)]
     require_auth: bool,
+    /// A host name a JWT's `request-host` claim may name besides the address the
+    /// request reached (repeatable; CyberSource's hosts always count). Not `--host`,
+    /// which is the address to listen on.
+    #[arg(long = "request-host", value_name = "NAME")]
+    request_hosts: Vec<String>,
 }
 
 #[tokio::main]
@@ -43,11 +48,12 @@ async fn main() -> std::process::ExitCode {
     } else {
         None
     };
-    let config = MockConfig {
+    let mut config = MockConfig {
         credentials,
         capacity: args.capacity,
         ..MockConfig::default()
     };
+    config.stands_in_for.extend(args.request_hosts);
     let mock = match CustomerMock::serve(SocketAddr::new(args.host, args.port), config).await {
         Ok(mock) => mock,
         Err(e) => {

@@ -19,6 +19,11 @@ pub struct MockConfig {
     pub capacity: usize,
     /// Message Level Encryption keys; `None`: encrypted bodies are not understood.
     pub mle: Option<MockMle>,
+    /// The host names a JWT's `request-host` may name besides the host the request
+    /// reached: by default CyberSource's ([`CYBERSOURCE_HOSTS`](crate::CYBERSOURCE_HOSTS)).
+    pub stands_in_for: Vec<String>,
+    /// The clock a request's date and a JWT's `iat` and `exp` are judged by.
+    pub clock: fn() -> std::time::SystemTime,
 }
 
 impl Default for MockConfig {
@@ -27,6 +32,8 @@ impl Default for MockConfig {
             credentials: None,
             capacity: 10_000,
             mle: Some(MockMle::test_keys()),
+            stands_in_for: crate::CYBERSOURCE_HOSTS.map(str::to_owned).to_vec(),
+            clock: std::time::SystemTime::now,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Checks a request's HTTP Signature or JWT against the mock's credentials, with code
 //! of its own (RustCrypto's HMAC and SHA-256, jsonwebtoken), never the client's
-//! signer: a signing bug in the client cannot also pass here.
+//! signer: a signing bug in the client cannot also pass here. Claims are compared as
+//! CyberSource must compare them, given what its official SDKs send (customer-mock's
+//! README, "What it checks").
 
 use axum::http::{HeaderMap, Method};
 use base64::Engine as _;
@@ -9,6 +11,21 @@ use hmac::{KeyInit, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How far a request's date (HTTP Signature) or a JWT's `iat` may be from the mock's
+/// clock, either way. CyberSource documents no window; five minutes is the one the
+/// HTTP Signatures draft's security review recommends, and the README says so.
+pub const FRESHNESS_WINDOW: Duration = Duration::from_secs(300);
+
+/// The host names a JWT's `request-host` may name besides the host the request
+/// reached: those the mock stands in for. By default CyberSource's (sandbox,
+/// production, India).
+pub const CYBERSOURCE_HOSTS: [&str; 3] = [
+    "apitest.cybersource.com",
+    "api.cybersource.com",
+    "api.in.cybersource.com",
+];
 
 /// Whether CyberSource expects a body digest for `method`.
 fn digested(method: &Method) -> bool {
@@ -55,12 +72,36 @@ impl std::fmt::Debug for MockCredentials {
     }
 }
 
-/// What was sent, as the signature must cover it.
+/// What was sent, as the signature must cover it, and what it is judged against.
 pub(crate) struct Signed<'a> {
     pub method: &'a Method,
     pub target: &'a str,
     pub headers: &'a HeaderMap,
     pub body: &'a [u8],
+    /// The mock's clock, now.
+    pub now: SystemTime,
+    /// The host names `request-host` may name besides the one the request reached.
+    pub stands_in_for: &'a [String],
+}
+
+/// Seconds since the Unix epoch (negative before it).
+fn unix(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => after.as_secs() as i64,
+        Err(before) => -(before.duration().as_secs() as i64),
+    }
+}
+
+/// `Ok` when `at` (seconds since the epoch) is within [`FRESHNESS_WINDOW`] of `now`.
+fn fresh(what: &str, at: i64, now: SystemTime) -> Result<(), String> {
+    let distance = at.abs_diff(unix(now));
+    if distance > FRESHNESS_WINDOW.as_secs() {
+        return Err(format!(
+            "{what} is {distance} s from the server's clock (at most {} s)",
+            FRESHNESS_WINDOW.as_secs()
+        ));
+    }
+    Ok(())
 }
 
 /// `Ok` when the request is signed by `credentials`, else why not.
@@ -77,6 +118,12 @@ pub(crate) fn verify(credentials: &MockCredentials, request: &Signed<'_>) -> Res
             token,
         );
     }
+    // The official SDKs send the date as `v-c-date` too; the signature covers `date`.
+    let date = header("v-c-date")
+        .or(header("date"))
+        .ok_or("no date header")?;
+    let date = httpdate::parse_http_date(date).map_err(|_| "the date is not an HTTP date")?;
+    fresh("the request's date", unix(date), request.now)?;
     let signature = header("signature").ok_or("no Authorization or Signature header")?;
     let fields: Vec<(&str, &str)> = signature
         .split(", ")
@@ -144,7 +191,8 @@ fn verify_jwt(
     }
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_required_spec_claims(&["exp"]);
-    validation.validate_exp = true;
+    // Against the mock's clock, below, not the system's.
+    validation.validate_exp = false;
     let claims = jsonwebtoken::decode::<Value>(
         token,
         &DecodingKey::from_secret(&credentials.secret),
@@ -153,19 +201,44 @@ fn verify_jwt(
     .map_err(|e| format!("the JWT does not verify: {e}"))?
     .claims;
     let claim = |name: &str| claims.get(name).and_then(Value::as_str);
+    let number = |name: &str| claims.get(name).and_then(Value::as_i64);
+    let mismatch = |name: &str| format!("the JWT claim `{name}` does not match the request");
     let checks = [
         ("v-c-merchant-id", Some(credentials.merchant_id.as_str())),
-        ("request-method", Some(request.method.as_str())),
         ("request-resource-path", Some(request.target)),
-        ("request-host", Some(host)),
     ];
     for (name, expected) in checks {
         if claim(name) != expected {
-            return Err(format!("the JWT claim `{name}` does not match the request"));
+            return Err(mismatch(name));
         }
     }
-    if digested(request.method) && claim("digest") != Some(body_digest(request.body).as_str()) {
-        return Err("the JWT digest does not match the body".to_owned());
+    // The Python SDK claims `POST`, the Node SDK `post`: both ship, so both pass.
+    if !claim("request-method").is_some_and(|m| m.eq_ignore_ascii_case(request.method.as_str())) {
+        return Err(mismatch("request-method"));
     }
-    Ok(())
+    // The SDKs claim the CyberSource host they were configured for, while the request
+    // reaches the mock's own address.
+    let claimed_host = claim("request-host").unwrap_or_default();
+    if claimed_host != host && !request.stands_in_for.iter().any(|h| h == claimed_host) {
+        return Err(mismatch("request-host"));
+    }
+    if digested(request.method) {
+        if claim("digest") != Some(body_digest(request.body).as_str()) {
+            return Err("the JWT digest does not match the body".to_owned());
+        }
+        // `digestAlgorithm` (Python SDK, this client) or `digest-algorithm` (Node SDK).
+        if claim("digestAlgorithm").or(claim("digest-algorithm")) != Some("SHA-256") {
+            return Err("the JWT names no digest algorithm SHA-256".to_owned());
+        }
+    }
+    let now = unix(request.now);
+    let exp = number("exp").ok_or("the JWT has no numeric exp")?;
+    if now > exp {
+        return Err("the JWT has expired".to_owned());
+    }
+    fresh(
+        "the JWT's iat",
+        number("iat").ok_or("the JWT has no numeric iat")?,
+        request.now,
+    )
 }

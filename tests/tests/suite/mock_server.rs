@@ -5,7 +5,7 @@
 use customer_client::{Client, Credentials, Environment, Error, ResponseExt, types};
 use customer_mock::{CustomerMock, MockConfig, MockCredentials};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const MERCHANT: &str = "testrest";
 const KEY_ID: &str = "08c94330-f618-42a3-b09d-e1e43be5efda";
@@ -299,39 +299,61 @@ async fn state_is_bounded() {
 /// The mock checks what a JWT claims against the request it came with, and its expiry:
 /// a token signed with the right key for another path, method or host, or an expired
 /// one, is a 401. Tokens are made here with jsonwebtoken, not with the client.
-#[tokio::test]
-async fn a_jwt_for_another_request_or_an_expired_one_is_refused() {
-    use base64::Engine as _;
-    use sha2::Digest as _;
-    let mock = CustomerMock::start_with(MockConfig {
+/// The mock's fixed clock in the freshness tests.
+const NOW: u64 = 1_800_000_000;
+
+fn fixed_now() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(NOW)
+}
+
+/// A mock that requires the test credentials and judges dates by [`fixed_now`].
+async fn strict_mock() -> CustomerMock {
+    CustomerMock::start_with(MockConfig {
         credentials: Some(MockCredentials::new(MERCHANT, KEY_ID, SECRET_B64).unwrap()),
+        clock: fixed_now,
         ..MockConfig::default()
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// Claims are compared as CyberSource must, given what its own SDKs send: the method
+/// in any case (Node SDK: `post`), the digest algorithm under either name (Node SDK:
+/// `digest-algorithm`), `request-host` naming the host reached or a CyberSource host
+/// the mock stands in for; everything else strict, and `iat` within the window.
+#[tokio::test]
+async fn a_jwt_is_judged_as_cybersource_judges_the_official_sdks_tokens() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let mock = strict_mock().await;
     let create = tests::spec_operations()
         .into_iter()
         .find(|op| op.method == "POST" && !op.path.contains('{'))
         .expect("a create operation");
     let url = format!("{}{}", mock.base_url(), create.path);
-    let host = reqwest::Url::parse(&mock.base_url()).unwrap();
-    let host = format!("{}:{}", host.host_str().unwrap(), host.port().unwrap());
+    let reached = reqwest::Url::parse(&mock.base_url()).unwrap();
+    let reached = format!(
+        "{}:{}",
+        reached.host_str().unwrap(),
+        reached.port().unwrap()
+    );
     let body = serde_json::to_vec(&sample()).unwrap();
     let digest = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&body));
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
     let secret = base64::engine::general_purpose::STANDARD
         .decode(SECRET_B64)
         .unwrap();
-    let token = |method: &str, path: &str, host: &str, iat: u64| {
-        let claims = json!({
+    let claims = |iat: u64| {
+        json!({
             "digest": digest, "digestAlgorithm": "SHA-256",
             "exp": iat + 120, "iat": iat, "iss": MERCHANT, "jti": uuid_like(iat),
-            "request-host": host, "request-method": method, "request-resource-path": path,
+            "request-host": reached, "request-method": "POST",
+            "request-resource-path": create.path,
             "v-c-jwt-version": "2", "v-c-merchant-id": MERCHANT,
-        });
+        })
+    };
+    let with = |iat: u64, change: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+        let mut claims = claims(iat);
+        change(claims.as_object_mut().unwrap());
         let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
         header.kid = Some(KEY_ID.to_owned());
         jsonwebtoken::encode(
@@ -341,29 +363,80 @@ async fn a_jwt_for_another_request_or_an_expired_one_is_refused() {
         )
         .unwrap()
     };
+    let set = |name: &'static str, value: &'static str| {
+        move |c: &mut serde_json::Map<String, Value>| {
+            c.insert(name.to_owned(), json!(value));
+        }
+    };
     let other_path = format!("{}/other", create.path);
-    let cases = [
+    let same = |_: &mut serde_json::Map<String, Value>| {};
+    let cases: Vec<(&str, String, u16)> = vec![
+        ("the request itself", with(NOW, &same), 201),
         (
-            "the request itself",
-            token("POST", &create.path, &host, now),
+            "the method in lower case (Node SDK)",
+            with(NOW, &set("request-method", "post")),
             201,
         ),
-        ("another path", token("POST", &other_path, &host, now), 401),
+        (
+            "the digest algorithm as `digest-algorithm` (Node SDK)",
+            with(NOW, &|c| {
+                let algorithm = c.remove("digestAlgorithm").unwrap();
+                c.insert("digest-algorithm".to_owned(), algorithm);
+            }),
+            201,
+        ),
+        (
+            "the sandbox host the SDK was configured for",
+            with(NOW, &set("request-host", "apitest.cybersource.com")),
+            201,
+        ),
+        (
+            "the India production host",
+            with(NOW, &set("request-host", "api.in.cybersource.com")),
+            201,
+        ),
+        (
+            "a host the mock does not stand in for",
+            with(NOW, &set("request-host", "api.example.com")),
+            401,
+        ),
         (
             "another method",
-            token("PATCH", &create.path, &host, now),
+            with(NOW, &set("request-method", "PATCH")),
             401,
         ),
         (
-            "another host",
-            token("POST", &create.path, "apitest.cybersource.com", now),
+            "another path",
+            with(NOW, &|c| {
+                c.insert("request-resource-path".to_owned(), json!(other_path));
+            }),
             401,
         ),
         (
-            "expired an hour ago",
-            token("POST", &create.path, &host, now - 3600),
+            "no digest algorithm",
+            with(NOW, &|c| {
+                c.remove("digestAlgorithm");
+            }),
             401,
         ),
+        (
+            "another digest algorithm",
+            with(NOW, &set("digestAlgorithm", "SHA-512")),
+            401,
+        ),
+        (
+            "issued 300 s ahead of the mock's clock",
+            with(NOW + 300, &same),
+            201,
+        ),
+        (
+            "issued 301 s ahead of the mock's clock",
+            with(NOW + 301, &same),
+            401,
+        ),
+        ("expiring this second", with(NOW - 120, &same), 201),
+        ("expired a second ago", with(NOW - 121, &same), 401),
+        ("expired an hour ago", with(NOW - 3600, &same), 401),
     ];
     let http = reqwest::Client::new();
     for (label, token, expected) in cases {
@@ -378,6 +451,40 @@ async fn a_jwt_for_another_request_or_an_expired_one_is_refused() {
             .await
             .unwrap();
         assert_eq!(response.status().as_u16(), expected, "{label}");
+    }
+}
+
+/// An HTTP Signature's date must be within the window of the mock's clock, both ways.
+#[tokio::test]
+async fn an_http_signature_dated_outside_the_window_is_refused() {
+    let mock = strict_mock().await;
+    // Signed and fresh: through to the store, which has no such customer (404).
+    for (offset, expected) in [
+        (0i64, 404),
+        (300, 404),
+        (-300, 404),
+        (301, 401),
+        (-301, 401),
+    ] {
+        let client = Client::builder(Environment::custom(&mock.base_url()).unwrap())
+            .credentials(Credentials::http_signature(MERCHANT, KEY_ID, SECRET_B64).unwrap())
+            .clock(move || {
+                std::time::UNIX_EPOCH
+                    + std::time::Duration::from_secs(NOW.checked_add_signed(offset).unwrap())
+            })
+            .build()
+            .unwrap();
+        let answer = client
+            .get_customer()
+            .customer_id("0123456789ABCDEF0123456789ABCDEF")
+            .send()
+            .await;
+        let status = answer.unwrap_err().status().map(|s| s.as_u16());
+        assert_eq!(
+            status,
+            Some(expected),
+            "dated {offset} s from the mock's clock"
+        );
     }
 }
 
