@@ -13,6 +13,22 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn get_command(cmd: CliCommand) -> ::clap::Command {
         match cmd {
+            CliCommand::PostInstrumentIdentifier => {
+                Self::cli_post_instrument_identifier()
+            }
+            CliCommand::GetInstrumentIdentifier => Self::cli_get_instrument_identifier(),
+            CliCommand::DeleteInstrumentIdentifier => {
+                Self::cli_delete_instrument_identifier()
+            }
+            CliCommand::PatchInstrumentIdentifier => {
+                Self::cli_patch_instrument_identifier()
+            }
+            CliCommand::PostInstrumentIdentifierEnrollment => {
+                Self::cli_post_instrument_identifier_enrollment()
+            }
+            CliCommand::GetInstrumentIdentifierPaymentInstrumentsList => {
+                Self::cli_get_instrument_identifier_payment_instruments_list()
+            }
             CliCommand::PostCustomer => Self::cli_post_customer(),
             CliCommand::GetCustomer => Self::cli_get_customer(),
             CliCommand::DeleteCustomer => Self::cli_delete_customer(),
@@ -48,6 +64,337 @@ impl<T: CliConfig> Cli<T> {
                 Self::cli_patch_customers_shipping_address()
             }
         }
+    }
+    pub fn cli_post_instrument_identifier() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("id")
+                    .long("id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Instrument identifier token id."),
+            )
+            .arg(
+                ::clap::Arg::new("object")
+                    .long("object")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Kind of resource."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("retrieve-bin-details")
+                    .long("retrieve-bin-details")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "When true, the answer embeds the BIN details of the card number (`_embedded.binLookup`).",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("source")
+                    .long("source")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Where the card details came from."),
+            )
+            .arg(
+                ::clap::Arg::new("state")
+                    .long("state")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Token state, such as ACTIVE or CLOSED."),
+            )
+            .arg(
+                ::clap::Arg::new("type")
+                    .long("type")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Type code."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body")
+                    .long("json-body")
+                    .value_name("JSON-FILE")
+                    .required(false)
+                    .value_parser(::clap::value_parser!(std::path::PathBuf))
+                    .help("Path to a file that contains the full json body."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body-template")
+                    .long("json-body-template")
+                    .action(::clap::ArgAction::SetTrue)
+                    .help("XXX"),
+            )
+            .about(
+                "Create an Instrument Identifier\n\nTokenizes a card number, or a bank account number with its routing number. The same number always yields the same identifier: a number seen before answers 200 with the existing identifier, a new one 201.",
+            )
+    }
+    pub fn cli_get_instrument_identifier() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("instrument-identifier-id")
+                    .long("instrument-identifier-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the instrument identifier token."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("retrieve-bin-details")
+                    .long("retrieve-bin-details")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "When true, the answer embeds the BIN details of the card number (`_embedded.binLookup`).",
+                    ),
+            )
+            .about(
+                "Retrieve an Instrument Identifier\n\nReturns an instrument identifier, its card number masked.",
+            )
+    }
+    pub fn cli_delete_instrument_identifier() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("instrument-identifier-id")
+                    .long("instrument-identifier-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the instrument identifier token."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .about(
+                "Delete an Instrument Identifier\n\nDeletes an instrument identifier. One that a payment instrument still names cannot be deleted (409).",
+            )
+    }
+    pub fn cli_patch_instrument_identifier() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("id")
+                    .long("id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Instrument identifier token id."),
+            )
+            .arg(
+                ::clap::Arg::new("if-match")
+                    .long("if-match")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "ETag from an earlier response; the update happens only if the resource still has it.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("instrument-identifier-id")
+                    .long("instrument-identifier-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the instrument identifier token."),
+            )
+            .arg(
+                ::clap::Arg::new("object")
+                    .long("object")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Kind of resource."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("retrieve-bin-details")
+                    .long("retrieve-bin-details")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "When true, the answer embeds the BIN details of the card number (`_embedded.binLookup`).",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("source")
+                    .long("source")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Where the card details came from."),
+            )
+            .arg(
+                ::clap::Arg::new("state")
+                    .long("state")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Token state, such as ACTIVE or CLOSED."),
+            )
+            .arg(
+                ::clap::Arg::new("type")
+                    .long("type")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Type code."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body")
+                    .long("json-body")
+                    .value_name("JSON-FILE")
+                    .required(false)
+                    .value_parser(::clap::value_parser!(std::path::PathBuf))
+                    .help("Path to a file that contains the full json body."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body-template")
+                    .long("json-body-template")
+                    .action(::clap::ArgAction::SetTrue)
+                    .help("XXX"),
+            )
+            .about(
+                "Update an Instrument Identifier\n\nChanges an instrument identifier, chiefly the merchant-initiated transaction details of `processingInformation`. Send `if-match` with the ETag of an earlier response to update only an unchanged identifier.",
+            )
+    }
+    pub fn cli_post_instrument_identifier_enrollment() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("id")
+                    .long("id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Instrument identifier token id."),
+            )
+            .arg(
+                ::clap::Arg::new("instrument-identifier-id")
+                    .long("instrument-identifier-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the instrument identifier token."),
+            )
+            .arg(
+                ::clap::Arg::new("object")
+                    .long("object")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Kind of resource."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("source")
+                    .long("source")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Where the card details came from."),
+            )
+            .arg(
+                ::clap::Arg::new("state")
+                    .long("state")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Token state, such as ACTIVE or CLOSED."),
+            )
+            .arg(
+                ::clap::Arg::new("type")
+                    .long("type")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Type code."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body")
+                    .long("json-body")
+                    .value_name("JSON-FILE")
+                    .required(false)
+                    .value_parser(::clap::value_parser!(std::path::PathBuf))
+                    .help("Path to a file that contains the full json body."),
+            )
+            .arg(
+                ::clap::Arg::new("json-body-template")
+                    .long("json-body-template")
+                    .action(::clap::ArgAction::SetTrue)
+                    .help("XXX"),
+            )
+            .about(
+                "Enroll an Instrument Identifier for Payment Network Token\n\nAsks the card network for a network token for the identifier's card. The answer has no body: 202 while provisioning goes on, 204 when it is done.",
+            )
+    }
+    pub fn cli_get_instrument_identifier_payment_instruments_list() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("instrument-identifier-id")
+                    .long("instrument-identifier-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("Id of the instrument identifier token."),
+            )
+            .arg(
+                ::clap::Arg::new("limit")
+                    .long("limit")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help("How many items a page holds at most."),
+            )
+            .arg(
+                ::clap::Arg::new("offset")
+                    .long("offset")
+                    .value_parser(::clap::value_parser!(u64))
+                    .required(false)
+                    .help("How many items of the list to skip before the page starts."),
+            )
+            .arg(
+                ::clap::Arg::new("profile-id")
+                    .long("profile-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("retrieve-bin-details")
+                    .long("retrieve-bin-details")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "When true, the answer embeds the BIN details of the card number (`_embedded.binLookup`).",
+                    ),
+            )
+            .about(
+                "List Payment Instruments for an Instrument Identifier\n\nReturns one page of the payment instruments that name the identifier: `limit` of them from `offset` on, with the total and links to the other pages.",
+            )
     }
     pub fn cli_post_customer() -> ::clap::Command {
         ::clap::Command::new("")
@@ -649,6 +996,25 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         match cmd {
+            CliCommand::PostInstrumentIdentifier => {
+                self.execute_post_instrument_identifier(matches).await
+            }
+            CliCommand::GetInstrumentIdentifier => {
+                self.execute_get_instrument_identifier(matches).await
+            }
+            CliCommand::DeleteInstrumentIdentifier => {
+                self.execute_delete_instrument_identifier(matches).await
+            }
+            CliCommand::PatchInstrumentIdentifier => {
+                self.execute_patch_instrument_identifier(matches).await
+            }
+            CliCommand::PostInstrumentIdentifierEnrollment => {
+                self.execute_post_instrument_identifier_enrollment(matches).await
+            }
+            CliCommand::GetInstrumentIdentifierPaymentInstrumentsList => {
+                self.execute_get_instrument_identifier_payment_instruments_list(matches)
+                    .await
+            }
             CliCommand::PostCustomer => self.execute_post_customer(matches).await,
             CliCommand::GetCustomer => self.execute_get_customer(matches).await,
             CliCommand::DeleteCustomer => self.execute_delete_customer(matches).await,
@@ -682,6 +1048,257 @@ impl<T: CliConfig> Cli<T> {
             }
             CliCommand::PatchCustomersShippingAddress => {
                 self.execute_patch_customers_shipping_address(matches).await
+            }
+        }
+    }
+    pub async fn execute_post_instrument_identifier(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.post_instrument_identifier();
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("object") {
+            request = request.body_map(|body| { body.object(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("retrieve-bin-details") {
+            request = request.retrieve_bin_details(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("source") {
+            request = request.body_map(|body| { body.source(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("state") {
+            request = request.body_map(|body| { body.state(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("type") {
+            request = request.body_map(|body| { body.type_(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::InstrumentIdentifier,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
+        self.config.execute_post_instrument_identifier(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_get_instrument_identifier(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.get_instrument_identifier();
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("instrument-identifier-id")
+        {
+            request = request.instrument_identifier_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("retrieve-bin-details") {
+            request = request.retrieve_bin_details(value.clone());
+        }
+        self.config.execute_get_instrument_identifier(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_delete_instrument_identifier(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.delete_instrument_identifier();
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("instrument-identifier-id")
+        {
+            request = request.instrument_identifier_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        self.config.execute_delete_instrument_identifier(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_no_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_patch_instrument_identifier(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.patch_instrument_identifier();
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("if-match") {
+            request = request.if_match(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("instrument-identifier-id")
+        {
+            request = request.instrument_identifier_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("object") {
+            request = request.body_map(|body| { body.object(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("retrieve-bin-details") {
+            request = request.retrieve_bin_details(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("source") {
+            request = request.body_map(|body| { body.source(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("state") {
+            request = request.body_map(|body| { body.state(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("type") {
+            request = request.body_map(|body| { body.type_(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::InstrumentIdentifier,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
+        self.config.execute_patch_instrument_identifier(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_post_instrument_identifier_enrollment(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.post_instrument_identifier_enrollment();
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("instrument-identifier-id")
+        {
+            request = request.instrument_identifier_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("object") {
+            request = request.body_map(|body| { body.object(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("source") {
+            request = request.body_map(|body| { body.source(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("state") {
+            request = request.body_map(|body| { body.state(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("type") {
+            request = request.body_map(|body| { body.type_(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::InstrumentIdentifier,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
+        self.config
+            .execute_post_instrument_identifier_enrollment(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_no_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_get_instrument_identifier_payment_instruments_list(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self
+            .client
+            .get_instrument_identifier_payment_instruments_list();
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("instrument-identifier-id")
+        {
+            request = request.instrument_identifier_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("limit") {
+            request = request.limit(value.clone());
+        }
+        if let Some(value) = matches.get_one::<u64>("offset") {
+            request = request.offset(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
+            request = request.profile_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("retrieve-bin-details") {
+            request = request.retrieve_bin_details(value.clone());
+        }
+        self.config
+            .execute_get_instrument_identifier_payment_instruments_list(
+                matches,
+                &mut request,
+            )?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
             }
         }
     }
@@ -1181,6 +1798,48 @@ pub trait CliConfig {
     fn list_end_error<T>(&self, value: &Error<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
+    fn execute_post_instrument_identifier(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::PostInstrumentIdentifier,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_get_instrument_identifier(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::GetInstrumentIdentifier,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_delete_instrument_identifier(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::DeleteInstrumentIdentifier,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_patch_instrument_identifier(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::PatchInstrumentIdentifier,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_post_instrument_identifier_enrollment(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::PostInstrumentIdentifierEnrollment,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_get_instrument_identifier_payment_instruments_list(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::GetInstrumentIdentifierPaymentInstrumentsList,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
     fn execute_post_customer(
         &self,
         matches: &::clap::ArgMatches,
@@ -1282,6 +1941,12 @@ pub trait CliConfig {
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
+    PostInstrumentIdentifier,
+    GetInstrumentIdentifier,
+    DeleteInstrumentIdentifier,
+    PatchInstrumentIdentifier,
+    PostInstrumentIdentifierEnrollment,
+    GetInstrumentIdentifierPaymentInstrumentsList,
     PostCustomer,
     GetCustomer,
     DeleteCustomer,
@@ -1300,6 +1965,11 @@ pub enum CliCommand {
 impl CliCommand {
     pub fn iter() -> impl Iterator<Item = CliCommand> {
         vec![
+            CliCommand::PostInstrumentIdentifier, CliCommand::GetInstrumentIdentifier,
+            CliCommand::DeleteInstrumentIdentifier,
+            CliCommand::PatchInstrumentIdentifier,
+            CliCommand::PostInstrumentIdentifierEnrollment,
+            CliCommand::GetInstrumentIdentifierPaymentInstrumentsList,
             CliCommand::PostCustomer, CliCommand::GetCustomer,
             CliCommand::DeleteCustomer, CliCommand::PatchCustomer,
             CliCommand::GetCustomerPaymentInstrumentsList,
@@ -1317,6 +1987,16 @@ impl CliCommand {
     }
     pub fn operation_id(&self) -> &'static str {
         match self {
+            CliCommand::PostInstrumentIdentifier => "postInstrumentIdentifier",
+            CliCommand::GetInstrumentIdentifier => "getInstrumentIdentifier",
+            CliCommand::DeleteInstrumentIdentifier => "deleteInstrumentIdentifier",
+            CliCommand::PatchInstrumentIdentifier => "patchInstrumentIdentifier",
+            CliCommand::PostInstrumentIdentifierEnrollment => {
+                "postInstrumentIdentifierEnrollment"
+            }
+            CliCommand::GetInstrumentIdentifierPaymentInstrumentsList => {
+                "getInstrumentIdentifierPaymentInstrumentsList"
+            }
             CliCommand::PostCustomer => "postCustomer",
             CliCommand::GetCustomer => "getCustomer",
             CliCommand::DeleteCustomer => "deleteCustomer",

@@ -11317,7 +11317,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for CyberSource TMS Customers API
 
-The Customer operations of the CyberSource Token Management Service (TMS): create, retrieve, update and delete a customer token, and the customer's shipping addresses and payment instruments. Transcribed by hand from the CustomerApi, CustomerShippingAddressApi and CustomerPaymentInstrumentApi documentation and CyberSource's published definition; see openapi/README.md for where each fact comes from.
+The Customer operations of the CyberSource Token Management Service (TMS): create, retrieve, update and delete a customer token, and the customer's shipping addresses and payment instruments; and the instrument identifiers that stand for the card numbers and bank accounts they use. Transcribed by hand from the CustomerApi, CustomerShippingAddressApi, CustomerPaymentInstrumentApi and InstrumentIdentifierApi documentation and CyberSource's published definition; see openapi/README.md for where each fact comes from.
 
 Version: 2.0.0*/
 pub struct Client {
@@ -11381,6 +11381,144 @@ const _: () = {
     {}
 };
 impl Client {
+    /**Create an Instrument Identifier
+
+Tokenizes a card number, or a bank account number with its routing number. The same number always yields the same identifier: a number seen before answers 200 with the existing identifier, a new one 201.
+
+Sends a `POST` request to `/tms/v1/instrumentidentifiers`
+
+Arguments:
+- `retrieve_bin_details`: When true, the answer embeds the BIN details of the card number (`_embedded.binLookup`).
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+- `body`
+```ignore
+let response = client.post_instrument_identifier()
+    .retrieve_bin_details(retrieve_bin_details)
+    .profile_id(profile_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn post_instrument_identifier(&self) -> builder::PostInstrumentIdentifier<'_> {
+        builder::PostInstrumentIdentifier::new(self)
+    }
+    /**Retrieve an Instrument Identifier
+
+Returns an instrument identifier, its card number masked.
+
+Sends a `GET` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}`
+
+Arguments:
+- `instrument_identifier_id`: Id of the instrument identifier token.
+- `retrieve_bin_details`: When true, the answer embeds the BIN details of the card number (`_embedded.binLookup`).
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+```ignore
+let response = client.get_instrument_identifier()
+    .instrument_identifier_id(instrument_identifier_id)
+    .retrieve_bin_details(retrieve_bin_details)
+    .profile_id(profile_id)
+    .send()
+    .await;
+```*/
+    pub fn get_instrument_identifier(&self) -> builder::GetInstrumentIdentifier<'_> {
+        builder::GetInstrumentIdentifier::new(self)
+    }
+    /**Delete an Instrument Identifier
+
+Deletes an instrument identifier. One that a payment instrument still names cannot be deleted (409).
+
+Sends a `DELETE` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}`
+
+Arguments:
+- `instrument_identifier_id`: Id of the instrument identifier token.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+```ignore
+let response = client.delete_instrument_identifier()
+    .instrument_identifier_id(instrument_identifier_id)
+    .profile_id(profile_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_instrument_identifier(
+        &self,
+    ) -> builder::DeleteInstrumentIdentifier<'_> {
+        builder::DeleteInstrumentIdentifier::new(self)
+    }
+    /**Update an Instrument Identifier
+
+Changes an instrument identifier, chiefly the merchant-initiated transaction details of `processingInformation`. Send `if-match` with the ETag of an earlier response to update only an unchanged identifier.
+
+Sends a `PATCH` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}`
+
+Arguments:
+- `instrument_identifier_id`: Id of the instrument identifier token.
+- `retrieve_bin_details`: When true, the answer embeds the BIN details of the card number (`_embedded.binLookup`).
+- `if_match`: ETag from an earlier response; the update happens only if the resource still has it.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+- `body`
+```ignore
+let response = client.patch_instrument_identifier()
+    .instrument_identifier_id(instrument_identifier_id)
+    .retrieve_bin_details(retrieve_bin_details)
+    .if_match(if_match)
+    .profile_id(profile_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn patch_instrument_identifier(&self) -> builder::PatchInstrumentIdentifier<'_> {
+        builder::PatchInstrumentIdentifier::new(self)
+    }
+    /**Enroll an Instrument Identifier for Payment Network Token
+
+Asks the card network for a network token for the identifier's card. The answer has no body: 202 while provisioning goes on, 204 when it is done.
+
+Sends a `POST` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}/enrollment`
+
+Arguments:
+- `instrument_identifier_id`: Id of the instrument identifier token.
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+- `body`
+```ignore
+let response = client.post_instrument_identifier_enrollment()
+    .instrument_identifier_id(instrument_identifier_id)
+    .profile_id(profile_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn post_instrument_identifier_enrollment(
+        &self,
+    ) -> builder::PostInstrumentIdentifierEnrollment<'_> {
+        builder::PostInstrumentIdentifierEnrollment::new(self)
+    }
+    /**List Payment Instruments for an Instrument Identifier
+
+Returns one page of the payment instruments that name the identifier: `limit` of them from `offset` on, with the total and links to the other pages.
+
+Sends a `GET` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}/paymentinstruments`
+
+Arguments:
+- `instrument_identifier_id`: Id of the instrument identifier token.
+- `limit`: How many items a page holds at most.
+- `offset`: How many items of the list to skip before the page starts.
+- `retrieve_bin_details`: When true, the answer embeds the BIN details of the card number (`_embedded.binLookup`).
+- `profile_id`: Id of the TMS profile whose configuration applies. Optional; when omitted the merchant's default profile is used.
+```ignore
+let response = client.get_instrument_identifier_payment_instruments_list()
+    .instrument_identifier_id(instrument_identifier_id)
+    .limit(limit)
+    .offset(offset)
+    .retrieve_bin_details(retrieve_bin_details)
+    .profile_id(profile_id)
+    .send()
+    .await;
+```*/
+    pub fn get_instrument_identifier_payment_instruments_list(
+        &self,
+    ) -> builder::GetInstrumentIdentifierPaymentInstrumentsList<'_> {
+        builder::GetInstrumentIdentifierPaymentInstrumentsList::new(self)
+    }
     /**Create a Customer
 
 Creates a customer token from the given details. CyberSource recommends creating customers through a payment authorization, which also stores a payment instrument and shipping address.
@@ -11713,6 +11851,1050 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::post_instrument_identifier`]
+
+[`Client::post_instrument_identifier`]: super::Client::post_instrument_identifier*/
+    #[derive(Debug, Clone)]
+    pub struct PostInstrumentIdentifier<'a> {
+        client: &'a super::Client,
+        retrieve_bin_details: Result<Option<bool>, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::InstrumentIdentifier, String>,
+    }
+    impl<'a> PostInstrumentIdentifier<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                retrieve_bin_details: Ok(None),
+                profile_id: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn retrieve_bin_details<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.retrieve_bin_details = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for retrieve_bin_details failed".to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::InstrumentIdentifier>,
+            <V as std::convert::TryInto<
+                types::InstrumentIdentifier,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `InstrumentIdentifier` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::InstrumentIdentifier,
+            ) -> types::builder::InstrumentIdentifier,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/tms/v1/instrumentidentifiers`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::InstrumentIdentifier>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, retrieve_bin_details, profile_id, body } = self;
+            let retrieve_bin_details = retrieve_bin_details
+                .map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::InstrumentIdentifier::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/tms/v1/instrumentidentifiers", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "retrieveBinDetails",
+                        &retrieve_bin_details,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "postInstrumentIdentifier",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::exchange::decoded(response).await,
+                201u16 => crate::exchange::decoded(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_instrument_identifier`]
+
+[`Client::get_instrument_identifier`]: super::Client::get_instrument_identifier*/
+    #[derive(Debug, Clone)]
+    pub struct GetInstrumentIdentifier<'a> {
+        client: &'a super::Client,
+        instrument_identifier_id: Result<::std::string::String, String>,
+        retrieve_bin_details: Result<Option<bool>, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetInstrumentIdentifier<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                instrument_identifier_id: Err(
+                    "instrument_identifier_id was not initialized".to_string(),
+                ),
+                retrieve_bin_details: Ok(None),
+                profile_id: Ok(None),
+            }
+        }
+        pub fn instrument_identifier_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instrument_identifier_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instrument_identifier_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn retrieve_bin_details<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.retrieve_bin_details = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for retrieve_bin_details failed".to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::InstrumentIdentifier>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                instrument_identifier_id,
+                retrieve_bin_details,
+                profile_id,
+            } = self;
+            let instrument_identifier_id = instrument_identifier_id
+                .map_err(Error::InvalidRequest)?;
+            let retrieve_bin_details = retrieve_bin_details
+                .map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v1/instrumentidentifiers/{}", client.baseurl, encode_path(&
+                instrument_identifier_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "retrieveBinDetails",
+                        &retrieve_bin_details,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "getInstrumentIdentifier",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::exchange::decoded(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_instrument_identifier`]
+
+[`Client::delete_instrument_identifier`]: super::Client::delete_instrument_identifier*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteInstrumentIdentifier<'a> {
+        client: &'a super::Client,
+        instrument_identifier_id: Result<::std::string::String, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> DeleteInstrumentIdentifier<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                instrument_identifier_id: Err(
+                    "instrument_identifier_id was not initialized".to_string(),
+                ),
+                profile_id: Ok(None),
+            }
+        }
+        pub fn instrument_identifier_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instrument_identifier_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instrument_identifier_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+            let Self { client, instrument_identifier_id, profile_id } = self;
+            let instrument_identifier_id = instrument_identifier_id
+                .map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v1/instrumentidentifiers/{}", client.baseurl, encode_path(&
+                instrument_identifier_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "deleteInstrumentIdentifier",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::patch_instrument_identifier`]
+
+[`Client::patch_instrument_identifier`]: super::Client::patch_instrument_identifier*/
+    #[derive(Debug, Clone)]
+    pub struct PatchInstrumentIdentifier<'a> {
+        client: &'a super::Client,
+        instrument_identifier_id: Result<::std::string::String, String>,
+        retrieve_bin_details: Result<Option<bool>, String>,
+        if_match: Result<Option<::std::string::String>, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::InstrumentIdentifier, String>,
+    }
+    impl<'a> PatchInstrumentIdentifier<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                instrument_identifier_id: Err(
+                    "instrument_identifier_id was not initialized".to_string(),
+                ),
+                retrieve_bin_details: Ok(None),
+                if_match: Ok(None),
+                profile_id: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn instrument_identifier_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instrument_identifier_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instrument_identifier_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn retrieve_bin_details<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.retrieve_bin_details = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for retrieve_bin_details failed".to_string()
+                });
+            self
+        }
+        pub fn if_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_match = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for if_match failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::InstrumentIdentifier>,
+            <V as std::convert::TryInto<
+                types::InstrumentIdentifier,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `InstrumentIdentifier` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::InstrumentIdentifier,
+            ) -> types::builder::InstrumentIdentifier,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::InstrumentIdentifier>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                instrument_identifier_id,
+                retrieve_bin_details,
+                if_match,
+                profile_id,
+                body,
+            } = self;
+            let instrument_identifier_id = instrument_identifier_id
+                .map_err(Error::InvalidRequest)?;
+            let retrieve_bin_details = retrieve_bin_details
+                .map_err(Error::InvalidRequest)?;
+            let if_match = if_match.map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::InstrumentIdentifier::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v1/instrumentidentifiers/{}", client.baseurl, encode_path(&
+                instrument_identifier_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = if_match {
+                header_map.append("if-match", value.to_string().try_into()?);
+            }
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "retrieveBinDetails",
+                        &retrieve_bin_details,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "patchInstrumentIdentifier",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::exchange::decoded(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                412u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::post_instrument_identifier_enrollment`]
+
+[`Client::post_instrument_identifier_enrollment`]: super::Client::post_instrument_identifier_enrollment*/
+    #[derive(Debug, Clone)]
+    pub struct PostInstrumentIdentifierEnrollment<'a> {
+        client: &'a super::Client,
+        instrument_identifier_id: Result<::std::string::String, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::InstrumentIdentifier, String>,
+    }
+    impl<'a> PostInstrumentIdentifierEnrollment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                instrument_identifier_id: Err(
+                    "instrument_identifier_id was not initialized".to_string(),
+                ),
+                profile_id: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn instrument_identifier_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instrument_identifier_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instrument_identifier_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::InstrumentIdentifier>,
+            <V as std::convert::TryInto<
+                types::InstrumentIdentifier,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `InstrumentIdentifier` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::InstrumentIdentifier,
+            ) -> types::builder::InstrumentIdentifier,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}/enrollment`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+            let Self { client, instrument_identifier_id, profile_id, body } = self;
+            let instrument_identifier_id = instrument_identifier_id
+                .map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::InstrumentIdentifier::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v1/instrumentidentifiers/{}/enrollment", client.baseurl,
+                encode_path(& instrument_identifier_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "postInstrumentIdentifierEnrollment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_instrument_identifier_payment_instruments_list`]
+
+[`Client::get_instrument_identifier_payment_instruments_list`]: super::Client::get_instrument_identifier_payment_instruments_list*/
+    #[derive(Debug, Clone)]
+    pub struct GetInstrumentIdentifierPaymentInstrumentsList<'a> {
+        client: &'a super::Client,
+        instrument_identifier_id: Result<::std::string::String, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        retrieve_bin_details: Result<Option<bool>, String>,
+        profile_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetInstrumentIdentifierPaymentInstrumentsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                instrument_identifier_id: Err(
+                    "instrument_identifier_id was not initialized".to_string(),
+                ),
+                limit: Ok(None),
+                offset: Ok(None),
+                retrieve_bin_details: Ok(None),
+                profile_id: Ok(None),
+            }
+        }
+        pub fn instrument_identifier_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instrument_identifier_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instrument_identifier_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        pub fn retrieve_bin_details<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.retrieve_bin_details = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for retrieve_bin_details failed".to_string()
+                });
+            self
+        }
+        pub fn profile_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.profile_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for profile_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/tms/v1/instrumentidentifiers/{instrumentIdentifierId}/paymentinstruments`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PaymentInstrumentList>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                instrument_identifier_id,
+                limit,
+                offset,
+                retrieve_bin_details,
+                profile_id,
+            } = self;
+            let instrument_identifier_id = instrument_identifier_id
+                .map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let retrieve_bin_details = retrieve_bin_details
+                .map_err(Error::InvalidRequest)?;
+            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tms/v1/instrumentidentifiers/{}/paymentinstruments", client.baseurl,
+                encode_path(& instrument_identifier_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = profile_id {
+                header_map.append("profile-id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "retrieveBinDetails",
+                        &retrieve_bin_details,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "getInstrumentIdentifierPaymentInstrumentsList",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::exchange::decoded(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                424u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::post_customer`]
 
 [`Client::post_customer`]: super::Client::post_customer*/

@@ -7,6 +7,717 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    pub struct PostInstrumentIdentifierWhen(::httpmock::When);
+    impl PostInstrumentIdentifierWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/tms/v1/instrumentidentifiers$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn retrieve_bin_details<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("retrieveBinDetails", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("retrieveBinDetails"))
+            }
+        }
+        pub fn profile_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("profile-id", value.to_string()))
+            } else {
+                Self(self.0.header_missing("profile-id"))
+            }
+        }
+        pub fn body(self, value: &types::InstrumentIdentifier) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PostInstrumentIdentifierThen(::httpmock::Then);
+    impl PostInstrumentIdentifierThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::InstrumentIdentifier) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn created(self, value: &types::InstrumentIdentifier) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn failed_dependency(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(424u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetInstrumentIdentifierWhen(::httpmock::When);
+    impl GetInstrumentIdentifierWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/tms/v1/instrumentidentifiers/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn instrument_identifier_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/tms/v1/instrumentidentifiers/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn retrieve_bin_details<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("retrieveBinDetails", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("retrieveBinDetails"))
+            }
+        }
+        pub fn profile_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("profile-id", value.to_string()))
+            } else {
+                Self(self.0.header_missing("profile-id"))
+            }
+        }
+    }
+    pub struct GetInstrumentIdentifierThen(::httpmock::Then);
+    impl GetInstrumentIdentifierThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::InstrumentIdentifier) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn gone(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(410u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn failed_dependency(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(424u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteInstrumentIdentifierWhen(::httpmock::When);
+    impl DeleteInstrumentIdentifierWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/tms/v1/instrumentidentifiers/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn instrument_identifier_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/tms/v1/instrumentidentifiers/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn profile_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("profile-id", value.to_string()))
+            } else {
+                Self(self.0.header_missing("profile-id"))
+            }
+        }
+    }
+    pub struct DeleteInstrumentIdentifierThen(::httpmock::Then);
+    impl DeleteInstrumentIdentifierThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn gone(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(410u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn failed_dependency(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(424u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PatchInstrumentIdentifierWhen(::httpmock::When);
+    impl PatchInstrumentIdentifierWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/tms/v1/instrumentidentifiers/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn instrument_identifier_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/tms/v1/instrumentidentifiers/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn retrieve_bin_details<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("retrieveBinDetails", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("retrieveBinDetails"))
+            }
+        }
+        pub fn if_match<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("if-match", value.to_string()))
+            } else {
+                Self(self.0.header_missing("if-match"))
+            }
+        }
+        pub fn profile_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("profile-id", value.to_string()))
+            } else {
+                Self(self.0.header_missing("profile-id"))
+            }
+        }
+        pub fn body(self, value: &types::InstrumentIdentifier) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PatchInstrumentIdentifierThen(::httpmock::Then);
+    impl PatchInstrumentIdentifierThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::InstrumentIdentifier) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn gone(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(410u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn precondition_failed(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(412u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn failed_dependency(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(424u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PostInstrumentIdentifierEnrollmentWhen(::httpmock::When);
+    impl PostInstrumentIdentifierEnrollmentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/tms/v1/instrumentidentifiers/[^/]*/enrollment$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn instrument_identifier_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/tms/v1/instrumentidentifiers/{}/enrollment$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn profile_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("profile-id", value.to_string()))
+            } else {
+                Self(self.0.header_missing("profile-id"))
+            }
+        }
+        pub fn body(self, value: &types::InstrumentIdentifier) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PostInstrumentIdentifierEnrollmentThen(::httpmock::Then);
+    impl PostInstrumentIdentifierEnrollmentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self) -> Self {
+            Self(self.0.status(202u16))
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn gone(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(410u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn failed_dependency(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(424u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetInstrumentIdentifierPaymentInstrumentsListWhen(::httpmock::When);
+    impl GetInstrumentIdentifierPaymentInstrumentsListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/tms/v1/instrumentidentifiers/[^/]*/paymentinstruments$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn instrument_identifier_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/tms/v1/instrumentidentifiers/{}/paymentinstruments$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn offset<T>(self, value: T) -> Self
+        where
+            T: Into<Option<u64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("offset", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("offset"))
+            }
+        }
+        pub fn retrieve_bin_details<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("retrieveBinDetails", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("retrieveBinDetails"))
+            }
+        }
+        pub fn profile_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("profile-id", value.to_string()))
+            } else {
+                Self(self.0.header_missing("profile-id"))
+            }
+        }
+    }
+    pub struct GetInstrumentIdentifierPaymentInstrumentsListThen(::httpmock::Then);
+    impl GetInstrumentIdentifierPaymentInstrumentsListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PaymentInstrumentList) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn gone(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(410u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn failed_dependency(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(424u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct PostCustomerWhen(::httpmock::When);
     impl PostCustomerWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1653,6 +2364,48 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt: sealed::Sealed {
+    fn post_instrument_identifier<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PostInstrumentIdentifierWhen,
+            operations::PostInstrumentIdentifierThen,
+        );
+    fn get_instrument_identifier<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetInstrumentIdentifierWhen,
+            operations::GetInstrumentIdentifierThen,
+        );
+    fn delete_instrument_identifier<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteInstrumentIdentifierWhen,
+            operations::DeleteInstrumentIdentifierThen,
+        );
+    fn patch_instrument_identifier<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PatchInstrumentIdentifierWhen,
+            operations::PatchInstrumentIdentifierThen,
+        );
+    fn post_instrument_identifier_enrollment<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PostInstrumentIdentifierEnrollmentWhen,
+            operations::PostInstrumentIdentifierEnrollmentThen,
+        );
+    fn get_instrument_identifier_payment_instruments_list<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetInstrumentIdentifierPaymentInstrumentsListWhen,
+            operations::GetInstrumentIdentifierPaymentInstrumentsListThen,
+        );
     fn post_customer<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PostCustomerWhen, operations::PostCustomerThen);
@@ -1733,6 +2486,96 @@ pub trait MockServerExt: sealed::Sealed {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn post_instrument_identifier<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PostInstrumentIdentifierWhen,
+            operations::PostInstrumentIdentifierThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PostInstrumentIdentifierWhen::new(when),
+                operations::PostInstrumentIdentifierThen::new(then),
+            )
+        })
+    }
+    fn get_instrument_identifier<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetInstrumentIdentifierWhen,
+            operations::GetInstrumentIdentifierThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetInstrumentIdentifierWhen::new(when),
+                operations::GetInstrumentIdentifierThen::new(then),
+            )
+        })
+    }
+    fn delete_instrument_identifier<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteInstrumentIdentifierWhen,
+            operations::DeleteInstrumentIdentifierThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteInstrumentIdentifierWhen::new(when),
+                operations::DeleteInstrumentIdentifierThen::new(then),
+            )
+        })
+    }
+    fn patch_instrument_identifier<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PatchInstrumentIdentifierWhen,
+            operations::PatchInstrumentIdentifierThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PatchInstrumentIdentifierWhen::new(when),
+                operations::PatchInstrumentIdentifierThen::new(then),
+            )
+        })
+    }
+    fn post_instrument_identifier_enrollment<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PostInstrumentIdentifierEnrollmentWhen,
+            operations::PostInstrumentIdentifierEnrollmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PostInstrumentIdentifierEnrollmentWhen::new(when),
+                operations::PostInstrumentIdentifierEnrollmentThen::new(then),
+            )
+        })
+    }
+    fn get_instrument_identifier_payment_instruments_list<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetInstrumentIdentifierPaymentInstrumentsListWhen,
+            operations::GetInstrumentIdentifierPaymentInstrumentsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetInstrumentIdentifierPaymentInstrumentsListWhen::new(when),
+                operations::GetInstrumentIdentifierPaymentInstrumentsListThen::new(then),
+            )
+        })
+    }
     fn post_customer<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PostCustomerWhen, operations::PostCustomerThen),

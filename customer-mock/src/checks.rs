@@ -10,8 +10,18 @@ use serde_json::{Map, Value};
 
 use crate::reply::Refusal;
 
-/// Reads a JSON value as an operation's generated type, naming the field that fails.
-pub(crate) type Decode = fn(&Value) -> Result<(), serde_path_to_error::Error<serde_json::Error>>;
+/// Reads a JSON value as an operation's generated type, naming the field that fails,
+/// and gives it back as that type writes it: only the fields the spec defines.
+pub(crate) type Decode = fn(&Value) -> Result<Value, serde_path_to_error::Error<serde_json::Error>>;
+
+/// The [`Decode`] of generated type `T`.
+pub(crate) fn as_type<T: serde::de::DeserializeOwned + serde::Serialize>(
+    value: &Value,
+) -> Result<Value, serde_path_to_error::Error<serde_json::Error>> {
+    let typed: T = serde_path_to_error::deserialize(value)?;
+    // A generated type of strings, numbers and objects always writes.
+    Ok(serde_json::to_value(typed).unwrap_or_default())
+}
 
 /// The request as the checks need it.
 pub(crate) struct Incoming<'a> {
@@ -87,8 +97,9 @@ impl Incoming<'_> {
     }
 
     /// The body, checked: JSON, an object that `decode` (the operation's generated
-    /// type) reads, the spec's limits; without the fields in `owned`, which the server
-    /// sets.
+    /// type) reads, the spec's limits; as that type writes it, so that a field the spec
+    /// does not define is neither kept nor echoed (CyberSource would not keep it); and
+    /// without the fields in `owned`, which the server sets.
     pub(crate) fn body(
         &self,
         decode: Decode,
@@ -102,9 +113,9 @@ impl Incoming<'_> {
             )
         };
         let value: Value = serde_json::from_slice(self.body).map_err(|_| invalid_body())?;
-        let Value::Object(map) = &value else {
+        if !value.is_object() {
             return Err(invalid_body());
-        };
+        }
         // The spec types no field as nullable, but the generated types read `null` as
         // absent. Decoding a copy with every `null` replaced by `0` (a type no field has)
         // makes a `null` in a known field fail, while unknown fields stay free.
@@ -127,7 +138,10 @@ impl Incoming<'_> {
         }
         rules::check_body(self.operation, &value)
             .map_err(|v| Refusal::invalid("invalidFields", v, "body"))?;
-        let mut writable = map.clone();
+        // The probe decoded, so the value does (its nulls are in unknown fields).
+        let Ok(Value::Object(mut writable)) = decode(&value) else {
+            return Err(invalid_body());
+        };
         for owned in owned {
             writable.remove(*owned);
         }

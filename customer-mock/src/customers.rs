@@ -23,10 +23,7 @@ const SERVER_OWNED: &[&str] = &["id", "_links", "metadata", "_embedded"];
 
 /// The body as a customer: JSON, the documented types, the spec's limits.
 fn customer_fields(incoming: &Incoming<'_>) -> Result<Map<String, Value>, Refusal> {
-    incoming.body(
-        |value| serde_path_to_error::deserialize::<_, types::Customer>(value).map(drop),
-        SERVER_OWNED,
-    )
+    incoming.body(crate::checks::as_type::<types::Customer>, SERVER_OWNED)
 }
 
 fn links(id: &str) -> Value {
@@ -85,17 +82,15 @@ pub(crate) async fn retrieve(
         body: &[],
     };
     let id = incoming.customer(path)?;
-    let stored = state
-        .store
-        .lock()
-        .map_err(|_| store_unavailable())?
-        .get(&id)
-        .cloned()
-        .ok_or_else(|| not_found("Customer"))?;
+    let store = state.store.lock().map_err(|_| store_unavailable())?;
+    let stored = store.get(&id).ok_or_else(|| not_found("Customer"))?;
+    let shown = wallet::customer_shown(stored, &id, &store.identifiers);
+    let etag = stored.etag();
+    drop(store);
     Ok(answer(
         StatusCode::OK,
-        Some(&wallet::customer_shown(&stored, &id)),
-        &[(header::ETAG, stored.etag())],
+        Some(&shown),
+        &[(header::ETAG, etag)],
     ))
 }
 
@@ -121,8 +116,9 @@ pub(crate) async fn update(
     wallet::take_defaults(stored, &mut changes)?;
     merge(&mut stored.body, Value::Object(changes));
     stored.version += 1;
-    let shown = wallet::customer_shown(stored, &id);
     let etag = stored.etag();
+    let stored = store.get(&id).ok_or_else(|| not_found("Customer"))?;
+    let shown = wallet::customer_shown(stored, &id, &store.identifiers);
     drop(store);
     Ok(answer(
         StatusCode::OK,

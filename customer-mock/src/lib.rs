@@ -31,6 +31,7 @@
 mod checks;
 mod customers;
 mod gate;
+mod identifiers;
 mod mle;
 mod reply;
 mod state;
@@ -158,6 +159,23 @@ pub fn router(config: MockConfig) -> Router {
                     .delete(move |s, h, p| wallet::remove(kind, s, h, p)),
             );
     }
+    let identifiers = identifiers::INSTRUMENT_IDENTIFIERS;
+    router = router
+        .route(identifiers, post(identifiers::create))
+        .route(
+            &format!("{identifiers}/{{instrument_identifier_id}}"),
+            get(identifiers::retrieve)
+                .patch(identifiers::update)
+                .delete(identifiers::remove),
+        )
+        .route(
+            &format!("{identifiers}/{{instrument_identifier_id}}/paymentinstruments"),
+            get(identifiers::list_instruments),
+        )
+        .route(
+            &format!("{identifiers}/{{instrument_identifier_id}}/enrollment"),
+            post(identifiers::enroll),
+        );
     router
         .fallback(|| async { reply::not_found("Resource") })
         .method_not_allowed_fallback(|| async {

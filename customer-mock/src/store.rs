@@ -1,6 +1,7 @@
 //! The customers the mock holds, with what they own (shipping addresses, payment
 //! instruments): bounded, oldest customer evicted first, and a bounded number of
-//! sub-resources per customer; their ids and versions (ETags), and how a change is
+//! sub-resources per customer; the instrument identifiers, one per card or bank
+//! account number, bounded too; their ids and versions (ETags), and how a change is
 //! merged into what is held.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -37,6 +38,65 @@ impl Child {
     pub fn etag(&self) -> String {
         etag(self.version)
     }
+}
+
+/// One instrument identifier: its fields as shown (the number masked) and its version.
+#[derive(Clone, Debug)]
+pub(crate) struct Identifier {
+    pub id: String,
+    pub body: Value,
+    pub version: u64,
+}
+
+impl Identifier {
+    /// The ETag of this version.
+    pub fn etag(&self) -> String {
+        etag(self.version)
+    }
+}
+
+/// The instrument identifiers, by id and by their number's key: the SHA-256 of the
+/// card number, or of the bank account and routing numbers, so that the same number
+/// finds the same identifier while no full number is kept, not even in memory.
+#[derive(Debug, Default)]
+pub(crate) struct Identifiers {
+    by_id: HashMap<String, Identifier>,
+    by_number: HashMap<[u8; 32], String>,
+}
+
+impl Identifiers {
+    pub fn by_number(&self, key: &[u8; 32]) -> Option<&Identifier> {
+        self.by_number.get(key).and_then(|id| self.by_id.get(id))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Identifier> {
+        self.by_id.get(id)
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Identifier> {
+        self.by_id.get_mut(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn insert(&mut self, key: [u8; 32], identifier: Identifier) {
+        self.by_number.insert(key, identifier.id.clone());
+        self.by_id.insert(identifier.id.clone(), identifier);
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Identifier> {
+        self.by_number.retain(|_, named| named != id);
+        self.by_id.remove(id)
+    }
+}
+
+/// A fresh instrument identifier id: 19 digits, as CyberSource's look
+/// (`7010000000016241111`).
+pub(crate) fn new_identifier_id() -> String {
+    let random = uuid::Uuid::new_v4().as_u128();
+    format!("701{:016}", random % 10_000_000_000_000_000)
 }
 
 /// The ETag of a version, as sent and as expected in `if-match`.
@@ -87,8 +147,11 @@ impl Stored {
 
 /// At most `capacity` customers; creating one more forgets the oldest.
 pub(crate) struct Store {
-    capacity: usize,
+    pub capacity: usize,
     customers: HashMap<String, Stored>,
+    /// At most `capacity` of them too; a new one past that is refused (409), since
+    /// forgetting one would leave payment instruments naming nothing.
+    pub identifiers: Identifiers,
     /// Creation order, for eviction; may hold ids deleted since (skipped then).
     order: VecDeque<String>,
 }
@@ -98,6 +161,7 @@ impl Store {
         Self {
             capacity: capacity.max(1),
             customers: HashMap::new(),
+            identifiers: Identifiers::default(),
             order: VecDeque::new(),
         }
     }
@@ -136,6 +200,11 @@ impl Store {
 
     pub fn remove(&mut self, id: &str) -> Option<Stored> {
         self.customers.remove(id)
+    }
+
+    /// Every customer, with its id.
+    pub fn customers(&self) -> impl Iterator<Item = (&String, &Stored)> {
+        self.customers.iter()
     }
 
     #[cfg(test)]

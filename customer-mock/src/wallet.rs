@@ -2,7 +2,8 @@
 //! create, list (paged), retrieve, update (with `if-match`) and delete. The first of a
 //! collection becomes the customer's default, `default: true` moves the default, and
 //! the default cannot be deleted while others exist (409). A sub-resource of another
-//! customer is not found (404). Card numbers are kept masked, security codes not at all.
+//! customer is not found (404). A payment instrument names its card by an instrument
+//! identifier that exists (`identifiers.rs`), and shows it, masked, under `_embedded`.
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
@@ -13,10 +14,10 @@ use customer_client::rules::ids;
 use customer_client::{rules, types};
 use serde_json::{Map, Value, json};
 
-use crate::checks::{Decode, Incoming};
+use crate::checks::{Decode, Incoming, as_type};
 use crate::reply::{Refusal, answer, fresh, not_found, store_unavailable};
 use crate::state::{AppState, CUSTOMERS};
-use crate::store::{Child, Children, Stored, merge, new_id};
+use crate::store::{Child, Children, Identifiers, Store, Stored, merge, new_id};
 
 /// One collection of a customer's sub-resources: its path, its names in bodies, and the
 /// spec's operations on it.
@@ -36,9 +37,12 @@ pub(crate) struct Kind {
     delete: &'static str,
     decode: Decode,
     /// What the server adds to an item it shows, beyond id, links, metadata and default.
-    shown: fn(&mut Map<String, Value>),
+    shown: fn(&mut Map<String, Value>, &Identifiers),
     /// What the server changes in a body's fields before keeping them.
     kept: fn(&mut Map<String, Value>),
+    /// Whether an item names an instrument identifier (`instrumentIdentifier.id`),
+    /// which must exist: required on create, checked on update.
+    names_identifier: bool,
 }
 
 pub(crate) static SHIPPING_ADDRESSES: Kind = Kind {
@@ -51,9 +55,10 @@ pub(crate) static SHIPPING_ADDRESSES: Kind = Kind {
     retrieve: ids::GET_CUSTOMER_SHIPPING_ADDRESS,
     update: ids::PATCH_CUSTOMERS_SHIPPING_ADDRESS,
     delete: ids::DELETE_CUSTOMER_SHIPPING_ADDRESS,
-    decode: |value| serde_path_to_error::deserialize::<_, types::ShippingAddress>(value).map(drop),
-    shown: |_| {},
+    decode: as_type::<types::ShippingAddress>,
+    shown: |_, _| {},
     kept: |_| {},
+    names_identifier: false,
 };
 
 pub(crate) static PAYMENT_INSTRUMENTS: Kind = Kind {
@@ -66,14 +71,29 @@ pub(crate) static PAYMENT_INSTRUMENTS: Kind = Kind {
     retrieve: ids::GET_CUSTOMER_PAYMENT_INSTRUMENT,
     update: ids::PATCH_CUSTOMERS_PAYMENT_INSTRUMENT,
     delete: ids::DELETE_CUSTOMER_PAYMENT_INSTRUMENT,
-    decode: |value| {
-        serde_path_to_error::deserialize::<_, types::PaymentInstrument>(value).map(drop)
-    },
-    shown: |item| {
+    decode: as_type::<types::PaymentInstrument>,
+    shown: |item, identifiers| {
         item.insert("object".into(), json!("paymentInstrument"));
         item.insert("state".into(), json!("ACTIVE"));
+        let named = item
+            .get("instrumentIdentifier")
+            .and_then(|i| i.get("id"))
+            .and_then(Value::as_str)
+            .and_then(|id| identifiers.get(id));
+        if let Some(identifier) = named {
+            item.insert(
+                "_embedded".into(),
+                json!({"instrumentIdentifier": identifier.body}),
+            );
+        }
     },
-    kept: keep_card_data_masked,
+    // `card.hash` is the server's (read-only): not taken from a request.
+    kept: |fields| {
+        if let Some(card) = fields.get_mut("card").and_then(Value::as_object_mut) {
+            card.remove("hash");
+        }
+    },
+    names_identifier: true,
 };
 
 /// Both collections, for the customer's own answers.
@@ -92,7 +112,13 @@ const ITEM_OWNED: &[&str] = &[
 
 /// An item as the server shows it: its fields, with id, links, the customer's default
 /// flag and metadata.
-fn shown(kind: &Kind, customer: &str, children: &Children, child: &Child) -> Value {
+pub(crate) fn shown(
+    kind: &Kind,
+    customer: &str,
+    children: &Children,
+    child: &Child,
+    identifiers: &Identifiers,
+) -> Value {
     let mut item = child.body.as_object().cloned().unwrap_or_default();
     item.insert("id".into(), json!(child.id));
     item.insert(
@@ -106,13 +132,13 @@ fn shown(kind: &Kind, customer: &str, children: &Children, child: &Child) -> Val
         "default".into(),
         json!(children.default.as_deref() == Some(child.id.as_str())),
     );
-    (kind.shown)(&mut item);
+    (kind.shown)(&mut item, identifiers);
     Value::Object(item)
 }
 
 /// The customer's answer with its defaults: `default...: {id}` and the default items
 /// under `_embedded`.
-pub(crate) fn customer_shown(stored: &Stored, customer: &str) -> Value {
+pub(crate) fn customer_shown(stored: &Stored, customer: &str, identifiers: &Identifiers) -> Value {
     let mut body = stored.body.clone();
     for kind in KINDS {
         let Some(children) = stored.children.get(kind.collection) else {
@@ -122,7 +148,8 @@ pub(crate) fn customer_shown(stored: &Stored, customer: &str) -> Value {
             continue;
         };
         body[kind.default_field] = json!({"id": default.id});
-        body["_embedded"][kind.default_field] = shown(kind, customer, children, default);
+        body["_embedded"][kind.default_field] =
+            shown(kind, customer, children, default, identifiers);
     }
     body
 }
@@ -152,59 +179,6 @@ pub(crate) fn take_defaults(
     Ok(())
 }
 
-/// Keeps card data as TMS keeps it: a card number given through
-/// `instrumentIdentifier.card.number` only masked (first six and last four digits, under
-/// `_embedded.instrumentIdentifier`), and no security code anywhere.
-fn keep_card_data_masked(fields: &mut Map<String, Value>) {
-    fn drop_security_codes(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                map.remove("securityCode");
-                map.values_mut().for_each(drop_security_codes);
-            }
-            Value::Array(items) => items.iter_mut().for_each(drop_security_codes),
-            _ => {}
-        }
-    }
-    // `card.hash` is the server's (read-only): not taken from a request.
-    if let Some(card) = fields.get_mut("card").and_then(Value::as_object_mut) {
-        card.remove("hash");
-    }
-    let card = fields
-        .get_mut("instrumentIdentifier")
-        .and_then(Value::as_object_mut)
-        .and_then(|identifier| identifier.remove("card"));
-    fields.remove("securityCode");
-    fields.values_mut().for_each(drop_security_codes);
-    let Some(number) = card
-        .as_ref()
-        .and_then(|c| c.get("number"))
-        .and_then(Value::as_str)
-    else {
-        return;
-    };
-    let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
-    let masked: String = digits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < 6 || i + 4 >= digits.len() {
-                *c
-            } else {
-                'X'
-            }
-        })
-        .collect();
-    fields.insert(
-        "_embedded".into(),
-        json!({"instrumentIdentifier": {
-            "object": "instrumentIdentifier",
-            "state": "ACTIVE",
-            "card": {"number": masked},
-        }}),
-    );
-}
-
 /// The fields of a create or update body; `default` taken out (the customer keeps it).
 fn fields_of(
     kind: &Kind,
@@ -214,6 +188,38 @@ fn fields_of(
     let default = fields.remove("default").and_then(|v| v.as_bool());
     (kind.kept)(&mut fields);
     Ok((fields, default))
+}
+
+/// 400 unless `fields` name an instrument identifier the mock holds; naming none is
+/// refused only when `required` (on create). 400, not 404: the path's resource exists,
+/// a field of the body is wrong, and both create and update document 400.
+fn check_identifier(
+    identifiers: &Identifiers,
+    fields: &Map<String, Value>,
+    required: bool,
+) -> Result<(), Refusal> {
+    const FIELD: &str = "instrumentIdentifier.id";
+    let named = fields
+        .get("instrumentIdentifier")
+        .and_then(|i| i.get("id"))
+        .and_then(Value::as_str);
+    match named {
+        None if required => Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "missingFields",
+            format!(
+                "{FIELD} is required: create the instrument identifier of the card number first"
+            ),
+        )
+        .at(FIELD, "body")),
+        Some(id) if identifiers.get(id).is_none() => Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "invalidFields",
+            format!("{FIELD}: no instrument identifier `{id}`"),
+        )
+        .at(FIELD, "body")),
+        _ => Ok(()),
+    }
 }
 
 fn incoming<'a>(operation: &'static str, headers: &'a HeaderMap, body: &'a [u8]) -> Incoming<'a> {
@@ -235,6 +241,9 @@ pub(crate) async fn create(
     let customer = incoming.customer(path)?;
     let (fields, default) = fields_of(kind, &incoming)?;
     let mut store = state.store.lock().map_err(|_| store_unavailable())?;
+    if store.get(&customer).is_some() && kind.names_identifier {
+        check_identifier(&store.identifiers, &fields, true)?;
+    }
     let stored = store
         .get_mut(&customer)
         .ok_or_else(|| not_found("Customer"))?;
@@ -258,24 +267,24 @@ pub(crate) async fn create(
     }
     let children = children.clone();
     stored.version += 1;
-    drop(store);
     let location = format!("{CUSTOMERS}/{customer}/{}/{id}", kind.collection);
     item_answer(
         StatusCode::CREATED,
         kind,
         &customer,
-        &children,
+        (&children, &store),
         &id,
         vec![(header::LOCATION, location)],
     )
 }
 
-/// The answer showing item `id` of `children`, with its `ETag` (and `extra` headers).
+/// The answer showing item `id` of `children` (with the store's identifiers), with
+/// its `ETag` (and `extra` headers).
 fn item_answer(
     status: StatusCode,
     kind: &Kind,
     customer: &str,
-    children: &Children,
+    (children, store): (&Children, &Store),
     id: &str,
     mut extra: Vec<(HeaderName, String)>,
 ) -> Result<Response, Refusal> {
@@ -283,13 +292,13 @@ fn item_answer(
     extra.push((header::ETAG, child.etag()));
     Ok(answer(
         status,
-        Some(&shown(kind, customer, children, child)),
+        Some(&shown(kind, customer, children, child, &store.identifiers)),
         &extra,
     ))
 }
 
-/// `offset` and `limit` of a list request, checked against the spec.
-fn page_of(kind: &Kind, uri: &Uri) -> Result<(usize, usize), Refusal> {
+/// `offset` and `limit` of a request for `operation` (a list), checked against the spec.
+pub(crate) fn page_of(operation: &'static str, uri: &Uri) -> Result<(usize, usize), Refusal> {
     let mut offset = 0usize;
     let mut limit = 20usize;
     for pair in uri
@@ -302,7 +311,7 @@ fn page_of(kind: &Kind, uri: &Uri) -> Result<(usize, usize), Refusal> {
         if name != "offset" && name != "limit" {
             continue;
         }
-        rules::check_parameter(kind.list, name, Some(value))
+        rules::check_parameter(operation, name, Some(value))
             .map_err(|v| Refusal::invalid("invalidParameters", v, "query"))?;
         let number = value.parse::<usize>().unwrap_or_default();
         if name == "offset" {
@@ -323,26 +332,37 @@ pub(crate) async fn list(
 ) -> Result<Response, Refusal> {
     let incoming = incoming(kind.list, &headers, &[]);
     let customer = incoming.customer(path)?;
-    let (offset, limit) = page_of(kind, &uri)?;
-    let children = state
-        .store
-        .lock()
-        .map_err(|_| store_unavailable())?
+    let (offset, limit) = page_of(kind.list, &uri)?;
+    let store = state.store.lock().map_err(|_| store_unavailable())?;
+    let children = store
         .get(&customer)
         .ok_or_else(|| not_found("Customer"))?
         .children
         .get(kind.collection)
         .cloned()
         .unwrap_or_default();
-    let total = children.items.len();
-    let page: Vec<Value> = children
+    let items: Vec<Value> = children
         .items
         .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|child| shown(kind, &customer, &children, child))
+        .map(|child| shown(kind, &customer, &children, child, &store.identifiers))
         .collect();
-    let href = |offset: usize| json!({"href": format!("{CUSTOMERS}/{customer}/{}?offset={offset}&limit={limit}", kind.collection)});
+    drop(store);
+    let path = format!("{CUSTOMERS}/{customer}/{}", kind.collection);
+    Ok(page_answer(&path, kind.list_key, items, offset, limit))
+}
+
+/// One page of `items` (all of a list, in order): `limit` of them from `offset` on,
+/// with the total, the links to the other pages of `path`, and `X-Total-Count`.
+pub(crate) fn page_answer(
+    path: &str,
+    list_key: &str,
+    items: Vec<Value>,
+    offset: usize,
+    limit: usize,
+) -> Response {
+    let total = items.len();
+    let page: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
+    let href = |offset: usize| json!({"href": format!("{path}?offset={offset}&limit={limit}")});
     let mut links = Map::new();
     links.insert("self".into(), href(offset));
     links.insert("first".into(), href(0));
@@ -359,13 +379,13 @@ pub(crate) async fn list(
         "limit": limit,
         "count": page.len(),
         "total": total,
-        "_embedded": {kind.list_key: page},
+        "_embedded": {list_key: page},
     });
-    Ok(answer(
+    answer(
         StatusCode::OK,
         Some(&body),
         &[(HeaderName::from_static("x-total-count"), total.to_string())],
-    ))
+    )
 }
 
 pub(crate) async fn retrieve(
@@ -383,12 +403,11 @@ pub(crate) async fn retrieve(
         .get(kind.collection)
         .cloned()
         .unwrap_or_default();
-    drop(store);
     item_answer(
         StatusCode::OK,
         kind,
         &customer,
-        &children,
+        (&children, &store),
         &item,
         Vec::new(),
     )
@@ -406,6 +425,10 @@ pub(crate) async fn update(
     let (fields, default) = fields_of(kind, &incoming)?;
     let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
     let mut store = state.store.lock().map_err(|_| store_unavailable())?;
+    let identifier_problem = kind
+        .names_identifier
+        .then(|| check_identifier(&store.identifiers, &fields, false).err())
+        .flatten();
     let stored = store
         .get_mut(&customer)
         .ok_or_else(|| not_found("Customer"))?;
@@ -414,6 +437,9 @@ pub(crate) async fn update(
         .get_mut(&item)
         .ok_or_else(|| not_found(kind.list_key))?;
     fresh(if_match, &child.etag())?;
+    if let Some(problem) = identifier_problem {
+        return Err(problem);
+    }
     merge(&mut child.body, Value::Object(fields));
     child.version += 1;
     if default == Some(true) {
@@ -421,12 +447,11 @@ pub(crate) async fn update(
     }
     let children = children.clone();
     stored.version += 1;
-    drop(store);
     item_answer(
         StatusCode::OK,
         kind,
         &customer,
-        &children,
+        (&children, &store),
         &item,
         Vec::new(),
     )

@@ -60,10 +60,13 @@ impl Call {
     }
 }
 
-/// A valid sample value for `param`, made from its schema: a number its default or
-/// minimum, a string of upper-case hexadecimal digits as long as its limits allow (at
-/// most 32, the length of a TMS id).
+/// A valid sample value for `param`, made from its schema: a boolean `true`, a number
+/// its default or minimum, a string of upper-case hexadecimal digits as long as its
+/// limits allow (at most 32, the length of a TMS id).
 pub fn sample_value(param: &crate::SpecParam) -> String {
+    if param.kind == "boolean" {
+        return "true".to_owned();
+    }
     if param.kind != "string" {
         return param
             .default

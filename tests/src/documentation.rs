@@ -1,6 +1,6 @@
 //! What the official SDK's documentation says of each operation, written down as a
-//! table: `CustomerApi.md` (the seed) and `CustomerShippingAddressApi.md` and
-//! `CustomerPaymentInstrumentApi.md` (copies in `tests/fixtures/` and
+//! table: `CustomerApi.md` (the seed), `CustomerShippingAddressApi.md`,
+//! `CustomerPaymentInstrumentApi.md` and `InstrumentIdentifierApi.md` (copies in `tests/fixtures/` and
 //! `tests/fixtures/sdk-docs/`). Tests check that the spec agrees with this table, and
 //! that this table agrees with the documents themselves.
 
@@ -37,6 +37,7 @@ const JSON: &str = "application/json;charset=utf-8";
 const CUSTOMER_API: &str = "CustomerApi.md";
 const SHIPPING_ADDRESS_API: &str = "sdk-docs/CustomerShippingAddressApi.md";
 const PAYMENT_INSTRUMENT_API: &str = "sdk-docs/CustomerPaymentInstrumentApi.md";
+const INSTRUMENT_IDENTIFIER_API: &str = "sdk-docs/InstrumentIdentifierApi.md";
 
 const CUSTOMER_ID: DocumentedParam = DocumentedParam {
     sdk_name: "customer_id",
@@ -69,6 +70,18 @@ const PAYMENT_INSTRUMENT_ID: DocumentedParam = DocumentedParam {
     location: "path",
     required: true,
 };
+const INSTRUMENT_IDENTIFIER_ID: DocumentedParam = DocumentedParam {
+    sdk_name: "instrument_identifier_id",
+    wire_name: "instrumentIdentifierId",
+    location: "path",
+    required: true,
+};
+const RETRIEVE_BIN_DETAILS: DocumentedParam = DocumentedParam {
+    sdk_name: "retrieve_bin_details",
+    wire_name: "retrieveBinDetails",
+    location: "query",
+    required: false,
+};
 const OFFSET: DocumentedParam = DocumentedParam {
     sdk_name: "offset",
     wire_name: "offset",
@@ -92,7 +105,7 @@ const fn body(sdk_name: &'static str) -> DocumentedParam {
     }
 }
 
-/// The operations of the three documents, each in its document's order.
+/// The operations of the four documents, each in its document's order.
 pub const OPERATIONS: &[DocumentedOperation] = &[
     DocumentedOperation {
         document: CUSTOMER_API,
@@ -285,6 +298,92 @@ pub const OPERATIONS: &[DocumentedOperation] = &[
         content_type: JSON,
         accept: JSON,
         returns: "PostCustomerPaymentInstrumentRequest",
+    },
+    DocumentedOperation {
+        document: INSTRUMENT_IDENTIFIER_API,
+        method_name: "delete_instrument_identifier",
+        verb: "DELETE",
+        path: "/tms/v1/instrumentidentifiers/{instrumentIdentifierId}",
+        summary: "Delete an Instrument Identifier",
+        params: &[INSTRUMENT_IDENTIFIER_ID, PROFILE_ID],
+        content_type: JSON,
+        accept: JSON,
+        returns: "void",
+    },
+    DocumentedOperation {
+        document: INSTRUMENT_IDENTIFIER_API,
+        method_name: "get_instrument_identifier",
+        verb: "GET",
+        path: "/tms/v1/instrumentidentifiers/{instrumentIdentifierId}",
+        summary: "Retrieve an Instrument Identifier",
+        params: &[INSTRUMENT_IDENTIFIER_ID, PROFILE_ID, RETRIEVE_BIN_DETAILS],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PostInstrumentIdentifierRequest",
+    },
+    DocumentedOperation {
+        document: INSTRUMENT_IDENTIFIER_API,
+        method_name: "get_instrument_identifier_payment_instruments_list",
+        verb: "GET",
+        path: "/tms/v1/instrumentidentifiers/{instrumentIdentifierId}/paymentinstruments",
+        summary: "List Payment Instruments for an Instrument Identifier",
+        params: &[
+            INSTRUMENT_IDENTIFIER_ID,
+            PROFILE_ID,
+            RETRIEVE_BIN_DETAILS,
+            OFFSET,
+            LIMIT,
+        ],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PaymentInstrumentList",
+    },
+    DocumentedOperation {
+        document: INSTRUMENT_IDENTIFIER_API,
+        method_name: "patch_instrument_identifier",
+        verb: "PATCH",
+        path: "/tms/v1/instrumentidentifiers/{instrumentIdentifierId}",
+        summary: "Update an Instrument Identifier",
+        params: &[
+            INSTRUMENT_IDENTIFIER_ID,
+            body("patch_instrument_identifier_request"),
+            PROFILE_ID,
+            RETRIEVE_BIN_DETAILS,
+            IF_MATCH,
+        ],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PatchInstrumentIdentifierRequest",
+    },
+    DocumentedOperation {
+        document: INSTRUMENT_IDENTIFIER_API,
+        method_name: "post_instrument_identifier",
+        verb: "POST",
+        path: "/tms/v1/instrumentidentifiers",
+        summary: "Create an Instrument Identifier",
+        params: &[
+            body("post_instrument_identifier_request"),
+            PROFILE_ID,
+            RETRIEVE_BIN_DETAILS,
+        ],
+        content_type: JSON,
+        accept: JSON,
+        returns: "PostInstrumentIdentifierRequest",
+    },
+    DocumentedOperation {
+        document: INSTRUMENT_IDENTIFIER_API,
+        method_name: "post_instrument_identifier_enrollment",
+        verb: "POST",
+        path: "/tms/v1/instrumentidentifiers/{instrumentIdentifierId}/enrollment",
+        summary: "Enroll an Instrument Identifier for Payment Network Token",
+        params: &[
+            INSTRUMENT_IDENTIFIER_ID,
+            body("post_instrument_identifier_enrollment_request"),
+            PROFILE_ID,
+        ],
+        content_type: JSON,
+        accept: JSON,
+        returns: "void",
     },
 ];
 

@@ -15,6 +15,99 @@ pub fn typed_mock<'a>(
     answer: Option<&serde_json::Value>,
 ) -> Option<httpmock::Mock<'a>> {
     match operation_id {
+        "postInstrumentIdentifier" => {
+            let answer: types::InstrumentIdentifier = serde_json::from_value(
+                    answer?.clone(),
+                )
+                .ok()?;
+            Some(
+                server
+                    .post_instrument_identifier(move |when, then| {
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "getInstrumentIdentifier" => {
+            let answer: types::InstrumentIdentifier = serde_json::from_value(
+                    answer?.clone(),
+                )
+                .ok()?;
+            Some(
+                server
+                    .get_instrument_identifier(move |when, then| {
+                        let when = match call.value_of("instrumentIdentifierId") {
+                            Some(value) => when.instrument_identifier_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "deleteInstrumentIdentifier" => {
+            Some(
+                server
+                    .delete_instrument_identifier(move |when, then| {
+                        let when = match call.value_of("instrumentIdentifierId") {
+                            Some(value) => when.instrument_identifier_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.no_content();
+                    }),
+            )
+        }
+        "patchInstrumentIdentifier" => {
+            let answer: types::InstrumentIdentifier = serde_json::from_value(
+                    answer?.clone(),
+                )
+                .ok()?;
+            Some(
+                server
+                    .patch_instrument_identifier(move |when, then| {
+                        let when = match call.value_of("instrumentIdentifierId") {
+                            Some(value) => when.instrument_identifier_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
+        "postInstrumentIdentifierEnrollment" => {
+            Some(
+                server
+                    .post_instrument_identifier_enrollment(move |when, then| {
+                        let when = match call.value_of("instrumentIdentifierId") {
+                            Some(value) => when.instrument_identifier_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.accepted();
+                    }),
+            )
+        }
+        "getInstrumentIdentifierPaymentInstrumentsList" => {
+            let answer: types::PaymentInstrumentList = serde_json::from_value(
+                    answer?.clone(),
+                )
+                .ok()?;
+            Some(
+                server
+                    .get_instrument_identifier_payment_instruments_list(move |
+                        when,
+                        then|
+                    {
+                        let when = match call.value_of("instrumentIdentifierId") {
+                            Some(value) => when.instrument_identifier_id(value),
+                            None => when,
+                        };
+                        let _ = when;
+                        then.ok(&answer);
+                    }),
+            )
+        }
         "postCustomer" => {
             let answer: types::Customer = serde_json::from_value(answer?.clone()).ok()?;
             Some(
@@ -256,6 +349,26 @@ pub fn as_read(
     body: &serde_json::Value,
 ) -> Option<serde_json::Value> {
     match operation_id {
+        "postInstrumentIdentifier" => {
+            serde_json::from_value::<types::InstrumentIdentifier>(body.clone())
+                .ok()
+                .and_then(|read| serde_json::to_value(read).ok())
+        }
+        "getInstrumentIdentifier" => {
+            serde_json::from_value::<types::InstrumentIdentifier>(body.clone())
+                .ok()
+                .and_then(|read| serde_json::to_value(read).ok())
+        }
+        "patchInstrumentIdentifier" => {
+            serde_json::from_value::<types::InstrumentIdentifier>(body.clone())
+                .ok()
+                .and_then(|read| serde_json::to_value(read).ok())
+        }
+        "getInstrumentIdentifierPaymentInstrumentsList" => {
+            serde_json::from_value::<types::PaymentInstrumentList>(body.clone())
+                .ok()
+                .and_then(|read| serde_json::to_value(read).ok())
+        }
         "postCustomer" => {
             serde_json::from_value::<types::Customer>(body.clone())
                 .ok()
@@ -318,6 +431,24 @@ pub fn as_read(
 /// the operation's generated type, serialised as progenitor serialises it.
 pub fn body_bytes(operation_id: &str, call: &Call) -> Option<String> {
     match operation_id {
+        "postInstrumentIdentifier" => {
+            call.body_as::<types::InstrumentIdentifier>()
+                .map(|body| {
+                    serde_json::to_string(&body).expect("a typed body serialises")
+                })
+        }
+        "patchInstrumentIdentifier" => {
+            call.body_as::<types::InstrumentIdentifier>()
+                .map(|body| {
+                    serde_json::to_string(&body).expect("a typed body serialises")
+                })
+        }
+        "postInstrumentIdentifierEnrollment" => {
+            call.body_as::<types::InstrumentIdentifier>()
+                .map(|body| {
+                    serde_json::to_string(&body).expect("a typed body serialises")
+                })
+        }
         "postCustomer" => {
             call.body_as::<types::Customer>()
                 .map(|body| {
@@ -364,6 +495,105 @@ pub async fn call_operation(
     call: &Call,
 ) -> Result<Outcome, Error> {
     match operation_id {
+        "postInstrumentIdentifier" => {
+            #[allow(unused_mut)]
+            let mut builder = client.post_instrument_identifier();
+            if let Some(value) = call.value_of("profile-id") {
+                builder = builder.profile_id(value);
+            }
+            if let Some(value) = call.value_of("retrieveBinDetails") {
+                builder = builder
+                    .retrieve_bin_details(parsed::<bool>("retrieveBinDetails", value));
+            }
+            if let Some(body) = call.body_as::<types::InstrumentIdentifier>() {
+                builder = builder.body(body);
+            }
+            Ok(outcome(builder.send().await?))
+        }
+        "getInstrumentIdentifier" => {
+            #[allow(unused_mut)]
+            let mut builder = client.get_instrument_identifier();
+            if let Some(value) = call.value_of("profile-id") {
+                builder = builder.profile_id(value);
+            }
+            if let Some(value) = call.value_of("instrumentIdentifierId") {
+                builder = builder.instrument_identifier_id(value);
+            }
+            if let Some(value) = call.value_of("retrieveBinDetails") {
+                builder = builder
+                    .retrieve_bin_details(parsed::<bool>("retrieveBinDetails", value));
+            }
+            Ok(outcome(builder.send().await?))
+        }
+        "deleteInstrumentIdentifier" => {
+            #[allow(unused_mut)]
+            let mut builder = client.delete_instrument_identifier();
+            if let Some(value) = call.value_of("profile-id") {
+                builder = builder.profile_id(value);
+            }
+            if let Some(value) = call.value_of("instrumentIdentifierId") {
+                builder = builder.instrument_identifier_id(value);
+            }
+            Ok(outcome(builder.send().await?))
+        }
+        "patchInstrumentIdentifier" => {
+            #[allow(unused_mut)]
+            let mut builder = client.patch_instrument_identifier();
+            if let Some(value) = call.value_of("profile-id") {
+                builder = builder.profile_id(value);
+            }
+            if let Some(value) = call.value_of("instrumentIdentifierId") {
+                builder = builder.instrument_identifier_id(value);
+            }
+            if let Some(value) = call.value_of("retrieveBinDetails") {
+                builder = builder
+                    .retrieve_bin_details(parsed::<bool>("retrieveBinDetails", value));
+            }
+            if let Some(value) = call.value_of("if-match") {
+                builder = builder.if_match(value);
+            }
+            if let Some(body) = call.body_as::<types::InstrumentIdentifier>() {
+                builder = builder.body(body);
+            }
+            Ok(outcome(builder.send().await?))
+        }
+        "postInstrumentIdentifierEnrollment" => {
+            #[allow(unused_mut)]
+            let mut builder = client.post_instrument_identifier_enrollment();
+            if let Some(value) = call.value_of("profile-id") {
+                builder = builder.profile_id(value);
+            }
+            if let Some(value) = call.value_of("instrumentIdentifierId") {
+                builder = builder.instrument_identifier_id(value);
+            }
+            if let Some(body) = call.body_as::<types::InstrumentIdentifier>() {
+                builder = builder.body(body);
+            }
+            Ok(outcome(builder.send().await?))
+        }
+        "getInstrumentIdentifierPaymentInstrumentsList" => {
+            #[allow(unused_mut)]
+            let mut builder = client
+                .get_instrument_identifier_payment_instruments_list();
+            if let Some(value) = call.value_of("profile-id") {
+                builder = builder.profile_id(value);
+            }
+            if let Some(value) = call.value_of("instrumentIdentifierId") {
+                builder = builder.instrument_identifier_id(value);
+            }
+            if let Some(value) = call.value_of("retrieveBinDetails") {
+                builder = builder
+                    .retrieve_bin_details(parsed::<bool>("retrieveBinDetails", value));
+            }
+            if let Some(value) = call.value_of("offset") {
+                builder = builder.offset(parsed::<u64>("offset", value));
+            }
+            if let Some(value) = call.value_of("limit") {
+                builder = builder
+                    .limit(parsed::<::std::num::NonZeroU64>("limit", value));
+            }
+            Ok(outcome(builder.send().await?))
+        }
         "postCustomer" => {
             #[allow(unused_mut)]
             let mut builder = client.post_customer();

@@ -122,19 +122,34 @@ impl SpecOperation {
         self.params.iter().find(|p| p.name == name)
     }
 
-    /// The documented success response (the one 2xx status).
-    pub fn success(&self) -> &SpecResponse {
-        let mut ok = self
+    /// The documented success responses (2xx): one, or several with one schema
+    /// (`postInstrumentIdentifier`: 200 for a number seen before, 201 for a new one;
+    /// its enrollment: 202 or 204, both without a body).
+    pub fn successes(&self) -> Vec<&SpecResponse> {
+        let ok: Vec<&SpecResponse> = self
             .responses
             .iter()
-            .filter(|r| (200..300).contains(&r.status));
-        let first = ok.next().expect("an operation documents a success status");
+            .filter(|r| (200..300).contains(&r.status))
+            .collect();
         assert!(
-            ok.next().is_none(),
-            "{} documents several success statuses",
+            !ok.is_empty(),
+            "{} documents no success status",
             self.operation_id
         );
-        first
+        for other in &ok[1..] {
+            assert_eq!(
+                (&other.schema, &other.media_type),
+                (&ok[0].schema, &ok[0].media_type),
+                "{}: its success statuses carry different bodies",
+                self.operation_id
+            );
+        }
+        ok
+    }
+
+    /// The first documented success response; the others carry the same body.
+    pub fn success(&self) -> &SpecResponse {
+        self.successes()[0]
     }
 
     /// The documented error responses.

@@ -9,9 +9,10 @@ pub const SPEC: &str = "openapi/tms-customers.yaml";
 
 /// CyberSource's published definition the spec was last checked against (CI runs
 /// `cargo xtask conformance` on them; a release records them).
-pub const OFFICIAL_DEFINITION: [&str; 2] = [
+pub const OFFICIAL_DEFINITION: [&str; 3] = [
     "tests/fixtures/official-customers.json",
     "tests/fixtures/official-customer-subresources.json",
+    "tests/fixtures/official-instrument-identifiers.json",
 ];
 
 /// The SHA-256 of `bytes`, in hexadecimal.

@@ -4,7 +4,7 @@
 //! `{"encryptedResponse": …}` wrappers, and the keys, resolved once when the client
 //! is built. The JWE itself is `jwe.rs`, reading key files `keys.rs`: both only with
 //! the `mle` feature, which brings aws-lc-rs (RSA-OAEP); without it no key can be
-//! configured ([`resolve`] refuses), and the JWE stand-in below has nothing to compute.
+//! configured (`resolve` refuses), and the JWE stand-in below has nothing to compute.
 
 #[cfg(feature = "mle")]
 mod jwe;

@@ -10,10 +10,12 @@ use tests::{SpecOperation, json_fixture, spec_operations};
 
 const JSON: &str = "application/json;charset=utf-8";
 
+/// The customer's own operation with `method` (`postCustomer`, `getCustomer`, ...).
 fn operation(method: &str) -> SpecOperation {
+    let id = format!("{}Customer", method.to_ascii_lowercase());
     spec_operations()
         .into_iter()
-        .find(|op| op.method == method)
+        .find(|op| op.operation_id == id)
         .unwrap()
 }
 

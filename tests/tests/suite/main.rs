@@ -10,6 +10,7 @@ mod decoding;
 mod dependencies;
 mod hostile_input;
 mod hostile_server;
+mod identifiers;
 mod mle;
 mod mock_server;
 mod module_graph;

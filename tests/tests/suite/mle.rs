@@ -202,7 +202,11 @@ fn response_mle_tokens_match_the_sdks_byte_for_byte() {
 #[tokio::test]
 async fn request_mle_on_the_wire_for_every_optional_operation() {
     let operations = optional_mle_operations();
-    assert_eq!(operations.len(), 6, "creates and updates of the spec");
+    assert_eq!(
+        operations.len(),
+        9,
+        "the creates and updates of a customer, its sub-resources and instrument identifiers, and enrollment"
+    );
     let opener = MockMle::test_keys();
     for op in operations {
         let id = &op.operation_id;

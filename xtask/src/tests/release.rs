@@ -67,11 +67,7 @@ fn repository(tagged: bool) -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&root);
     let workspace = workspace::workspace_root();
-    for path in [
-        workspace::SPEC,
-        workspace::OFFICIAL_DEFINITION[0],
-        workspace::OFFICIAL_DEFINITION[1],
-    ] {
+    for path in std::iter::once(workspace::SPEC).chain(workspace::OFFICIAL_DEFINITION) {
         std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
         std::fs::copy(workspace.join(path), root.join(path)).unwrap();
     }
