@@ -1078,7 +1078,7 @@ impl<T: CliConfig> Cli<T> {
             request = request.body_map(|body| { body.type_(value.clone()) });
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<
                 types::InstrumentIdentifier,
@@ -1189,7 +1189,7 @@ impl<T: CliConfig> Cli<T> {
             request = request.body_map(|body| { body.type_(value.clone()) });
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<
                 types::InstrumentIdentifier,
@@ -1239,7 +1239,7 @@ impl<T: CliConfig> Cli<T> {
             request = request.body_map(|body| { body.type_(value.clone()) });
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<
                 types::InstrumentIdentifier,
@@ -1314,7 +1314,7 @@ impl<T: CliConfig> Cli<T> {
             request = request.profile_id(value.clone());
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::Customer>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -1399,7 +1399,7 @@ impl<T: CliConfig> Cli<T> {
             request = request.profile_id(value.clone());
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::Customer>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -1476,7 +1476,7 @@ impl<T: CliConfig> Cli<T> {
             request = request.body_map(|body| { body.type_(value.clone()) });
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::PaymentInstrument>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -1588,7 +1588,7 @@ impl<T: CliConfig> Cli<T> {
             request = request.body_map(|body| { body.type_(value.clone()) });
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::PaymentInstrument>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -1655,7 +1655,7 @@ impl<T: CliConfig> Cli<T> {
             request = request.profile_id(value.clone());
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::ShippingAddress>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -1758,7 +1758,7 @@ impl<T: CliConfig> Cli<T> {
             request = request.shipping_address_id(value.clone());
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::ShippingAddress>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;

@@ -198,6 +198,19 @@ fn with_offset(args: &[String], offset: u64) -> Vec<String> {
     out
 }
 
+/// The text of `--json-body`: the file it names, or standard input for `-`, so that a
+/// body with a card number need sit neither in a file nor in shell history. The
+/// generated command tree reads every body through this (openapi/README.md,
+/// normalisation 10).
+pub(crate) fn read_json_body(path: &std::path::Path) -> std::io::Result<String> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path)
+}
+
 /// Prints a failure on stderr and returns the exit status for it.
 fn report(error: anyhow::Error) -> u8 {
     match error.downcast::<GeneratedError>() {

@@ -493,3 +493,43 @@ async fn message_level_encryption_from_the_environment() {
         stderr(&misconfigured)
     );
 }
+
+/// A card number from standard input (`--json-body -`), so it need sit neither in a
+/// file nor in shell history: the identifier comes back with the number masked, and
+/// the full number is in neither output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_number_read_from_standard_input() {
+    use tests::{CARD_NUMBER, SECURITY_CODE};
+    use tokio::io::AsyncWriteExt as _;
+    let mock = signed_mock().await;
+    let vars = env(&mock, "jwt");
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tms-customers"));
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("CYBERSOURCE_")) {
+        command.env_remove(name);
+    }
+    let mut child = command
+        .envs(pairs(&vars))
+        .args(["post-instrument-identifier", "--json-body", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let body =
+        format!(r#"{{"card": {{"number": "{CARD_NUMBER}", "securityCode": "{SECURITY_CODE}"}}}}"#);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(body.as_bytes()).await.unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().await.unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let shown = stdout_json(&output);
+    let masked = format!("{}XXXXXX{}", &CARD_NUMBER[..6], &CARD_NUMBER[12..]);
+    assert_eq!(shown["card"]["number"], masked.as_str(), "{shown}");
+    for text in [
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    ] {
+        assert!(!text.contains(CARD_NUMBER), "{text}");
+        assert!(!text.contains(SECURITY_CODE), "{text}");
+    }
+}

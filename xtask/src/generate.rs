@@ -154,6 +154,7 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
     let mut cli: syn::File =
         syn::parse2(cli).map_err(|e| anyhow::anyhow!("generated CLI does not parse: {e}"))?;
     crate::operation_ids::spec_operation_ids(&mut cli, &ids);
+    crate::json_body_stdin::json_body_reads_stdin(&mut cli);
     let cli = quote! { #cli };
 
     Ok(vec![

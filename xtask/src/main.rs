@@ -16,6 +16,7 @@ mod diff;
 mod facts;
 mod generate;
 mod growable;
+mod json_body_stdin;
 mod lenient;
 mod naming;
 mod normalise;
