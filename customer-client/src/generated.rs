@@ -109,7 +109,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Default,
         PartialEq,
         schemars::JsonSchema
@@ -658,7 +657,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Default,
         PartialEq,
         schemars::JsonSchema
@@ -848,7 +846,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Default,
         PartialEq,
         schemars::JsonSchema
@@ -920,7 +917,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Default,
         PartialEq,
         schemars::JsonSchema
@@ -1210,7 +1206,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Default,
         PartialEq,
         schemars::JsonSchema
@@ -1497,7 +1492,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Default,
         PartialEq,
         schemars::JsonSchema
@@ -1993,7 +1987,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Default,
         PartialEq,
         schemars::JsonSchema
@@ -2099,7 +2092,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Default,
         PartialEq,
         schemars::JsonSchema
@@ -2615,7 +2607,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Default,
         PartialEq,
         schemars::JsonSchema
@@ -2978,7 +2969,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct BinLookupIssuerInformation {
             account_prefix: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4616,7 +4607,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct EmvTag {
             source: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -5249,7 +5240,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct InstrumentIdentifierBankAccount {
             number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -5480,7 +5471,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct InstrumentIdentifierCard {
             expiration_month: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6178,7 +6169,7 @@ pub mod types {
                 Self { href: Ok(value.href) }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct MerchantDefinedField {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7054,7 +7045,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct PaymentInstrumentCard {
             expiration_month: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8438,7 +8429,7 @@ pub mod types {
                 Self { id: Ok(value.id) }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct TokenizedCard {
             application_transaction_counter: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8863,7 +8854,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct TokenizedCardCard {
             activation_date: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10346,7 +10337,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct TokenizedCardVerificationResults {
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11267,6 +11258,120 @@ pub mod types {
                 super::TokenizedInformation::try_from(value).map(Some)
             }
         }
+        impl ::std::fmt::Debug for BinLookupIssuerInformation {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("BinLookupIssuerInformation")
+                    .field("account_prefix", &"****")
+                    .field("bin_length", &self.bin_length)
+                    .field("country", &self.country)
+                    .field("name", &self.name)
+                    .field("phone_number", &self.phone_number)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for EmvTag {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("EmvTag")
+                    .field("source", &self.source)
+                    .field("tag", &self.tag)
+                    .field("value", &"****")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for InstrumentIdentifierBankAccount {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("InstrumentIdentifierBankAccount")
+                    .field("number", &"****")
+                    .field("routing_number", &"****")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for InstrumentIdentifierCard {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("InstrumentIdentifierCard")
+                    .field("expiration_month", &"****")
+                    .field("expiration_year", &"****")
+                    .field("number", &"****")
+                    .field("security_code", &"****")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for MerchantDefinedField {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("MerchantDefinedField")
+                    .field("name", &self.name)
+                    .field("value", &"****")
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for PaymentInstrumentCard {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("PaymentInstrumentCard")
+                    .field("expiration_month", &"****")
+                    .field("expiration_year", &"****")
+                    .field("hash", &self.hash)
+                    .field("issue_number", &self.issue_number)
+                    .field("start_month", &self.start_month)
+                    .field("start_year", &self.start_year)
+                    .field("tokenized_information", &self.tokenized_information)
+                    .field("type_", &self.type_)
+                    .field("use_as", &self.use_as)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for TokenizedCard {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("TokenizedCard")
+                    .field(
+                        "application_transaction_counter",
+                        &self.application_transaction_counter,
+                    )
+                    .field("card", &self.card)
+                    .field("cryptogram", &"****")
+                    .field("eci", &self.eci)
+                    .field("enrollment_id", &self.enrollment_id)
+                    .field("expiration_month", &"****")
+                    .field("expiration_year", &"****")
+                    .field("id", &self.id)
+                    .field("metadata", &self.metadata)
+                    .field("number", &"****")
+                    .field("object", &self.object)
+                    .field("payment_account_reference", &self.payment_account_reference)
+                    .field("reason", &self.reason)
+                    .field("requestor_id", &self.requestor_id)
+                    .field("security_code", &"****")
+                    .field("source", &self.source)
+                    .field("state", &self.state)
+                    .field("token_reference_id", &self.token_reference_id)
+                    .field("type_", &self.type_)
+                    .field("verification_results", &self.verification_results)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for TokenizedCardCard {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("TokenizedCardCard")
+                    .field("activation_date", &self.activation_date)
+                    .field("expiration_month", &"****")
+                    .field("expiration_printed", &self.expiration_printed)
+                    .field("expiration_year", &"****")
+                    .field("issue_date", &self.issue_date)
+                    .field("number", &"****")
+                    .field("security_code_printed", &self.security_code_printed)
+                    .field("suffix", &self.suffix)
+                    .field("terms_and_conditions", &self.terms_and_conditions)
+                    .field("type_", &self.type_)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for TokenizedCardVerificationResults {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("TokenizedCardVerificationResults")
+                    .field("address", &self.address)
+                    .field("security_code", &"****")
+                    .finish()
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -11312,6 +11417,120 @@ pub mod types {
             deserializer,
         )?;
         Ok(value.unwrap_or_default())
+    }
+    impl ::std::fmt::Debug for BinLookupIssuerInformation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BinLookupIssuerInformation")
+                .field("account_prefix", &"****")
+                .field("bin_length", &self.bin_length)
+                .field("country", &self.country)
+                .field("name", &self.name)
+                .field("phone_number", &self.phone_number)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for EmvTag {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EmvTag")
+                .field("source", &self.source)
+                .field("tag", &self.tag)
+                .field("value", &"****")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for InstrumentIdentifierBankAccount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("InstrumentIdentifierBankAccount")
+                .field("number", &"****")
+                .field("routing_number", &"****")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for InstrumentIdentifierCard {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("InstrumentIdentifierCard")
+                .field("expiration_month", &"****")
+                .field("expiration_year", &"****")
+                .field("number", &"****")
+                .field("security_code", &"****")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for MerchantDefinedField {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MerchantDefinedField")
+                .field("name", &self.name)
+                .field("value", &"****")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for PaymentInstrumentCard {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PaymentInstrumentCard")
+                .field("expiration_month", &"****")
+                .field("expiration_year", &"****")
+                .field("hash", &self.hash)
+                .field("issue_number", &self.issue_number)
+                .field("start_month", &self.start_month)
+                .field("start_year", &self.start_year)
+                .field("tokenized_information", &self.tokenized_information)
+                .field("type_", &self.type_)
+                .field("use_as", &self.use_as)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for TokenizedCard {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TokenizedCard")
+                .field(
+                    "application_transaction_counter",
+                    &self.application_transaction_counter,
+                )
+                .field("card", &self.card)
+                .field("cryptogram", &"****")
+                .field("eci", &self.eci)
+                .field("enrollment_id", &self.enrollment_id)
+                .field("expiration_month", &"****")
+                .field("expiration_year", &"****")
+                .field("id", &self.id)
+                .field("metadata", &self.metadata)
+                .field("number", &"****")
+                .field("object", &self.object)
+                .field("payment_account_reference", &self.payment_account_reference)
+                .field("reason", &self.reason)
+                .field("requestor_id", &self.requestor_id)
+                .field("security_code", &"****")
+                .field("source", &self.source)
+                .field("state", &self.state)
+                .field("token_reference_id", &self.token_reference_id)
+                .field("type_", &self.type_)
+                .field("verification_results", &self.verification_results)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for TokenizedCardCard {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TokenizedCardCard")
+                .field("activation_date", &self.activation_date)
+                .field("expiration_month", &"****")
+                .field("expiration_printed", &self.expiration_printed)
+                .field("expiration_year", &"****")
+                .field("issue_date", &self.issue_date)
+                .field("number", &"****")
+                .field("security_code_printed", &self.security_code_printed)
+                .field("suffix", &self.suffix)
+                .field("terms_and_conditions", &self.terms_and_conditions)
+                .field("type_", &self.type_)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for TokenizedCardVerificationResults {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TokenizedCardVerificationResults")
+                .field("address", &self.address)
+                .field("security_code", &"****")
+                .finish()
+        }
     }
 }
 #[derive(Clone, Debug)]

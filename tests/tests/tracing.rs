@@ -209,3 +209,51 @@ fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
         );
     }
 }
+
+/// An instrument identifier's body, logged at TRACE: masked, card number, security code
+/// and expiry date included.
+#[test]
+fn an_instrument_identifier_body_is_masked_at_trace() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let server = scripted(vec![answer(
+            "201 Created",
+            "",
+            &format!(
+                r#"{{"id": "7010000000016241111", "card": {{"number": "{}", "securityCode": "{}"}}}}"#,
+                tests::CARD_NUMBER,
+                tests::SECURITY_CODE
+            ),
+        )])
+        .await;
+        let body: types::InstrumentIdentifier = tests::built(
+            types::InstrumentIdentifier::builder().card(
+                types::InstrumentIdentifierCard::builder()
+                    .number(tests::CARD_NUMBER.to_owned())
+                    .security_code(tests::SECURITY_CODE.to_owned())
+                    .expiration_year("2039".to_owned()),
+            ),
+        );
+        client(&server.url)
+            .post_instrument_identifier()
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+    });
+    let events = capture.events.lock().unwrap().join("\n");
+    assert!(
+        events.contains("request body") && events.contains("response body"),
+        "{events}"
+    );
+    for secret in [tests::CARD_NUMBER, tests::SECURITY_CODE, "2039"] {
+        assert!(!events.contains(secret), "`{secret}` logged: {events}");
+    }
+}

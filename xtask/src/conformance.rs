@@ -4,9 +4,10 @@
 //! tree of request, success and error bodies, status codes, response headers and
 //! content types. Each difference is an item of the maintainer's to-do list.
 //!
-//! The comparison covers our paths and every path of CyberSource's below the prefix
-//! they share (`/tms/v2/customers`): an operation CyberSource publishes there and our
-//! spec lacks is a difference; the rest of the merged definition is not our API.
+//! The comparison covers our paths and every path of CyberSource's below one of our
+//! collections (`/tms/v1/instrumentidentifiers`, `/tms/v2/customers`): an operation
+//! CyberSource publishes there and our spec lacks is a difference; the rest of the
+//! merged definition is not our API.
 //! Operations are matched by verb and path shape, placeholder names aside: a renamed
 //! placeholder is one finding, and the operation is compared all the same. A change
 //! found in several places (the same component, used in many bodies) is reported once,
@@ -65,18 +66,19 @@ impl Section {
 /// What was compared, for the report's first lines.
 pub struct Compared {
     pub counts: Vec<(Kind, usize)>,
-    /// The path prefix ours and CyberSource's share (`/tms/v2/customers`).
-    pub prefix: String,
+    /// Our collections: the paths of ours no other of ours lies below
+    /// (`/tms/v1/instrumentidentifiers`, `/tms/v2/customers`).
+    pub roots: Vec<String>,
 }
 
 /// Compares two parsed documents: ours (OpenAPI 3) and CyberSource's (Swagger 2.0),
-/// the latter read on our paths and on its own paths below the prefix ours share.
+/// the latter read on our paths and on its own paths below one of our collections.
 pub fn findings(ours: &Value, official: &Value) -> anyhow::Result<(Vec<Finding>, Compared)> {
     let our_facts = facts::extract(ours, None).map_err(|e| anyhow::anyhow!("our spec: {e}"))?;
     let mut paths = facts::paths_of(ours);
-    let prefix = common_prefix(&paths);
+    let roots = roots(&paths);
     for path in facts::paths_of(official) {
-        if !prefix.is_empty() && below(&path, &prefix) && !paths.contains(&path) {
+        if below_any(&path, &roots) && !paths.contains(&path) {
             paths.push(path);
         }
     }
@@ -92,7 +94,7 @@ pub fn findings(ours: &Value, official: &Value) -> anyhow::Result<(Vec<Finding>,
         findings,
         Compared {
             counts: counts(&our_facts),
-            prefix,
+            roots,
         },
     ))
 }
@@ -214,21 +216,27 @@ fn below(path: &str, prefix: &str) -> bool {
     path == prefix || path.starts_with(&format!("{prefix}/"))
 }
 
-/// The longest run of whole path segments every path starts with (`/tms/v2/customers`).
-fn common_prefix(paths: &[String]) -> String {
-    let Some(first) = paths.first() else {
-        return String::new();
-    };
-    let mut segments: Vec<&str> = first.split('/').collect();
-    for path in &paths[1..] {
-        let shared = segments
-            .iter()
-            .zip(path.split('/'))
-            .take_while(|(a, b)| **a == *b)
-            .count();
-        segments.truncate(shared);
-    }
-    segments.join("/")
+fn below_any(path: &str, roots: &[String]) -> bool {
+    roots.iter().any(|root| below(path, root))
+}
+
+/// The paths no other of `paths` lies below, sorted: the collections of a spec
+/// (`/tms/v1/instrumentidentifiers`, `/tms/v2/customers`). A shared prefix would not do
+/// once the spec covers two APIs: theirs is `/tms`, below which CyberSource publishes
+/// much that this spec does not mean to cover.
+fn roots(paths: &[String]) -> Vec<String> {
+    let mut roots: Vec<String> = paths
+        .iter()
+        .filter(|path| {
+            !paths
+                .iter()
+                .any(|other| other != *path && below(path, other))
+        })
+        .cloned()
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
 }
 
 /// Several documents as one: the first, with the path items of the others added (a
@@ -297,7 +305,7 @@ pub fn check(
 }
 
 /// A definition file as read: its name, size, SHA-256, `info.version`, how many of its
-/// paths lie below the prefix our spec's paths share, and whether it is a fixture the
+/// paths lie below one of our collections, and whether it is a fixture the
 /// spec was last checked against.
 pub struct FileRead {
     pub name: String,
@@ -355,11 +363,11 @@ pub fn run(
         documents.push((path.display().to_string(), document));
     }
     let ours = read_document(&root.join(workspace::SPEC))?;
-    let prefix = common_prefix(&facts::paths_of(&ours));
+    let roots = roots(&facts::paths_of(&ours));
     for (file, (_, document)) in files.iter_mut().zip(&documents) {
         file.paths_below = facts::paths_of(document)
             .iter()
-            .filter(|path| below(path, &prefix))
+            .filter(|path| below_any(path, &roots))
             .count();
     }
     let (findings, compared) = check(&ours, documents)?;
@@ -387,10 +395,10 @@ pub fn json_report(files: &[FileRead], findings: &[Finding], compared: &Compared
             "bytes": f.bytes,
             "sha256": f.sha256,
             "info.version": f.version,
-            "paths below prefix": f.paths_below,
+            "paths below our collections": f.paths_below,
             "fixture": f.fixture,
         })).collect::<Vec<_>>(),
-        "prefix": compared.prefix,
+        "collections": compared.roots,
         "compared": compared.counts.iter().map(|(k, n)| (k.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
         "differences": findings.iter().map(|f| json!({
             "difference": f.what,
@@ -472,7 +480,7 @@ pub fn text_report(
             &f.sha256[..12],
             f.version,
             f.paths_below,
-            compared.prefix
+            compared.roots.join(", ")
         )));
         if let Some(fixture) = f.fixture {
             out.push_str(&fit(&format!(

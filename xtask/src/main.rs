@@ -22,6 +22,7 @@ mod naming;
 mod normalise;
 mod operation_ids;
 mod release;
+mod sensitive;
 #[cfg(test)]
 mod tests;
 mod workspace;

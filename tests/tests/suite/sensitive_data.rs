@@ -1,8 +1,10 @@
 //! Card data is never printed: a card number and a security code, sent through every
 //! way the client and customer-mock can show a body or a message, appear in none of
 //! them. Here: errors' Display and Debug (an undecodable success body, a non-CyberSource
-//! error body, CyberSource's error from the mock) and the mock's own 400 message. TRACE
-//! logs: `../tracing.rs`; the CLI's error output: `customer-cli/tests/cli.rs`.
+//! error body, CyberSource's error from the mock) and the mock's own 400 message; an
+//! instrument identifier's body (card number, security code, expiry) in `Debug` of its
+//! type and builder, and in the client's refusal of it. TRACE logs: `../tracing.rs`;
+//! the CLI's error output and standard input: `customer-cli/tests/cli.rs`.
 
 use customer_client::Error;
 use customer_mock::CustomerMock;
@@ -100,4 +102,71 @@ async fn the_mock_does_not_echo_card_data_in_its_400() {
     let text = response.text().await.unwrap();
     assert!(text.contains("merchantDefinedInformation"), "{text}");
     assert_hidden("customer-mock 400", &text);
+}
+
+/// An instrument identifier's card number, security code and expiry date show in
+/// neither `Debug` of the generated type nor of its builder (the spec marks them
+/// `x-sensitive`), nor in the client's refusal of a number that breaks the spec's
+/// limits, nor in the mock's answer.
+#[tokio::test]
+async fn an_instrument_identifier_s_card_data_is_in_no_debug_or_error() {
+    use customer_client::{Client, Environment, types};
+    const EXPIRY: &str = "2039";
+    let card = || {
+        types::InstrumentIdentifierCard::builder()
+            .number(CARD_NUMBER.to_owned())
+            .security_code(SECURITY_CODE.to_owned())
+            .expiration_month("07".to_owned())
+            .expiration_year(EXPIRY.to_owned())
+    };
+    let builder = types::InstrumentIdentifier::builder().card(card());
+    let body: types::InstrumentIdentifier =
+        tests::built(types::InstrumentIdentifier::builder().card(card()));
+    for shown in [
+        format!("{builder:?}"),
+        format!("{body:?}"),
+        format!("{:?}", card()),
+    ] {
+        assert_hidden("Debug", &shown);
+        assert!(!shown.contains(EXPIRY), "{shown}");
+        assert!(shown.contains("****"), "{shown}");
+    }
+    // The serialised body still carries the number: it is for CyberSource.
+    assert!(serde_json::to_string(&body).unwrap().contains(CARD_NUMBER));
+
+    let mock = CustomerMock::start().await.unwrap();
+    let client = Client::builder(Environment::custom(&mock.base_url()).unwrap())
+        .build()
+        .unwrap();
+    // 20 digits: over the spec's 19, refused before sending, naming the field only.
+    let too_long = format!("{CARD_NUMBER}0123");
+    let refused = client
+        .post_instrument_identifier()
+        .body(
+            types::InstrumentIdentifier::builder()
+                .card(types::InstrumentIdentifierCard::builder().number(too_long.clone())),
+        )
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    let shown = printed(&refused);
+    assert!(shown.contains("card.number"), "{shown}");
+    assert!(
+        !shown.contains(&too_long) && !shown.contains(CARD_NUMBER),
+        "{shown}"
+    );
+    let created = client
+        .post_instrument_identifier()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let answered = format!(
+        "{:?} {}",
+        *created,
+        serde_json::to_string(&*created).unwrap()
+    );
+    assert_hidden("the mock's answer", &answered);
+    assert!(!answered.contains(EXPIRY), "{answered}");
 }
