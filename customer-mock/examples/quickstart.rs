@@ -1,9 +1,13 @@
 //! `cargo run --example quickstart`: a customer's whole life, printed step by step.
 //!
 //! - the customer: create, get, patch with if-match, patch with a stale if-match (412);
-//! - its wallet: add two shipping addresses and a card, list them (every page), make
-//!   the second address the default, try to delete the default (409), delete the other
-//!   address, then the default;
+//! - its wallet: add two shipping addresses, list them (every page), make the second
+//!   address the default, try to delete the default (409), delete the other address,
+//!   then the default;
+//! - a card on file from its number: create its instrument identifier, post the same
+//!   number again (200, the same id), attach it to the customer as a payment
+//!   instrument, list the identifier's payment instruments, try to delete the
+//!   identifier while the card uses it (409);
 //! - the end: delete the customer, get it (404);
 //! - against the local mock, one more: a customer created with Message Level
 //!   Encryption both ways (the mock's test keys), shown decrypted.
@@ -189,9 +193,10 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
     }
 
     wallet(client, &id).await?;
+    card_on_file(client, &id).await?;
 
     request::<()>(
-        10,
+        15,
         "Delete the customer (and all it owns)",
         &format!("DELETE /tms/v2/customers/{id}"),
         None,
@@ -205,7 +210,7 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
     response(&deleted, false);
 
     request::<()>(
-        11,
+        16,
         "Retrieve it again",
         &format!("GET /tms/v2/customers/{id}"),
         None,
@@ -226,7 +231,7 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
     }
 }
 
-/// Steps 5 to 9: the customer's shipping addresses and a card.
+/// Steps 5 to 9: the customer's shipping addresses.
 async fn wallet(client: &Client, id: &str) -> Result<(), String> {
     let fail = |e: Error| {
         failure(&e);
@@ -263,24 +268,6 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
         address_ids.push(added.id.clone().ok_or("the new address has no id")?);
     }
     expect(address_ids.len() == 2, "two addresses")?;
-    let card: types::PaymentInstrument = built(
-        types::PaymentInstrument::builder().card(
-            types::PaymentInstrumentCard::builder()
-                .expiration_month("12".to_owned())
-                .expiration_year("2031".to_owned())
-                .type_("001".to_owned()),
-        ),
-    )?;
-    let instruments = format!("/tms/v2/customers/{id}/payment-instruments");
-    request(5, "Add a card", &format!("POST {instruments}"), Some(&card));
-    let added = client
-        .post_customer_payment_instrument()
-        .customer_id(id)
-        .body(card)
-        .send()
-        .await
-        .map_err(|e| fail(e.into()))?;
-    response(&added, true);
 
     request::<()>(
         6,
@@ -391,6 +378,143 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A test card number of CyberSource's sandbox.
+const CARD_NUMBER: &str = "4111111111111111";
+
+/// `body` as the steps print it: card numbers, security codes and expiry dates masked
+/// as the client masks them in its logs (`customer_client::mask`).
+fn masked<T: serde::Serialize>(body: &T) -> serde_json::Value {
+    let text = customer_client::mask::body(&serde_json::to_vec(body).unwrap_or_default());
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+/// Steps 10 to 14: a card on file from its number. The number goes to the instrument
+/// identifiers, which answer with the identifier's id (the same id for the same
+/// number); the customer's payment instrument names that id, never the number.
+async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
+    let fail = |e: Error| {
+        failure(&e);
+        e.to_string()
+    };
+    let identifiers = "/tms/v1/instrumentidentifiers";
+    let card = || -> Result<types::InstrumentIdentifier, String> {
+        built(
+            types::InstrumentIdentifier::builder().card(
+                types::InstrumentIdentifierCard::builder().number(CARD_NUMBER.to_owned()),
+            ),
+        )
+    };
+    request(
+        10,
+        "Create the card's instrument identifier from its number",
+        &format!("POST {identifiers}"),
+        Some(&masked(&card()?)),
+    );
+    let created = client
+        .post_instrument_identifier()
+        .body(card()?)
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&created, true);
+    // 201 for a number new to the merchant; 200 when it already has an identifier
+    // (a second run against the sandbox).
+    expect(
+        matches!(created.status().as_u16(), 200 | 201),
+        "expected 201 Created (or 200 for a known number)",
+    )?;
+    let identifier = created.id.clone().ok_or("the identifier has no id")?;
+
+    request(
+        11,
+        "Post the same number again",
+        &format!("POST {identifiers}"),
+        Some(&masked(&card()?)),
+    );
+    let again = client
+        .post_instrument_identifier()
+        .body(card()?)
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&again, true);
+    expect(
+        again.status().as_u16() == 200 && again.id.as_deref() == Some(identifier.as_str()),
+        "expected 200 OK with the same identifier",
+    )?;
+
+    let instrument: types::PaymentInstrument = built(
+        types::PaymentInstrument::builder()
+            .card(
+                types::PaymentInstrumentCard::builder()
+                    .expiration_month("12".to_owned())
+                    .expiration_year("2031".to_owned())
+                    .type_("001".to_owned()),
+            )
+            .instrument_identifier(
+                types::InstrumentIdentifierReference::builder().id(identifier.clone()),
+            ),
+    )?;
+    request(
+        12,
+        "Attach it to the customer as a payment instrument",
+        &format!("POST /tms/v2/customers/{customer}/payment-instruments"),
+        Some(&instrument),
+    );
+    let attached = client
+        .post_customer_payment_instrument()
+        .customer_id(customer)
+        .body(instrument)
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&attached, true);
+
+    request::<()>(
+        13,
+        "List the identifier's payment instruments",
+        &format!("GET {identifiers}/{identifier}/paymentinstruments"),
+        None,
+    );
+    let listed = client
+        .get_instrument_identifier_payment_instruments_list()
+        .instrument_identifier_id(&identifier)
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    response(&listed, true);
+    expect(
+        listed.total.is_some_and(|total| total >= 1),
+        "the customer's card is listed",
+    )?;
+
+    request::<()>(
+        14,
+        "Try to delete the identifier while the customer's card uses it",
+        &format!("DELETE {identifiers}/{identifier}"),
+        None,
+    );
+    match client
+        .delete_instrument_identifier()
+        .instrument_identifier_id(&identifier)
+        .send()
+        .await
+    {
+        Ok(unexpected) => {
+            response(&unexpected, false);
+            Err("an identifier in use was deleted".into())
+        }
+        Err(e) => {
+            let e = Error::from(e);
+            failure(&e);
+            expect(
+                e.status().map(|s| s.as_u16()) == Some(409),
+                "expected 409 Conflict",
+            )
+        }
+    }
+}
+
 /// A client for the local mock at `base_url`, signing with the throwaway credentials.
 fn local_builder(base_url: &str) -> Result<ClientBuilder, Error> {
     Ok(
@@ -400,7 +524,7 @@ fn local_builder(base_url: &str) -> Result<ClientBuilder, Error> {
     )
 }
 
-/// Step 12 (local mock only): the create body goes out as `{"encryptedRequest": …}`
+/// Step 17 (local mock only): the create body goes out as `{"encryptedRequest": …}`
 /// to the mock's test certificate, and the answer comes back as
 /// `{"encryptedResponse": …}` for the merchant's test key; the client shows plaintext.
 async fn encrypted(base_url: &str) -> Result<(), String> {
@@ -425,7 +549,7 @@ async fn encrypted(base_url: &str) -> Result<(), String> {
         ),
     )?;
     request(
-        12,
+        17,
         &format!(
             "Create a customer with Message Level Encryption (sent as {{\"encryptedRequest\": …}}, kid {})",
             test_keys::REQUEST_KID
@@ -496,11 +620,11 @@ async fn main() -> ExitCode {
         }
     };
     let mut outcome = walkthrough(&client).await;
-    let mut steps = "eleven";
+    let mut steps = "sixteen";
     if let Some(mock) = local_mock {
         if outcome.is_ok() {
             outcome = encrypted(&mock.base_url()).await;
-            steps = "twelve";
+            steps = "seventeen";
         }
         mock.shutdown().await;
     }
