@@ -399,9 +399,8 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
     let identifiers = "/tms/v1/instrumentidentifiers";
     let card = || -> Result<types::InstrumentIdentifier, String> {
         built(
-            types::InstrumentIdentifier::builder().card(
-                types::InstrumentIdentifierCard::builder().number(CARD_NUMBER.to_owned()),
-            ),
+            types::InstrumentIdentifier::builder()
+                .card(types::InstrumentIdentifierCard::builder().number(CARD_NUMBER.to_owned())),
         )
     };
     request(
