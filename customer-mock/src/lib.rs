@@ -52,7 +52,7 @@ use reply::Refusal;
 pub use state::MockConfig;
 use state::{CUSTOMERS, Shared};
 use store::Store;
-pub use verify::{CYBERSOURCE_HOSTS, FRESHNESS_WINDOW, MockCredentials};
+pub use verify::{CYBERSOURCE_HOSTS, FRESHNESS_WINDOW, MerchantCertificate, MockCredentials};
 
 /// A running mock; it stops when dropped or [shut down](Self::shutdown).
 pub struct CustomerMock {

@@ -37,15 +37,18 @@ fn body_digest(body: &[u8]) -> String {
     STANDARD.encode(Sha256::digest(body))
 }
 
-/// The shared-secret key the mock accepts, for both HTTP Signature and JWT (HS256).
+/// The keys the mock accepts for one merchant: a shared secret, for HTTP Signature and
+/// JWT (HS256), and the merchant's certificate, for JWT signed with its P12 key (RS256).
 #[derive(Clone)]
 pub struct MockCredentials {
     /// The merchant id requests must carry.
     pub merchant_id: String,
     /// The key id requests must name.
     pub key_id: String,
-    /// The decoded shared secret.
+    /// The decoded shared secret; empty when only the certificate is accepted.
     pub secret: Vec<u8>,
+    /// The merchant's certificate, for RS256 JWTs; `None`: RS256 is refused.
+    pub certificate: Option<MerchantCertificate>,
 }
 
 impl MockCredentials {
@@ -54,11 +57,32 @@ impl MockCredentials {
         let secret = STANDARD
             .decode(secret_base64.trim())
             .map_err(|_| "the secret key is not valid base64".to_owned())?;
+        if secret.is_empty() {
+            return Err("the secret key is empty".to_owned());
+        }
         Ok(Self {
             merchant_id: merchant_id.to_owned(),
             key_id: key_id.to_owned(),
             secret,
+            certificate: None,
         })
+    }
+
+    /// Only the merchant's certificate: JWTs signed with its P12 key (RS256), nothing
+    /// else.
+    pub fn certificate_only(merchant_id: &str, certificate: MerchantCertificate) -> Self {
+        Self {
+            merchant_id: merchant_id.to_owned(),
+            key_id: String::new(),
+            secret: Vec::new(),
+            certificate: Some(certificate),
+        }
+    }
+
+    /// The same, accepting JWTs signed with the merchant's P12 key (RS256) too.
+    pub fn with_certificate(mut self, certificate: MerchantCertificate) -> Self {
+        self.certificate = Some(certificate);
+        self
     }
 }
 
@@ -68,8 +92,100 @@ impl std::fmt::Debug for MockCredentials {
             .field("merchant_id", &self.merchant_id)
             .field("key_id", &"<redacted>")
             .field("secret", &"<redacted>")
+            .field("certificate", &self.certificate)
             .finish()
     }
+}
+
+/// The merchant's certificate, as the mock needs it to verify RS256 JWTs: its RSA
+/// public key, and the id the official SDKs send as `kid`, the certificate subject's
+/// `serialNumber` attribute (the official vectors' `kid`).
+#[derive(Clone)]
+pub struct MerchantCertificate {
+    kid: String,
+    /// PKCS#1 `RSAPublicKey`, DER.
+    public_key: Vec<u8>,
+}
+
+impl std::fmt::Debug for MerchantCertificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MerchantCertificate")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MerchantCertificate {
+    /// From a certificate, PEM or DER.
+    pub fn from_certificate(bytes: &[u8]) -> Result<Self, String> {
+        use x509_parser::prelude::{FromDer, X509Certificate};
+        let der = match x509_parser::pem::parse_x509_pem(bytes) {
+            Ok((_, pem)) => pem.contents,
+            Err(_) => bytes.to_vec(),
+        };
+        let (_, certificate) = X509Certificate::from_der(&der)
+            .map_err(|_| "not an X.509 certificate (PEM or DER)".to_owned())?;
+        Self::of(&certificate)
+    }
+
+    /// From a P12 (PKCS#12) file: the certificate of the key whose certificate's
+    /// subject CN is `merchant_id`, as CyberSource issues them.
+    pub fn from_pkcs12(p12: &[u8], password: &str, merchant_id: &str) -> Result<Self, String> {
+        use p12_keystore::{KeyStore, KeyStoreEntry, Pkcs12ImportPolicy};
+        use x509_parser::prelude::{FromDer, X509Certificate};
+        let store = KeyStore::from_pkcs12(p12, password, Pkcs12ImportPolicy::Relaxed)
+            .map_err(|_| "cannot be read: wrong password or not a PKCS#12 file".to_owned())?;
+        for (_, entry) in store.entries() {
+            let KeyStoreEntry::PrivateKeyChain(chain) = entry else {
+                continue;
+            };
+            for cert in chain.certs() {
+                let Ok((_, certificate)) = X509Certificate::from_der(cert.as_der()) else {
+                    continue;
+                };
+                let cn = subject(
+                    &certificate,
+                    &x509_parser::oid_registry::OID_X509_COMMON_NAME,
+                );
+                if cn.as_deref() == Some(merchant_id) {
+                    return Self::of(&certificate);
+                }
+            }
+        }
+        Err(format!(
+            "holds no key with a certificate for merchant `{merchant_id}`"
+        ))
+    }
+
+    fn of(certificate: &x509_parser::certificate::X509Certificate<'_>) -> Result<Self, String> {
+        let kid = subject(
+            certificate,
+            &x509_parser::oid_registry::OID_X509_SERIALNUMBER,
+        )
+        .ok_or("the certificate's subject has no serialNumber")?;
+        Ok(Self {
+            kid,
+            public_key: certificate.public_key().subject_public_key.data.to_vec(),
+        })
+    }
+
+    /// The `kid` RS256 JWTs must name.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+}
+
+/// A subject attribute of `certificate`, as text.
+fn subject(
+    certificate: &x509_parser::certificate::X509Certificate<'_>,
+    oid: &x509_parser::der_parser::Oid<'_>,
+) -> Option<String> {
+    certificate
+        .subject()
+        .iter_attributes()
+        .find(|a| a.attr_type() == oid)
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_owned)
 }
 
 /// What was sent, as the signature must cover it, and what it is judged against.
@@ -125,6 +241,9 @@ pub(crate) fn verify(credentials: &MockCredentials, request: &Signed<'_>) -> Res
     let date = httpdate::parse_http_date(date).map_err(|_| "the date is not an HTTP date")?;
     fresh("the request's date", unix(date), request.now)?;
     let signature = header("signature").ok_or("no Authorization or Signature header")?;
+    if credentials.secret.is_empty() {
+        return Err("no shared secret is configured: HTTP Signature is refused".to_owned());
+    }
     let fields: Vec<(&str, &str)> = signature
         .split(", ")
         .filter_map(|item| item.split_once('='))
@@ -186,20 +305,34 @@ fn verify_jwt(
     token: &str,
 ) -> Result<(), String> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| "malformed JWT".to_owned())?;
-    if header.kid.as_deref() != Some(credentials.key_id.as_str()) {
-        return Err("unknown kid".to_owned());
-    }
-    let mut validation = Validation::new(Algorithm::HS256);
+    let kid = header.kid.as_deref();
+    let key = match header.alg {
+        Algorithm::HS256 if credentials.secret.is_empty() => {
+            return Err("no shared secret is configured: HS256 is refused".to_owned());
+        }
+        Algorithm::HS256 if kid == Some(credentials.key_id.as_str()) => {
+            DecodingKey::from_secret(&credentials.secret)
+        }
+        Algorithm::RS256 => {
+            let certificate = credentials
+                .certificate
+                .as_ref()
+                .ok_or("no merchant certificate is configured: RS256 is refused")?;
+            if kid != Some(certificate.kid()) {
+                return Err("unknown kid".to_owned());
+            }
+            DecodingKey::from_rsa_der(&certificate.public_key)
+        }
+        Algorithm::HS256 => return Err("unknown kid".to_owned()),
+        other => return Err(format!("the JWT algorithm {other:?} is not accepted")),
+    };
+    let mut validation = Validation::new(header.alg);
     validation.set_required_spec_claims(&["exp"]);
     // Against the mock's clock, below, not the system's.
     validation.validate_exp = false;
-    let claims = jsonwebtoken::decode::<Value>(
-        token,
-        &DecodingKey::from_secret(&credentials.secret),
-        &validation,
-    )
-    .map_err(|e| format!("the JWT does not verify: {e}"))?
-    .claims;
+    let claims = jsonwebtoken::decode::<Value>(token, &key, &validation)
+        .map_err(|e| format!("the JWT does not verify: {e}"))?
+        .claims;
     let claim = |name: &str| claims.get(name).and_then(Value::as_str);
     let number = |name: &str| claims.get(name).and_then(Value::as_i64);
     let mismatch = |name: &str| format!("the JWT claim `{name}` does not match the request");

@@ -491,3 +491,93 @@ async fn an_http_signature_dated_outside_the_window_is_refused() {
 fn uuid_like(n: u64) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
 }
+
+/// JWT signed with the merchant's P12 key (RS256, `kid` the certificate subject's
+/// serialNumber), the official SDKs' default mode, end to end: the client signs with
+/// the P12, the mock verifies with the merchant's certificate (from the same P12, or
+/// the PEM certificate: the same `kid`). A certificate with another `kid`, and the
+/// shared-secret modes with no secret configured, get 401.
+#[tokio::test]
+async fn a_p12_signed_jwt_is_verified_with_the_merchants_certificate() {
+    use customer_client::P12Key;
+    use customer_mock::MerchantCertificate;
+    let p12 = std::fs::read(tests::fixture_path("auth/testrest.p12")).unwrap();
+    let certificate = MerchantCertificate::from_pkcs12(&p12, "testpass", "testrest").unwrap();
+    let pem = std::fs::read(tests::fixture_path("auth/testrest_cert.pem")).unwrap();
+    assert_eq!(
+        MerchantCertificate::from_certificate(&pem).unwrap().kid(),
+        certificate.kid()
+    );
+    let signed_with_p12 = |mock: &CustomerMock| {
+        let key = P12Key::from_pkcs12("testrest", &p12, "testpass").unwrap();
+        Client::builder(Environment::custom(&mock.base_url()).unwrap())
+            .credentials(Credentials::JwtP12(key))
+            .build()
+            .unwrap()
+    };
+    let mock = CustomerMock::start_with(MockConfig {
+        credentials: Some(MockCredentials::certificate_only("testrest", certificate)),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = signed_with_p12(&mock);
+    let created = client
+        .post_customer()
+        .body(types::Customer::builder())
+        .send()
+        .await
+        .unwrap();
+    let id = created.id.clone().unwrap();
+    client.get_customer().customer_id(&id).send().await.unwrap();
+    client
+        .delete_customer()
+        .customer_id(&id)
+        .send()
+        .await
+        .unwrap();
+    // No shared secret is configured: HS256 and HTTP Signature are refused.
+    for credentials in [
+        Credentials::jwt_shared_secret("testrest", KEY_ID, SECRET_B64).unwrap(),
+        Credentials::http_signature("testrest", KEY_ID, SECRET_B64).unwrap(),
+    ] {
+        let refused = Client::builder(Environment::custom(&mock.base_url()).unwrap())
+            .credentials(credentials)
+            .build()
+            .unwrap()
+            .get_customer()
+            .customer_id(&id)
+            .send()
+            .await
+            .map_err(Error::from)
+            .unwrap_err();
+        assert_eq!(refused.status(), Some(StatusCode::UNAUTHORIZED));
+    }
+    // Another certificate (another `kid`): the P12's token is refused.
+    let other = std::fs::read(tests::fixture_path("mle/other_serial_request_cert.pem")).unwrap();
+    let other_mock = CustomerMock::start_with(MockConfig {
+        credentials: Some(MockCredentials::certificate_only(
+            "testrest",
+            MerchantCertificate::from_certificate(&other).unwrap(),
+        )),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let refused = signed_with_p12(&other_mock)
+        .get_customer()
+        .customer_id(&id)
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(refused.status(), Some(StatusCode::UNAUTHORIZED));
+    let body = refused.error_body().unwrap();
+    assert!(
+        body.errors[0]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("kid")),
+        "{body:?}"
+    );
+}
