@@ -14,6 +14,7 @@ mod identifiers;
 mod mle;
 mod mock_server;
 mod module_graph;
+mod official_sdks;
 mod prism;
 mod properties;
 mod request_rules;
