@@ -25,6 +25,10 @@ The SDK's own bugs are worked around here, never by loosening the mock:
 import json
 import sys
 import tempfile
+import warnings
+
+# The SDK imports pkg_resources, which warns that it is deprecated.
+warnings.simplefilter("ignore")
 
 from CyberSource import (
     CustomerApi,
