@@ -141,6 +141,11 @@ class Run {
         ok = ok && encrypted === responseWay;
       }
     }
+    // A success with a body must have decoded into the SDK's model (its classes are
+    // named `exports`).
+    if (typeof status === 'number' && status >= 200 && status < 300 && status !== 204 && status !== 202 && !data) {
+      ok = false;
+    }
     const model = data && data.constructor ? data.constructor.name : '-';
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${status} (expected ${wanted.join('/')}), ${notes.join(', ') || 'no body'}, decoded as ${model}`);
     if (!ok) this.failures += 1;

@@ -156,6 +156,9 @@ class Run:
         if answered and 200 <= status < 300:
             wire.append("answer " + ("encrypted" if "encryptedResponse" in answered else "plain"))
             ok &= ("encryptedResponse" in answered) == response_ways
+        # A success with a body must have decoded into the SDK's model.
+        if answered and 200 <= status < 300 and data is None:
+            ok = False
         model = type(data).__name__ if data is not None else "-"
         print(f"{'ok  ' if ok else 'FAIL'} {name}: {status} (expected {'/'.join(map(str, wanted))}), "
               f"{', '.join(wire) or 'no body'}, decoded as {model}")
