@@ -73,7 +73,9 @@ fn bin_details(operation: &'static str, uri: &Uri) -> Result<bool, Refusal> {
     for pair in uri.query().unwrap_or_default().split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         if name == "retrieveBinDetails" {
-            rules::check_parameter(operation, name, Some(value))
+            // The spec's rule, `true` or `false`, in any case: the Python SDK sends `True`.
+            let value = value.to_ascii_lowercase();
+            rules::check_parameter(operation, name, Some(&value))
                 .map_err(|v| Refusal::invalid("invalidParameters", v, "query"))?;
             wanted = value == "true";
         }
@@ -82,25 +84,22 @@ fn bin_details(operation: &'static str, uri: &Uri) -> Result<bool, Refusal> {
 }
 
 /// `number` masked as CyberSource shows a card number: its first six and last four
-/// digits, `X` between.
-fn masked_card(digits: &str) -> String {
-    digits
-        .char_indices()
-        .map(|(i, c)| {
-            if i < 6 || i + 4 >= digits.len() {
-                c
-            } else {
-                'X'
-            }
-        })
+/// characters, `X` between (the number may be an encoded account number, not digits).
+fn masked_card(number: &str) -> String {
+    let length = number.chars().count();
+    number
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < 6 || i + 4 >= length { c } else { 'X' })
         .collect()
 }
 
-/// A bank account number with all but its last four digits masked.
+/// A bank account number with all but its last four characters masked.
 fn masked_account(number: &str) -> String {
-    let keep = number.len().saturating_sub(4);
+    let keep = number.chars().count().saturating_sub(4);
     number
-        .char_indices()
+        .chars()
+        .enumerate()
         .map(|(i, c)| if i < keep { 'X' } else { c })
         .collect()
 }
@@ -117,19 +116,22 @@ fn kept_and_key(mut fields: Map<String, Value>) -> Result<(Map<String, Value>, [
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
-    let card_number = text(fields.get("card"), "number");
-    let account = text(fields.get("bankAccount"), "number");
+    let card_number = text(fields.get("card"), "number").filter(|n| !n.is_empty());
+    let account = text(fields.get("bankAccount"), "number").filter(|n| !n.is_empty());
     let routing = text(fields.get("bankAccount"), "routingNumber").unwrap_or_default();
+    // One identifier stands for one number: the card's, else the bank account's; the
+    // other is not kept.
     let key = if let Some(number) = card_number {
-        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
         // Expiry and security code go to the issuer; CyberSource does not keep them.
-        fields.insert("card".into(), json!({"number": masked_card(&digits)}));
-        Sha256::digest(format!("card:{digits}"))
+        fields.insert("card".into(), json!({"number": masked_card(&number)}));
+        fields.remove("bankAccount");
+        Sha256::digest(format!("card:{number}"))
     } else if let Some(number) = account {
         fields.insert(
             "bankAccount".into(),
             json!({"number": masked_account(&number), "routingNumber": routing}),
         );
+        fields.remove("card");
         Sha256::digest(format!("bank:{number}:{routing}"))
     } else {
         return Err(Refusal::new(
@@ -313,20 +315,10 @@ pub(crate) async fn update(
     let id = identifier_id(&incoming, path)?;
     let bin = bin_details(incoming.operation, &uri)?;
     let mut fields = incoming.body(as_type::<types::InstrumentIdentifier>, NOT_KEPT)?;
-    for (object, field) in [("card", "number"), ("bankAccount", "number")] {
-        if fields.get(object).and_then(|o| o.get(field)).is_some() {
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "invalidFields",
-                format!(
-                    "{object}.{field} cannot change: post the new number for an identifier of its own"
-                ),
-            )
-            .at(format!("{object}.{field}"), "body"));
-        }
-    }
-    // Expiry and security code go to the issuer; not kept.
+    // An identifier stands for one number: a PATCH does not change it (a new number is
+    // posted for an identifier of its own); expiry and security code are not kept.
     fields.remove("card");
+    fields.remove("bankAccount");
     let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
     let mut store = state.store.lock().map_err(|_| store_unavailable())?;
     let identifier = store

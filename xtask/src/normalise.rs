@@ -291,12 +291,17 @@ fn param_rule(spec: &Value, operation_id: &str, param: &Value) -> anyhow::Result
             anyhow::bail!("{operation_id}: parameter `{name}` of type `{other}` is not supported")
         }
     };
+    let mut limits = limits_of(schema);
+    // A boolean parameter travels as text: `true` or `false`, nothing else.
+    if kind == Kind::Boolean && limits.allowed.is_empty() {
+        limits.allowed = vec!["true".to_owned(), "false".to_owned()];
+    }
     Ok(ParamRule {
         name,
         location,
         required: param.get("required").and_then(Value::as_bool) == Some(true),
         kind,
-        limits: limits_of(schema),
+        limits,
     })
 }
 
