@@ -125,6 +125,7 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
     crate::lenient::null_lists_read_as_empty(&mut client);
     crate::growable::types_can_grow(&mut client);
     crate::decode_once::success_bodies_decoded_once(&mut client);
+    crate::small_futures::send_builds_before_awaiting(&mut client);
     crate::sensitive::debug_hides_sensitive_fields(
         &mut client,
         &crate::sensitive::sensitive_fields(&spec),

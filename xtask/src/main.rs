@@ -23,6 +23,7 @@ mod normalise;
 mod operation_ids;
 mod release;
 mod sensitive;
+mod small_futures;
 #[cfg(test)]
 mod tests;
 mod workspace;
