@@ -119,11 +119,23 @@ mod tests {
         };
         assert_eq!(send_builds_before_awaiting(&mut file), 1);
         let text = quote::quote!(#file).to_string();
-        assert!(text.contains("pub fn send (self) -> impl :: std :: future :: Future"), "{text}");
-        assert!(text.contains("Result < _ , Error < types :: ErrorResponse > >"), "{text}");
+        assert!(
+            text.contains("pub fn send (self) -> impl :: std :: future :: Future"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Result < _ , Error < types :: ErrorResponse > >"),
+            "{text}"
+        );
         assert!(text.contains("async move"), "{text}");
         let (now, later) = text.split_once("async move").unwrap();
-        assert!(now.contains(". build () ?") && !now.contains(". await"), "{text}");
-        assert!(later.contains("client . pre (& mut request , & info) . await"), "{text}");
+        assert!(
+            now.contains(". build () ?") && !now.contains(". await"),
+            "{text}"
+        );
+        assert!(
+            later.contains("client . pre (& mut request , & info) . await"),
+            "{text}"
+        );
     }
 }
