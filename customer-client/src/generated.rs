@@ -9,16 +9,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Billing name and address of the payment instrument.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BillTo {
         ///First address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -75,16 +68,9 @@ pub mod types {
         }
     }
     ///What a BIN lookup reports about the card number.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BinLookup {
         #[serde(
             rename = "issuerInformation",
@@ -105,15 +91,9 @@ pub mod types {
         }
     }
     ///Issuer facts from the BIN lookup.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BinLookupIssuerInformation {
         ///First digits of the account number.
         #[serde(
@@ -146,16 +126,9 @@ pub mod types {
         }
     }
     ///Card account facts from the BIN lookup.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BinLookupPaymentAccountInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub card: ::std::option::Option<BinLookupPaymentAccountInformationCard>,
@@ -170,16 +143,9 @@ pub mod types {
         }
     }
     ///Card details.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BinLookupPaymentAccountInformationCard {
         ///Card brand name.
         #[serde(
@@ -219,16 +185,9 @@ pub mod types {
         }
     }
     ///Card brands on the account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BinLookupPaymentAccountInformationCardBrandsItem {
         ///Card brand name.
         #[serde(
@@ -246,16 +205,9 @@ pub mod types {
         }
     }
     ///Account features from the BIN lookup.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BinLookupPaymentAccountInformationFeatures {
         ///Acceptance level.
         #[serde(
@@ -434,16 +386,9 @@ pub mod types {
         }
     }
     ///Card network facts.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BinLookupPaymentAccountInformationNetwork {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -455,16 +400,9 @@ pub mod types {
         }
     }
     ///Your own identifiers for the customer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BuyerInformation {
         ///Email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -482,16 +420,9 @@ pub mod types {
         }
     }
     ///Links from a customer's sub-resource to itself and to its customer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ChildResourceLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<Link>,
@@ -504,16 +435,9 @@ pub mod types {
         }
     }
     ///Your reference for tracking this request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientReferenceInformation {
         ///Your order or tracking reference.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -525,16 +449,9 @@ pub mod types {
         }
     }
     ///A customer token: your shopper's stored details, with a default payment instrument and shipping address. The same shape is sent on create and update and returned by every operation; read-only fields are ignored when sent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Customer {
         #[serde(
             rename = "buyerInformation",
@@ -595,16 +512,9 @@ pub mod types {
         }
     }
     ///Resources returned with the customer: its default payment instrument and shipping address.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CustomerEmbedded {
         #[serde(
             rename = "defaultPaymentInstrument",
@@ -623,16 +533,9 @@ pub mod types {
         }
     }
     ///Links to this customer and its sub-resources.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CustomerLinks {
         #[serde(
             rename = "paymentInstruments",
@@ -653,15 +556,9 @@ pub mod types {
         }
     }
     ///One EMV tag read from the chip.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmvTag {
         ///Where the card details came from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -679,16 +576,9 @@ pub mod types {
         }
     }
     ///A field that caused the error.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorDetail {
         ///Where the field is: body, header or path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -703,16 +593,9 @@ pub mod types {
         }
     }
     ///One problem reported by the token service.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorEntry {
         ///The fields at fault (400 only).
         #[serde(
@@ -734,16 +617,9 @@ pub mod types {
         }
     }
     ///The error body of every failed Customer operation. Only 400 answers list details.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorResponse {
         ///What went wrong, one entry per problem.
         #[serde(
@@ -759,16 +635,9 @@ pub mod types {
         }
     }
     ///The instrument identifier: the token for the card number or bank account behind a payment instrument.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifier {
         #[serde(
             rename = "bankAccount",
@@ -842,15 +711,9 @@ pub mod types {
         }
     }
     ///Bank account data of an instrument identifier.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierBankAccount {
         ///Account or card number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -868,16 +731,9 @@ pub mod types {
         }
     }
     ///Billing address sent to the issuer when enrolling a network token; not stored.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierBillTo {
         ///First address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -913,15 +769,9 @@ pub mod types {
         }
     }
     ///Card data of an instrument identifier.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierCard {
         ///Two-digit expiry month.
         #[serde(
@@ -951,16 +801,9 @@ pub mod types {
         }
     }
     ///Resources returned with the instrument identifier.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierEmbedded {
         #[serde(
             rename = "binLookup",
@@ -974,16 +817,9 @@ pub mod types {
         }
     }
     ///Links to the instrument identifier and related resources.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierLinks {
         #[serde(
             rename = "paymentInstruments",
@@ -1004,16 +840,9 @@ pub mod types {
         }
     }
     ///Processing options remembered for the instrument identifier.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierProcessingInformation {
         #[serde(
             rename = "authorizationOptions",
@@ -1029,16 +858,9 @@ pub mod types {
         }
     }
     ///Authorization options.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierProcessingInformationAuthorizationOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub initiator: ::std::option::Option<
@@ -1051,16 +873,9 @@ pub mod types {
         }
     }
     ///Who initiates the payments.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiator {
         #[serde(
             rename = "merchantInitiatedTransaction",
@@ -1076,16 +891,9 @@ pub mod types {
         }
     }
     ///Details of merchant-initiated payments.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierProcessingInformationAuthorizationOptionsInitiatorMerchantInitiatedTransaction {
         ///Amount of the original authorization.
         #[serde(
@@ -1106,16 +914,9 @@ pub mod types {
         }
     }
     ///Links the payment instrument to an instrument identifier by id.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierReference {
         ///Instrument identifier token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1127,16 +928,9 @@ pub mod types {
         }
     }
     ///Consent and authentication facts for network token provisioning.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InstrumentIdentifierTokenProvisioningInformation {
         ///Whether the cardholder agreed to tokenization.
         #[serde(
@@ -1157,16 +951,9 @@ pub mod types {
         }
     }
     ///What the card issuer reports about the account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Issuer {
         ///Payment account reference linking tokens to the same account.
         #[serde(
@@ -1181,16 +968,9 @@ pub mod types {
         }
     }
     ///A hypermedia link.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Link {
         ///URL path of the linked resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1202,15 +982,9 @@ pub mod types {
         }
     }
     ///One merchant-defined data field, a name and its value.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MerchantDefinedField {
         ///Field name, such as data1 to data4 or sensitive1 to sensitive4.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1225,16 +999,9 @@ pub mod types {
         }
     }
     ///Merchant details used with this instrument.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MerchantInformation {
         #[serde(
             rename = "merchantDescriptor",
@@ -1250,16 +1017,9 @@ pub mod types {
         }
     }
     ///How your business is described to the buyer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MerchantInformationMerchantDescriptor {
         ///Alternate contact for your business.
         #[serde(
@@ -1274,16 +1034,9 @@ pub mod types {
         }
     }
     ///Audit details kept by the token service.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Metadata {
         ///Who created the resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1295,16 +1048,9 @@ pub mod types {
         }
     }
     ///Free-text details you keep about the customer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ObjectInformation {
         ///Your notes about the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1319,16 +1065,9 @@ pub mod types {
         }
     }
     ///Links to this page of a list and to its first, previous, next and last pages.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PageLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first: ::std::option::Option<Link>,
@@ -1347,16 +1086,9 @@ pub mod types {
         }
     }
     ///A payment instrument of a customer: a card or a bank account, with its billing details. The body of create and update, the answer of every payment-instrument operation, and the customer's default as embedded in a customer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrument {
         #[serde(
             rename = "bankAccount",
@@ -1426,16 +1158,9 @@ pub mod types {
         }
     }
     ///Bank account details of a payment instrument.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrumentBankAccount {
         ///Account type, such as checking or savings.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1447,16 +1172,9 @@ pub mod types {
         }
     }
     ///Details of the person or company that owns the payment instrument.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrumentBuyerInformation {
         ///Company tax id, for eCheck.
         #[serde(
@@ -1488,15 +1206,9 @@ pub mod types {
         }
     }
     ///Card details of a payment instrument, without the card number.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrumentCard {
         ///Two-digit expiry month.
         #[serde(
@@ -1552,16 +1264,9 @@ pub mod types {
         }
     }
     ///Resources returned with the payment instrument.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrumentEmbedded {
         #[serde(
             rename = "instrumentIdentifier",
@@ -1575,16 +1280,9 @@ pub mod types {
         }
     }
     ///One page of a customer's payment instruments.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrumentList {
         ///How many items this page holds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1615,16 +1313,9 @@ pub mod types {
         }
     }
     ///The page's items.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrumentListEmbedded {
         #[serde(
             rename = "paymentInstruments",
@@ -1640,16 +1331,9 @@ pub mod types {
         }
     }
     ///Processing options for payments with this instrument.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrumentProcessingInformation {
         #[serde(
             rename = "bankTransferOptions",
@@ -1671,16 +1355,9 @@ pub mod types {
         }
     }
     ///Options for bank transfers.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrumentProcessingInformationBankTransferOptions {
         ///Standard Entry Class code of the authorization method.
         #[serde(
@@ -1695,16 +1372,9 @@ pub mod types {
         }
     }
     ///Selects the customer's default payment instrument by id.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentInstrumentReference {
         ///Payment instrument token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1716,16 +1386,9 @@ pub mod types {
         }
     }
     ///An identity document of the buyer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PersonalIdentification {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1745,16 +1408,9 @@ pub mod types {
         }
     }
     ///Who issued the document.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PersonalIdentificationIssuedBy {
         ///State, province or region code.
         #[serde(
@@ -1769,16 +1425,9 @@ pub mod types {
         }
     }
     ///Card-present data captured at the point of sale.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PointOfSaleInformation {
         ///EMV tags read from the card.
         #[serde(
@@ -1795,16 +1444,9 @@ pub mod types {
         }
     }
     ///Recipient name, address and contact details.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShipTo {
         ///First address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1861,16 +1503,9 @@ pub mod types {
         }
     }
     ///A shipping address of a customer. The body of create and update, the answer of every shipping-address operation, and the customer's default as embedded in a customer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShippingAddress {
         ///Whether this is the customer's default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1897,16 +1532,9 @@ pub mod types {
         }
     }
     ///One page of a customer's shipping addresses.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShippingAddressList {
         ///How many items this page holds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1937,16 +1565,9 @@ pub mod types {
         }
     }
     ///The page's items.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShippingAddressListEmbedded {
         #[serde(
             rename = "shippingAddresses",
@@ -1962,16 +1583,9 @@ pub mod types {
         }
     }
     ///Selects the customer's default shipping address by id.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShippingAddressReference {
         ///Shipping address token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1983,15 +1597,9 @@ pub mod types {
         }
     }
     ///A network token provisioned by the card scheme for this card.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCard {
         ///Counter used to compute the token cryptogram.
         #[serde(
@@ -2088,15 +1696,9 @@ pub mod types {
         }
     }
     ///Card details.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardCard {
         ///Date the card was activated.
         #[serde(
@@ -2157,16 +1759,9 @@ pub mod types {
         }
     }
     ///The issuer's card terms.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardCardTermsAndConditions {
         ///Address of the terms.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2178,16 +1773,9 @@ pub mod types {
         }
     }
     ///Audit details.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadata {
         #[serde(
             rename = "cardArt",
@@ -2206,16 +1794,9 @@ pub mod types {
         }
     }
     ///Card artwork and colours.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataCardArt {
         ///Background colour.
         #[serde(
@@ -2268,16 +1849,9 @@ pub mod types {
         }
     }
     ///Brand logo asset.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataCardArtBrandLogoAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2296,16 +1870,9 @@ pub mod types {
         }
     }
     ///Links.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataCardArtBrandLogoAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -2316,16 +1883,9 @@ pub mod types {
         }
     }
     ///Combined card art asset.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataCardArtCombinedAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2342,16 +1902,9 @@ pub mod types {
         }
     }
     ///Links.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataCardArtCombinedAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -2362,16 +1915,9 @@ pub mod types {
         }
     }
     ///Icon asset.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataCardArtIconAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2388,16 +1934,9 @@ pub mod types {
         }
     }
     ///Links.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataCardArtIconAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -2408,16 +1947,9 @@ pub mod types {
         }
     }
     ///Issuer logo asset.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataCardArtIssuerLogoAsset {
         ///Id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2436,16 +1968,9 @@ pub mod types {
         }
     }
     ///Links.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataCardArtIssuerLogoAssetLinks {
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<Link>,
@@ -2456,16 +1981,9 @@ pub mod types {
         }
     }
     ///Card issuer details.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataIssuer {
         ///The issuer's banking apps.
         #[serde(
@@ -2519,16 +2037,9 @@ pub mod types {
         }
     }
     ///The issuer's banking apps.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataIssuerBankApplicationsItem {
         ///Address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2543,16 +2054,9 @@ pub mod types {
         }
     }
     ///What the issuer supports for this card.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardMetadataIssuerCapabilities {
         ///Supports cardholder verification.
         #[serde(
@@ -2603,15 +2107,9 @@ pub mod types {
         }
     }
     ///What the issuer verified during provisioning.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedCardVerificationResults {
         ///Address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2629,16 +2127,9 @@ pub mod types {
         }
     }
     ///Details for cards whose account number is itself a token.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenizedInformation {
         ///Token requestor id of your business.
         #[serde(

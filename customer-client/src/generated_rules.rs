@@ -89,6 +89,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(INSTRUMENT_IDENTIFIER_FIELDS),
+        #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_instrument_identifier),
         request_mle: RequestMle::Optional,
         responses: &[
@@ -180,6 +181,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -254,6 +256,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -362,6 +365,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(INSTRUMENT_IDENTIFIER_FIELDS),
+        #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_instrument_identifier),
         request_mle: RequestMle::Optional,
         responses: &[
@@ -440,6 +444,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(INSTRUMENT_IDENTIFIER_FIELDS),
+        #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_instrument_identifier),
         request_mle: RequestMle::Optional,
         responses: &[
@@ -569,6 +574,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -626,6 +632,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(CUSTOMER_FIELDS),
+        #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_customer),
         request_mle: RequestMle::Optional,
         responses: &[
@@ -696,6 +703,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -770,6 +778,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -861,6 +870,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(CUSTOMER_FIELDS),
+        #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_customer),
         request_mle: RequestMle::Optional,
         responses: &[
@@ -973,6 +983,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -1047,6 +1058,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(PAYMENT_INSTRUMENT_FIELDS),
+        #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_payment_instrument),
         request_mle: RequestMle::Optional,
         responses: &[
@@ -1134,6 +1146,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -1225,6 +1238,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -1337,6 +1351,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(PAYMENT_INSTRUMENT_FIELDS),
+        #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_payment_instrument),
         request_mle: RequestMle::Optional,
         responses: &[
@@ -1449,6 +1464,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -1523,6 +1539,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(SHIPPING_ADDRESS_FIELDS),
+        #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_shipping_address),
         request_mle: RequestMle::Optional,
         responses: &[
@@ -1610,6 +1627,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -1701,6 +1719,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
         responses: &[
@@ -1813,6 +1832,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(SHIPPING_ADDRESS_FIELDS),
+        #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_shipping_address),
         request_mle: RequestMle::Optional,
         responses: &[
@@ -2899,18 +2919,22 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
     },
 ];
 ///The JSON Schema of `Customer` as a request body.
+#[cfg(feature = "schemars")]
 fn schema_of_customer() -> schemars::schema::RootSchema {
     schemars::schema_for!(crate ::generated::types::Customer)
 }
 ///The JSON Schema of `InstrumentIdentifier` as a request body.
+#[cfg(feature = "schemars")]
 fn schema_of_instrument_identifier() -> schemars::schema::RootSchema {
     schemars::schema_for!(crate ::generated::types::InstrumentIdentifier)
 }
 ///The JSON Schema of `PaymentInstrument` as a request body.
+#[cfg(feature = "schemars")]
 fn schema_of_payment_instrument() -> schemars::schema::RootSchema {
     schemars::schema_for!(crate ::generated::types::PaymentInstrument)
 }
 ///The JSON Schema of `ShippingAddress` as a request body.
+#[cfg(feature = "schemars")]
 fn schema_of_shipping_address() -> schemars::schema::RootSchema {
     schemars::schema_for!(crate ::generated::types::ShippingAddress)
 }

@@ -14,7 +14,9 @@ pub(crate) struct Operation {
     pub params: &'static [Param],
     /// Rules of the request body's fields, when the operation takes a body.
     pub body: Option<&'static [Field]>,
-    /// The JSON Schema of the request body's type, when the operation takes a body.
+    /// The JSON Schema of the request body's type, when the operation takes a body
+    /// (feature `schemars`).
+    #[cfg(feature = "schemars")]
     pub body_schema: Option<fn() -> schemars::schema::RootSchema>,
     /// Whether CyberSource takes the request body encrypted (message-level encryption).
     pub request_mle: RequestMle,

@@ -48,7 +48,8 @@ pub fn method_name(operation_id: &str) -> Option<&'static str> {
 
 /// The JSON Schema of the request body of the operation `operation` (an operationId),
 /// as its generated type reads it; `None` when the operation takes no body (or is not in
-/// the spec). The CLI prints it for `--json-body-template`.
+/// the spec). The CLI prints it for `--json-body-template`. Feature `schemars`.
+#[cfg(feature = "schemars")]
 pub fn body_schema(operation: &str) -> Option<schemars::schema::RootSchema> {
     self::operation(operation)?
         .body_schema
@@ -755,6 +756,7 @@ mod tests {
                 .map(|p| p.name)
                 .collect();
             assert_eq!(header_parameters(op.operation_id), headers);
+            #[cfg(feature = "schemars")]
             assert_eq!(body_schema(op.operation_id).is_some(), op.body.is_some());
         }
         assert!(header_parameters("no_such_operation").is_empty());

@@ -126,6 +126,7 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
     crate::growable::types_can_grow(&mut client);
     crate::decode_once::success_bodies_decoded_once(&mut client);
     crate::small_futures::send_builds_before_awaiting(&mut client);
+    crate::optional_schemars::json_schema_behind_feature(&mut client);
     crate::sensitive::debug_hides_sensitive_fields(
         &mut client,
         &crate::sensitive::sensitive_fields(&spec),
@@ -256,6 +257,7 @@ fn operation_tokens(op: &normalise::OperationRules) -> TokenStream {
             path: #path,
             params: &[#(#params),*],
             body: #body,
+            #[cfg(feature = "schemars")]
             body_schema: #body_schema,
             request_mle: #request_mle,
             responses: &[#(#responses),*],
@@ -290,6 +292,7 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
         let doc = format!("The JSON Schema of `{schema}` as a request body.");
         quote! {
             #[doc = #doc]
+            #[cfg(feature = "schemars")]
             fn #ident() -> schemars::schema::RootSchema {
                 schemars::schema_for!(crate::generated::types::#ty)
             }

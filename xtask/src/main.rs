@@ -21,6 +21,7 @@ mod lenient;
 mod naming;
 mod normalise;
 mod operation_ids;
+mod optional_schemars;
 mod release;
 mod sensitive;
 mod small_futures;

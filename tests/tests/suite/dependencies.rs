@@ -1,6 +1,6 @@
 //! What each feature of customer-client compiles (README.md, "Features"): the default
 //! build signs with ring and speaks rustls on ring, so neither aws-lc nor jsonwebtoken
-//! is in it; only `mle` brings aws-lc-rs, for the JWE.
+//! is in it, nor schemars (feature `schemars`); only `mle` brings aws-lc-rs, for the JWE.
 
 use std::process::Command;
 
@@ -33,7 +33,13 @@ fn packages(features: &str) -> Vec<String> {
 fn the_default_build_has_one_crypto_library_and_mle_adds_aws_lc() {
     let has = |list: &[String], name: &str| list.iter().any(|p| p == name);
     let default = packages("");
-    for absent in ["aws-lc-rs", "aws-lc-sys", "jsonwebtoken", "openssl-sys"] {
+    for absent in [
+        "aws-lc-rs",
+        "aws-lc-sys",
+        "jsonwebtoken",
+        "openssl-sys",
+        "schemars",
+    ] {
         assert!(!has(&default, absent), "{absent} is in the default build");
     }
     for present in ["ring", "rustls", "reqwest"] {
