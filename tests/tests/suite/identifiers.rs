@@ -451,3 +451,77 @@ async fn a_field_the_spec_does_not_define_is_not_kept() {
         "{created}"
     );
 }
+
+/// An identifier stands for one number: a body with a card and a bank account keeps the
+/// card only (the account number neither kept nor shown), and a PATCH does not change
+/// the number.
+#[tokio::test]
+async fn an_identifier_keeps_one_number() {
+    let mock = CustomerMock::start().await.unwrap();
+    let url = format!("{}/tms/v1/instrumentidentifiers", mock.base_url());
+    let http = reqwest::Client::new();
+    let post = |body: Value| {
+        http.post(&url)
+            .header("content-type", customer_client::JSON_MEDIA_TYPE)
+            .body(body.to_string())
+            .send()
+    };
+    let both = json!({
+        "card": {"number": CARD_NUMBER},
+        "bankAccount": {"number": "41000001234567", "routingNumber": "071923284"},
+    });
+    let created: Value = post(both).await.unwrap().json().await.unwrap();
+    assert_eq!(created["card"]["number"], masked(CARD_NUMBER).as_str());
+    assert_eq!(created.get("bankAccount"), None, "{created}");
+    assert!(!created.to_string().contains("41000001234567"), "{created}");
+    let id = created["id"].as_str().unwrap();
+    let patched: Value = http
+        .patch(format!("{url}/{id}"))
+        .header("content-type", customer_client::JSON_MEDIA_TYPE)
+        .body(json!({"card": {"number": "4111111111111111"}}).to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        patched["card"]["number"],
+        masked(CARD_NUMBER).as_str(),
+        "{patched}"
+    );
+}
+
+/// `retrieveBinDetails` is a boolean: `yes` is refused naming it; `True` (as the Python
+/// SDK sends it) asks for the details like `true`.
+#[tokio::test]
+async fn retrieve_bin_details_is_a_boolean() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    let id = client
+        .post_instrument_identifier()
+        .body(card(CARD_NUMBER))
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .id
+        .unwrap();
+    let url = format!("{}/tms/v1/instrumentidentifiers/{id}", mock.base_url());
+    let refused = reqwest::get(format!("{url}?retrieveBinDetails=yes"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 400);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["details"][0]["name"], "retrieveBinDetails",
+        "{body}"
+    );
+    let shown: Value = reqwest::get(format!("{url}?retrieveBinDetails=True"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(shown["_embedded"]["binLookup"].is_object(), "{shown}");
+}
