@@ -192,7 +192,7 @@ impl<T: CliConfig> Cli<T> {
             )
     }
     pub fn cli_patch_instrument_identifier() -> ::clap::Command {
-        ::clap::Command::new("")
+        (::clap::Command::new("")
             .arg(
                 ::clap::Arg::new("id")
                     .long("id")
@@ -278,6 +278,16 @@ impl<T: CliConfig> Cli<T> {
             )
             .about(
                 "Update an Instrument Identifier\n\nChanges an instrument identifier, chiefly the merchant-initiated transaction details of `processingInformation`. Send `if-match` with the ETag of an earlier response to update only an unchanged identifier.",
+            ))
+            .arg(
+                ::clap::Arg::new("remove")
+                    .long("remove")
+                    .value_name("FIELD")
+                    .action(::clap::ArgAction::Append)
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .help(
+                        "Removes a field or a group, by its JSON path (e.g. buyerInformation.email): sent as null in the merge patch. Repeatable.",
+                    ),
             )
     }
     pub fn cli_post_instrument_identifier_enrollment() -> ::clap::Command {
@@ -477,7 +487,7 @@ impl<T: CliConfig> Cli<T> {
             )
     }
     pub fn cli_patch_customer() -> ::clap::Command {
-        ::clap::Command::new("")
+        (::clap::Command::new("")
             .arg(
                 ::clap::Arg::new("customer-id")
                     .long("customer-id")
@@ -526,6 +536,16 @@ impl<T: CliConfig> Cli<T> {
             )
             .about(
                 "Update a Customer\n\nChanges the customer's details, including which payment instrument and shipping address are its defaults. Send `if-match` with the ETag of an earlier response to update only an unchanged customer.",
+            ))
+            .arg(
+                ::clap::Arg::new("remove")
+                    .long("remove")
+                    .value_name("FIELD")
+                    .action(::clap::ArgAction::Append)
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .help(
+                        "Removes a field or a group, by its JSON path (e.g. buyerInformation.email): sent as null in the merge patch. Repeatable.",
+                    ),
             )
     }
     pub fn cli_get_customer_payment_instruments_list() -> ::clap::Command {
@@ -694,7 +714,7 @@ impl<T: CliConfig> Cli<T> {
             )
     }
     pub fn cli_patch_customers_payment_instrument() -> ::clap::Command {
-        ::clap::Command::new("")
+        (::clap::Command::new("")
             .arg(
                 ::clap::Arg::new("customer-id")
                     .long("customer-id")
@@ -778,6 +798,16 @@ impl<T: CliConfig> Cli<T> {
             )
             .about(
                 "Update a Customer Payment Instrument\n\nChanges one of the customer's payment instruments; `default: true` makes it the customer's default. Send `if-match` with the ETag of an earlier response to update only an unchanged payment instrument.",
+            ))
+            .arg(
+                ::clap::Arg::new("remove")
+                    .long("remove")
+                    .value_name("FIELD")
+                    .action(::clap::ArgAction::Append)
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .help(
+                        "Removes a field or a group, by its JSON path (e.g. buyerInformation.email): sent as null in the merge patch. Repeatable.",
+                    ),
             )
     }
     pub fn cli_get_customer_shipping_addresses_list() -> ::clap::Command {
@@ -925,7 +955,7 @@ impl<T: CliConfig> Cli<T> {
             )
     }
     pub fn cli_patch_customers_shipping_address() -> ::clap::Command {
-        ::clap::Command::new("")
+        (::clap::Command::new("")
             .arg(
                 ::clap::Arg::new("customer-id")
                     .long("customer-id")
@@ -988,6 +1018,16 @@ impl<T: CliConfig> Cli<T> {
             )
             .about(
                 "Update a Customer Shipping Address\n\nChanges one of the customer's shipping addresses; `default: true` makes it the customer's default. Send `if-match` with the ETag of an earlier response to update only an unchanged shipping address.",
+            ))
+            .arg(
+                ::clap::Arg::new("remove")
+                    .long("remove")
+                    .value_name("FIELD")
+                    .action(::clap::ArgAction::Append)
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .help(
+                        "Removes a field or a group, by its JSON path (e.g. buyerInformation.email): sent as null in the merge patch. Repeatable.",
+                    ),
             )
     }
     pub async fn execute(
@@ -1188,14 +1228,10 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("type") {
             request = request.body_map(|body| { body.type_(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::read_json_body(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::InstrumentIdentifier,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
+        if let ::std::option::Option::Some(patch) = crate::merge_patch_from::<
+            types::InstrumentIdentifier,
+        >(matches)? {
+            request = request.merge_patch(patch);
         }
         self.config.execute_patch_instrument_identifier(matches, &mut request)?;
         let result = request.send().await;
@@ -1398,12 +1434,10 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("profile-id") {
             request = request.profile_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::read_json_body(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::Customer>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
+        if let ::std::option::Option::Some(patch) = crate::merge_patch_from::<
+            types::Customer,
+        >(matches)? {
+            request = request.merge_patch(patch);
         }
         self.config.execute_patch_customer(matches, &mut request)?;
         let result = request.send().await;
@@ -1587,12 +1621,10 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("type") {
             request = request.body_map(|body| { body.type_(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::read_json_body(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::PaymentInstrument>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
+        if let ::std::option::Option::Some(patch) = crate::merge_patch_from::<
+            types::PaymentInstrument,
+        >(matches)? {
+            request = request.merge_patch(patch);
         }
         self.config.execute_patch_customers_payment_instrument(matches, &mut request)?;
         let result = request.send().await;
@@ -1757,12 +1789,10 @@ impl<T: CliConfig> Cli<T> {
         {
             request = request.shipping_address_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::read_json_body(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::ShippingAddress>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
+        if let ::std::option::Option::Some(patch) = crate::merge_patch_from::<
+            types::ShippingAddress,
+        >(matches)? {
+            request = request.merge_patch(patch);
         }
         self.config.execute_patch_customers_shipping_address(matches, &mut request)?;
         let result = request.send().await;

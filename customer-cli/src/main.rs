@@ -211,6 +211,35 @@ pub(crate) fn read_json_body(path: &std::path::Path) -> std::io::Result<String> 
     std::fs::read_to_string(path)
 }
 
+/// The merge patch of a PATCH command: `--json-body` read as JSON with its `null`s
+/// kept (each removes a field; it must otherwise read as the operation's body), and a
+/// `null` for each `--remove FIELD`. `None` when neither is given. The generated
+/// PATCH commands call this (openapi/README.md, normalisation 14).
+pub(crate) fn merge_patch_from<T: serde::de::DeserializeOwned>(
+    matches: &clap::ArgMatches,
+) -> anyhow::Result<Option<customer_client::update::MergePatch<T>>> {
+    use anyhow::Context as _;
+    let mut patch = match matches.get_one::<std::path::PathBuf>("json-body") {
+        Some(path) => {
+            let text = read_json_body(path)
+                .with_context(|| format!("failed to read {}", path.display()))?;
+            Some(
+                customer_client::update::MergePatch::from_json(&text)
+                    .with_context(|| format!("failed to parse {}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    for field in matches
+        .get_many::<String>("remove")
+        .into_iter()
+        .flatten()
+    {
+        patch = Some(patch.unwrap_or_default().remove(field));
+    }
+    Ok(patch)
+}
+
 /// Prints a failure on stderr and returns the exit status for it.
 fn report(error: anyhow::Error) -> u8 {
     match error.downcast::<GeneratedError>() {

@@ -95,9 +95,11 @@ pub enum Error {
         /// `v-c-correlation-id`, when sent.
         correlation_id: Option<String>,
     },
-    /// The connect timeout or the overall timeout struck (see
-    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). Safe to retry for
-    /// idempotent operations.
+    /// The overall timeout struck once connected (see
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)): without a status,
+    /// the request may have been sent ([`is_outcome_unknown`](Self::is_outcome_unknown)).
+    /// A connect timeout is [`Error::Transport`], since nothing was sent. Safe to
+    /// retry for idempotent operations.
     #[error(
         "timed out{}{}",
         IfStatus(" reading the answer (status ", status, ")"),
@@ -140,6 +142,19 @@ pub enum Error {
     /// No answer: connecting, TLS, or sending failed.
     #[error("no answer")]
     Transport(#[source] TransportError),
+    /// A read-modify-write ([`update::read_modify_write`](crate::update::read_modify_write),
+    /// the `modify_*` methods) gave up: each of its writes met a newer version of the
+    /// resource (412), because others kept writing to it.
+    #[error(
+        "the resource kept changing: {attempts} writes each met a newer version (412){}",
+        Correlation(correlation_id)
+    )]
+    KeptChanging {
+        /// The writes sent, each answered 412.
+        attempts: usize,
+        /// `v-c-correlation-id` of the last 412.
+        correlation_id: Option<String>,
+    },
 }
 
 impl Error {
@@ -151,6 +166,7 @@ impl Error {
             | Self::ResponseTooLarge { status, .. }
             | Self::Interrupted { status, .. } => Some(*status),
             Self::InvalidResponse { status, .. } | Self::Timeout { status, .. } => *status,
+            Self::KeptChanging { .. } => Some(StatusCode::PRECONDITION_FAILED),
             Self::Transport(_) | Self::InvalidRequest { .. } | Self::Config { .. } => None,
         }
     }
@@ -163,7 +179,8 @@ impl Error {
             | Self::Decryption { correlation_id, .. }
             | Self::Timeout { correlation_id, .. }
             | Self::ResponseTooLarge { correlation_id, .. }
-            | Self::Interrupted { correlation_id, .. } => correlation_id.as_deref(),
+            | Self::Interrupted { correlation_id, .. }
+            | Self::KeptChanging { correlation_id, .. } => correlation_id.as_deref(),
             _ => None,
         }
     }
@@ -183,6 +200,25 @@ impl Error {
             Self::Api { status, .. } => Outcome::Status(status.as_u16()),
             _ => Outcome::Final,
         })
+    }
+
+    /// Whether the request was sent whole and no answer came back, so whether it took
+    /// effect is unknown: the connection closed or failed after sending, or a timeout
+    /// struck before the answer's head. Its opposite is a request that was certainly
+    /// not sent (refused by the rules, a bad configuration, a failed connection or DNS
+    /// lookup: [`TransportError::is_connect`]), or one that was answered.
+    ///
+    /// Such a request may have taken effect. The client never repeats a POST in this
+    /// state (a second one could create a second resource); its retries repeat only
+    /// GET, DELETE and a PATCH with `if-match`, which cannot apply twice. The
+    /// `modify_*` methods read the resource again and stop when their change is
+    /// already there. Elsewhere, read before you write again.
+    pub fn is_outcome_unknown(&self) -> bool {
+        match self {
+            Self::Transport(e) => !e.is_connect(),
+            Self::Timeout { status, .. } => status.is_none(),
+            _ => false,
+        }
     }
 
     /// CyberSource's parsed error body, when there is one.

@@ -12067,6 +12067,9 @@ pub mod builder {
         if_match: Result<Option<::std::string::String>, String>,
         profile_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::InstrumentIdentifier, String>,
+        merge_patch: ::std::option::Option<
+            crate::update::MergePatch<types::InstrumentIdentifier>,
+        >,
     }
     impl<'a> PatchInstrumentIdentifier<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12079,6 +12082,7 @@ pub mod builder {
                 if_match: Ok(None),
                 profile_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                merge_patch: ::std::option::Option::None,
             }
         }
         pub fn instrument_identifier_id<V>(mut self, value: V) -> Self
@@ -12177,6 +12181,7 @@ pub mod builder {
                     if_match,
                     profile_id,
                     body,
+                    merge_patch,
                 } = self;
                 let instrument_identifier_id = instrument_identifier_id
                     .map_err(Error::InvalidRequest)?;
@@ -12216,7 +12221,7 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .json(&body)
+                    .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .query(
                         &progenitor_client::QueryParam::new(
                             "retrieveBinDetails",
@@ -12291,6 +12296,17 @@ pub mod builder {
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
+        }
+        /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
+        /// `null`s remove fields, its values set them; what it does not name is
+        /// left alone. [`MergePatch::between`](crate::update::MergePatch::between)
+        /// makes one from what you had and what you want.
+        pub fn merge_patch(
+            mut self,
+            patch: crate::update::MergePatch<types::InstrumentIdentifier>,
+        ) -> Self {
+            self.merge_patch = ::std::option::Option::Some(patch);
+            self
         }
     }
     /**Builder for [`Client::post_instrument_identifier_enrollment`]
@@ -13114,6 +13130,7 @@ pub mod builder {
         if_match: Result<Option<::std::string::String>, String>,
         profile_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::Customer, String>,
+        merge_patch: ::std::option::Option<crate::update::MergePatch<types::Customer>>,
     }
     impl<'a> PatchCustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13123,6 +13140,7 @@ pub mod builder {
                 if_match: Ok(None),
                 profile_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                merge_patch: ::std::option::Option::None,
             }
         }
         pub fn customer_id<V>(mut self, value: V) -> Self
@@ -13191,7 +13209,14 @@ pub mod builder {
                 _,
                 Error<types::ErrorResponse>,
             > {
-                let Self { client, customer_id, if_match, profile_id, body } = self;
+                let Self {
+                    client,
+                    customer_id,
+                    if_match,
+                    profile_id,
+                    body,
+                    merge_patch,
+                } = self;
                 let customer_id = customer_id.map_err(Error::InvalidRequest)?;
                 let if_match = if_match.map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
@@ -13226,7 +13251,7 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .json(&body)
+                    .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .headers(header_map)
                     .build()?;
                 Ok((client, request))
@@ -13295,6 +13320,17 @@ pub mod builder {
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
+        }
+        /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
+        /// `null`s remove fields, its values set them; what it does not name is
+        /// left alone. [`MergePatch::between`](crate::update::MergePatch::between)
+        /// makes one from what you had and what you want.
+        pub fn merge_patch(
+            mut self,
+            patch: crate::update::MergePatch<types::Customer>,
+        ) -> Self {
+            self.merge_patch = ::std::option::Option::Some(patch);
+            self
         }
     }
     /**Builder for [`Client::get_customer_payment_instruments_list`]
@@ -13982,6 +14018,9 @@ pub mod builder {
         if_match: Result<Option<::std::string::String>, String>,
         profile_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::PaymentInstrument, String>,
+        merge_patch: ::std::option::Option<
+            crate::update::MergePatch<types::PaymentInstrument>,
+        >,
     }
     impl<'a> PatchCustomersPaymentInstrument<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13994,6 +14033,7 @@ pub mod builder {
                 if_match: Ok(None),
                 profile_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                merge_patch: ::std::option::Option::None,
             }
         }
         pub fn customer_id<V>(mut self, value: V) -> Self
@@ -14090,6 +14130,7 @@ pub mod builder {
                     if_match,
                     profile_id,
                     body,
+                    merge_patch,
                 } = self;
                 let customer_id = customer_id.map_err(Error::InvalidRequest)?;
                 let payment_instrument_id = payment_instrument_id
@@ -14128,7 +14169,7 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .json(&body)
+                    .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .headers(header_map)
                     .build()?;
                 Ok((client, request))
@@ -14197,6 +14238,17 @@ pub mod builder {
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
+        }
+        /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
+        /// `null`s remove fields, its values set them; what it does not name is
+        /// left alone. [`MergePatch::between`](crate::update::MergePatch::between)
+        /// makes one from what you had and what you want.
+        pub fn merge_patch(
+            mut self,
+            patch: crate::update::MergePatch<types::PaymentInstrument>,
+        ) -> Self {
+            self.merge_patch = ::std::option::Option::Some(patch);
+            self
         }
     }
     /**Builder for [`Client::get_customer_shipping_addresses_list`]
@@ -14884,6 +14936,9 @@ pub mod builder {
         if_match: Result<Option<::std::string::String>, String>,
         profile_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::ShippingAddress, String>,
+        merge_patch: ::std::option::Option<
+            crate::update::MergePatch<types::ShippingAddress>,
+        >,
     }
     impl<'a> PatchCustomersShippingAddress<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -14896,6 +14951,7 @@ pub mod builder {
                 if_match: Ok(None),
                 profile_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                merge_patch: ::std::option::Option::None,
             }
         }
         pub fn customer_id<V>(mut self, value: V) -> Self
@@ -14992,6 +15048,7 @@ pub mod builder {
                     if_match,
                     profile_id,
                     body,
+                    merge_patch,
                 } = self;
                 let customer_id = customer_id.map_err(Error::InvalidRequest)?;
                 let shipping_address_id = shipping_address_id
@@ -15030,7 +15087,7 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .json(&body)
+                    .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .headers(header_map)
                     .build()?;
                 Ok((client, request))
@@ -15100,9 +15157,416 @@ pub mod builder {
                 }
             }
         }
+        /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
+        /// `null`s remove fields, its values set them; what it does not name is
+        /// left alone. [`MergePatch::between`](crate::update::MergePatch::between)
+        /// makes one from what you had and what you want.
+        pub fn merge_patch(
+            mut self,
+            patch: crate::update::MergePatch<types::ShippingAddress>,
+        ) -> Self {
+            self.merge_patch = ::std::option::Option::Some(patch);
+            self
+        }
+    }
+    ///Builder for [`Client::modify_instrument_identifier`](super::Client::modify_instrument_identifier): the resource's `profile-id`, `instrumentIdentifierId`, then [`apply`](Self::apply).
+    #[derive(Debug, Clone)]
+    pub struct ModifyInstrumentIdentifier<'a> {
+        client: &'a super::Client,
+        profile_id: ::std::option::Option<::std::string::String>,
+        instrument_identifier_id: ::std::option::Option<::std::string::String>,
+        max_attempts: usize,
+    }
+    impl<'a> ModifyInstrumentIdentifier<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client,
+                profile_id: ::std::option::Option::None,
+                instrument_identifier_id: ::std::option::Option::None,
+                max_attempts: crate::update::DEFAULT_MAX_ATTEMPTS,
+            }
+        }
+        ///`profile-id`, as for `getInstrumentIdentifier` and `patchInstrumentIdentifier`.
+        pub fn profile_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.profile_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///`instrumentIdentifierId`, as for `getInstrumentIdentifier` and `patchInstrumentIdentifier`.
+        pub fn instrument_identifier_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.instrument_identifier_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// The most writes to send before giving up with
+        /// [`Error::KeptChanging`](crate::Error::KeptChanging) (default
+        /// [`DEFAULT_MAX_ATTEMPTS`](crate::update::DEFAULT_MAX_ATTEMPTS); at least 1).
+        pub fn max_attempts(mut self, attempts: usize) -> Self {
+            self.max_attempts = attempts.max(1);
+            self
+        }
+        /// Reads the resource, applies `change` to it, and sends exactly the merge
+        /// patch between the two with `if-match`; on 412 it reads again and applies
+        /// `change` again, up to [`max_attempts`](Self::max_attempts) writes. Sends
+        /// nothing when `change` changes nothing. Returns the resource as last
+        /// answered, with its ETag. See [`crate::update::read_modify_write`].
+        pub async fn apply(
+            self,
+            change: impl ::std::ops::FnMut(&mut types::InstrumentIdentifier),
+        ) -> ::std::result::Result<
+            crate::update::Modified<types::InstrumentIdentifier>,
+            crate::Error,
+        > {
+            let Self { client, profile_id, instrument_identifier_id, max_attempts } = self;
+            let read = || {
+                let mut request = client.get_instrument_identifier();
+                if let ::std::option::Option::Some(value) = &profile_id {
+                    request = request.profile_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &instrument_identifier_id {
+                    request = request.instrument_identifier_id(value.clone());
+                }
+                request.send()
+            };
+            let write = |
+                patch: crate::update::MergePatch<types::InstrumentIdentifier>,
+                etag: ::std::string::String|
+            {
+                let mut request = client
+                    .patch_instrument_identifier()
+                    .if_match(etag)
+                    .merge_patch(patch);
+                if let ::std::option::Option::Some(value) = &profile_id {
+                    request = request.profile_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &instrument_identifier_id {
+                    request = request.instrument_identifier_id(value.clone());
+                }
+                request.send()
+            };
+            crate::update::read_modify_write(max_attempts, change, read, write).await
+        }
+    }
+    ///Builder for [`Client::modify_customer`](super::Client::modify_customer): the resource's `profile-id`, `customerId`, then [`apply`](Self::apply).
+    #[derive(Debug, Clone)]
+    pub struct ModifyCustomer<'a> {
+        client: &'a super::Client,
+        profile_id: ::std::option::Option<::std::string::String>,
+        customer_id: ::std::option::Option<::std::string::String>,
+        max_attempts: usize,
+    }
+    impl<'a> ModifyCustomer<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client,
+                profile_id: ::std::option::Option::None,
+                customer_id: ::std::option::Option::None,
+                max_attempts: crate::update::DEFAULT_MAX_ATTEMPTS,
+            }
+        }
+        ///`profile-id`, as for `getCustomer` and `patchCustomer`.
+        pub fn profile_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.profile_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///`customerId`, as for `getCustomer` and `patchCustomer`.
+        pub fn customer_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.customer_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// The most writes to send before giving up with
+        /// [`Error::KeptChanging`](crate::Error::KeptChanging) (default
+        /// [`DEFAULT_MAX_ATTEMPTS`](crate::update::DEFAULT_MAX_ATTEMPTS); at least 1).
+        pub fn max_attempts(mut self, attempts: usize) -> Self {
+            self.max_attempts = attempts.max(1);
+            self
+        }
+        /// Reads the resource, applies `change` to it, and sends exactly the merge
+        /// patch between the two with `if-match`; on 412 it reads again and applies
+        /// `change` again, up to [`max_attempts`](Self::max_attempts) writes. Sends
+        /// nothing when `change` changes nothing. Returns the resource as last
+        /// answered, with its ETag. See [`crate::update::read_modify_write`].
+        pub async fn apply(
+            self,
+            change: impl ::std::ops::FnMut(&mut types::Customer),
+        ) -> ::std::result::Result<
+            crate::update::Modified<types::Customer>,
+            crate::Error,
+        > {
+            let Self { client, profile_id, customer_id, max_attempts } = self;
+            let read = || {
+                let mut request = client.get_customer();
+                if let ::std::option::Option::Some(value) = &profile_id {
+                    request = request.profile_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &customer_id {
+                    request = request.customer_id(value.clone());
+                }
+                request.send()
+            };
+            let write = |
+                patch: crate::update::MergePatch<types::Customer>,
+                etag: ::std::string::String|
+            {
+                let mut request = client
+                    .patch_customer()
+                    .if_match(etag)
+                    .merge_patch(patch);
+                if let ::std::option::Option::Some(value) = &profile_id {
+                    request = request.profile_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &customer_id {
+                    request = request.customer_id(value.clone());
+                }
+                request.send()
+            };
+            crate::update::read_modify_write(max_attempts, change, read, write).await
+        }
+    }
+    ///Builder for [`Client::modify_customer_payment_instrument`](super::Client::modify_customer_payment_instrument): the resource's `profile-id`, `customerId`, `paymentInstrumentId`, then [`apply`](Self::apply).
+    #[derive(Debug, Clone)]
+    pub struct ModifyCustomerPaymentInstrument<'a> {
+        client: &'a super::Client,
+        profile_id: ::std::option::Option<::std::string::String>,
+        customer_id: ::std::option::Option<::std::string::String>,
+        payment_instrument_id: ::std::option::Option<::std::string::String>,
+        max_attempts: usize,
+    }
+    impl<'a> ModifyCustomerPaymentInstrument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client,
+                profile_id: ::std::option::Option::None,
+                customer_id: ::std::option::Option::None,
+                payment_instrument_id: ::std::option::Option::None,
+                max_attempts: crate::update::DEFAULT_MAX_ATTEMPTS,
+            }
+        }
+        ///`profile-id`, as for `getCustomerPaymentInstrument` and `patchCustomersPaymentInstrument`.
+        pub fn profile_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.profile_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///`customerId`, as for `getCustomerPaymentInstrument` and `patchCustomersPaymentInstrument`.
+        pub fn customer_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.customer_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///`paymentInstrumentId`, as for `getCustomerPaymentInstrument` and `patchCustomersPaymentInstrument`.
+        pub fn payment_instrument_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.payment_instrument_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// The most writes to send before giving up with
+        /// [`Error::KeptChanging`](crate::Error::KeptChanging) (default
+        /// [`DEFAULT_MAX_ATTEMPTS`](crate::update::DEFAULT_MAX_ATTEMPTS); at least 1).
+        pub fn max_attempts(mut self, attempts: usize) -> Self {
+            self.max_attempts = attempts.max(1);
+            self
+        }
+        /// Reads the resource, applies `change` to it, and sends exactly the merge
+        /// patch between the two with `if-match`; on 412 it reads again and applies
+        /// `change` again, up to [`max_attempts`](Self::max_attempts) writes. Sends
+        /// nothing when `change` changes nothing. Returns the resource as last
+        /// answered, with its ETag. See [`crate::update::read_modify_write`].
+        pub async fn apply(
+            self,
+            change: impl ::std::ops::FnMut(&mut types::PaymentInstrument),
+        ) -> ::std::result::Result<
+            crate::update::Modified<types::PaymentInstrument>,
+            crate::Error,
+        > {
+            let Self {
+                client,
+                profile_id,
+                customer_id,
+                payment_instrument_id,
+                max_attempts,
+            } = self;
+            let read = || {
+                let mut request = client.get_customer_payment_instrument();
+                if let ::std::option::Option::Some(value) = &profile_id {
+                    request = request.profile_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &customer_id {
+                    request = request.customer_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &payment_instrument_id {
+                    request = request.payment_instrument_id(value.clone());
+                }
+                request.send()
+            };
+            let write = |
+                patch: crate::update::MergePatch<types::PaymentInstrument>,
+                etag: ::std::string::String|
+            {
+                let mut request = client
+                    .patch_customers_payment_instrument()
+                    .if_match(etag)
+                    .merge_patch(patch);
+                if let ::std::option::Option::Some(value) = &profile_id {
+                    request = request.profile_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &customer_id {
+                    request = request.customer_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &payment_instrument_id {
+                    request = request.payment_instrument_id(value.clone());
+                }
+                request.send()
+            };
+            crate::update::read_modify_write(max_attempts, change, read, write).await
+        }
+    }
+    ///Builder for [`Client::modify_customer_shipping_address`](super::Client::modify_customer_shipping_address): the resource's `profile-id`, `customerId`, `shippingAddressId`, then [`apply`](Self::apply).
+    #[derive(Debug, Clone)]
+    pub struct ModifyCustomerShippingAddress<'a> {
+        client: &'a super::Client,
+        profile_id: ::std::option::Option<::std::string::String>,
+        customer_id: ::std::option::Option<::std::string::String>,
+        shipping_address_id: ::std::option::Option<::std::string::String>,
+        max_attempts: usize,
+    }
+    impl<'a> ModifyCustomerShippingAddress<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client,
+                profile_id: ::std::option::Option::None,
+                customer_id: ::std::option::Option::None,
+                shipping_address_id: ::std::option::Option::None,
+                max_attempts: crate::update::DEFAULT_MAX_ATTEMPTS,
+            }
+        }
+        ///`profile-id`, as for `getCustomerShippingAddress` and `patchCustomersShippingAddress`.
+        pub fn profile_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.profile_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///`customerId`, as for `getCustomerShippingAddress` and `patchCustomersShippingAddress`.
+        pub fn customer_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.customer_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///`shippingAddressId`, as for `getCustomerShippingAddress` and `patchCustomersShippingAddress`.
+        pub fn shipping_address_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.shipping_address_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// The most writes to send before giving up with
+        /// [`Error::KeptChanging`](crate::Error::KeptChanging) (default
+        /// [`DEFAULT_MAX_ATTEMPTS`](crate::update::DEFAULT_MAX_ATTEMPTS); at least 1).
+        pub fn max_attempts(mut self, attempts: usize) -> Self {
+            self.max_attempts = attempts.max(1);
+            self
+        }
+        /// Reads the resource, applies `change` to it, and sends exactly the merge
+        /// patch between the two with `if-match`; on 412 it reads again and applies
+        /// `change` again, up to [`max_attempts`](Self::max_attempts) writes. Sends
+        /// nothing when `change` changes nothing. Returns the resource as last
+        /// answered, with its ETag. See [`crate::update::read_modify_write`].
+        pub async fn apply(
+            self,
+            change: impl ::std::ops::FnMut(&mut types::ShippingAddress),
+        ) -> ::std::result::Result<
+            crate::update::Modified<types::ShippingAddress>,
+            crate::Error,
+        > {
+            let Self {
+                client,
+                profile_id,
+                customer_id,
+                shipping_address_id,
+                max_attempts,
+            } = self;
+            let read = || {
+                let mut request = client.get_customer_shipping_address();
+                if let ::std::option::Option::Some(value) = &profile_id {
+                    request = request.profile_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &customer_id {
+                    request = request.customer_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &shipping_address_id {
+                    request = request.shipping_address_id(value.clone());
+                }
+                request.send()
+            };
+            let write = |
+                patch: crate::update::MergePatch<types::ShippingAddress>,
+                etag: ::std::string::String|
+            {
+                let mut request = client
+                    .patch_customers_shipping_address()
+                    .if_match(etag)
+                    .merge_patch(patch);
+                if let ::std::option::Option::Some(value) = &profile_id {
+                    request = request.profile_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &customer_id {
+                    request = request.customer_id(value.clone());
+                }
+                if let ::std::option::Option::Some(value) = &shipping_address_id {
+                    request = request.shipping_address_id(value.clone());
+                }
+                request.send()
+            };
+            crate::update::read_modify_write(max_attempts, change, read, write).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl Client {
+    ///Changes a resource without losing a concurrent change: reads it (`getInstrumentIdentifier`), applies your change to it, and sends exactly the difference as a merge patch with `if-match` (`patchInstrumentIdentifier`), again from a fresh read on 412. See [`builder::ModifyInstrumentIdentifier::apply`].
+    pub fn modify_instrument_identifier(
+        &self,
+    ) -> builder::ModifyInstrumentIdentifier<'_> {
+        builder::ModifyInstrumentIdentifier::new(self)
+    }
+    ///Changes a resource without losing a concurrent change: reads it (`getCustomer`), applies your change to it, and sends exactly the difference as a merge patch with `if-match` (`patchCustomer`), again from a fresh read on 412. See [`builder::ModifyCustomer::apply`].
+    pub fn modify_customer(&self) -> builder::ModifyCustomer<'_> {
+        builder::ModifyCustomer::new(self)
+    }
+    ///Changes a resource without losing a concurrent change: reads it (`getCustomerPaymentInstrument`), applies your change to it, and sends exactly the difference as a merge patch with `if-match` (`patchCustomersPaymentInstrument`), again from a fresh read on 412. See [`builder::ModifyCustomerPaymentInstrument::apply`].
+    pub fn modify_customer_payment_instrument(
+        &self,
+    ) -> builder::ModifyCustomerPaymentInstrument<'_> {
+        builder::ModifyCustomerPaymentInstrument::new(self)
+    }
+    ///Changes a resource without losing a concurrent change: reads it (`getCustomerShippingAddress`), applies your change to it, and sends exactly the difference as a merge patch with `if-match` (`patchCustomersShippingAddress`), again from a fresh read on 412. See [`builder::ModifyCustomerShippingAddress::apply`].
+    pub fn modify_customer_shipping_address(
+        &self,
+    ) -> builder::ModifyCustomerShippingAddress<'_> {
+        builder::ModifyCustomerShippingAddress::new(self)
+    }
 }

@@ -89,6 +89,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(INSTRUMENT_IDENTIFIER_FIELDS),
+        writable: INSTRUMENT_IDENTIFIER_WRITABLE,
         #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_instrument_identifier),
         request_mle: RequestMle::Optional,
@@ -181,6 +182,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -256,6 +258,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -365,6 +368,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(INSTRUMENT_IDENTIFIER_FIELDS),
+        writable: INSTRUMENT_IDENTIFIER_WRITABLE,
         #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_instrument_identifier),
         request_mle: RequestMle::Optional,
@@ -444,6 +448,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(INSTRUMENT_IDENTIFIER_FIELDS),
+        writable: INSTRUMENT_IDENTIFIER_WRITABLE,
         #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_instrument_identifier),
         request_mle: RequestMle::Optional,
@@ -574,6 +579,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -632,6 +638,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(CUSTOMER_FIELDS),
+        writable: CUSTOMER_WRITABLE,
         #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_customer),
         request_mle: RequestMle::Optional,
@@ -703,6 +710,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -778,6 +786,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -870,6 +879,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(CUSTOMER_FIELDS),
+        writable: CUSTOMER_WRITABLE,
         #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_customer),
         request_mle: RequestMle::Optional,
@@ -983,6 +993,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -1058,6 +1069,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(PAYMENT_INSTRUMENT_FIELDS),
+        writable: PAYMENT_INSTRUMENT_WRITABLE,
         #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_payment_instrument),
         request_mle: RequestMle::Optional,
@@ -1146,6 +1158,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -1238,6 +1251,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -1351,6 +1365,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(PAYMENT_INSTRUMENT_FIELDS),
+        writable: PAYMENT_INSTRUMENT_WRITABLE,
         #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_payment_instrument),
         request_mle: RequestMle::Optional,
@@ -1464,6 +1479,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -1539,6 +1555,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(SHIPPING_ADDRESS_FIELDS),
+        writable: SHIPPING_ADDRESS_WRITABLE,
         #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_shipping_address),
         request_mle: RequestMle::Optional,
@@ -1627,6 +1644,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -1719,6 +1737,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: None,
+        writable: &[],
         #[cfg(feature = "schemars")]
         body_schema: None,
         request_mle: RequestMle::None,
@@ -1832,6 +1851,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         body: Some(SHIPPING_ADDRESS_FIELDS),
+        writable: SHIPPING_ADDRESS_WRITABLE,
         #[cfg(feature = "schemars")]
         body_schema: Some(schema_of_shipping_address),
         request_mle: RequestMle::Optional,
@@ -1978,6 +1998,26 @@ pub(crate) static CUSTOMER_FIELDS: &[Field] = &[
             allowed: &[],
         },
     },
+];
+///Every writable field of `Customer`, sorted by path: what a merge patch may set or remove.
+pub(crate) static CUSTOMER_WRITABLE: &[&str] = &[
+    "buyerInformation",
+    "buyerInformation.email",
+    "buyerInformation.merchantCustomerID",
+    "clientReferenceInformation",
+    "clientReferenceInformation.code",
+    "defaultPaymentInstrument",
+    "defaultPaymentInstrument.id",
+    "defaultShippingAddress",
+    "defaultShippingAddress.id",
+    "id",
+    "merchantDefinedInformation",
+    "merchantDefinedInformation[]",
+    "merchantDefinedInformation[].name",
+    "merchantDefinedInformation[].value",
+    "objectInformation",
+    "objectInformation.comment",
+    "objectInformation.title",
 ];
 ///Writable fields of `InstrumentIdentifier` that carry a rule, sorted by path.
 pub(crate) static INSTRUMENT_IDENTIFIER_FIELDS: &[Field] = &[
@@ -2311,6 +2351,52 @@ pub(crate) static INSTRUMENT_IDENTIFIER_FIELDS: &[Field] = &[
             allowed: &[],
         },
     },
+];
+///Every writable field of `InstrumentIdentifier`, sorted by path: what a merge patch may set or remove.
+pub(crate) static INSTRUMENT_IDENTIFIER_WRITABLE: &[&str] = &[
+    "bankAccount",
+    "bankAccount.number",
+    "bankAccount.routingNumber",
+    "billTo",
+    "billTo.address1",
+    "billTo.address2",
+    "billTo.administrativeArea",
+    "billTo.country",
+    "billTo.email",
+    "billTo.locality",
+    "billTo.postalCode",
+    "card",
+    "card.expirationMonth",
+    "card.expirationYear",
+    "card.number",
+    "card.securityCode",
+    "id",
+    "pointOfSaleInformation",
+    "pointOfSaleInformation.emvTags",
+    "pointOfSaleInformation.emvTags[]",
+    "pointOfSaleInformation.emvTags[].source",
+    "pointOfSaleInformation.emvTags[].tag",
+    "pointOfSaleInformation.emvTags[].value",
+    "processingInformation",
+    "processingInformation.authorizationOptions",
+    "processingInformation.authorizationOptions.initiator",
+    "processingInformation.authorizationOptions.initiator.merchantInitiatedTransaction",
+    "processingInformation.authorizationOptions.initiator.merchantInitiatedTransaction.originalAuthorizedAmount",
+    "processingInformation.authorizationOptions.initiator.merchantInitiatedTransaction.previousTransactionId",
+    "source",
+    "tokenProvisioningInformation",
+    "tokenProvisioningInformation.consumerConsentObtained",
+    "tokenProvisioningInformation.multiFactorAuthenticated",
+    "tokenizedCard",
+    "tokenizedCard.card",
+    "tokenizedCard.card.expirationMonth",
+    "tokenizedCard.card.expirationYear",
+    "tokenizedCard.card.number",
+    "tokenizedCard.card.type",
+    "tokenizedCard.metadata",
+    "tokenizedCard.source",
+    "tokenizedCard.type",
+    "type",
 ];
 ///Writable fields of `PaymentInstrument` that carry a rule, sorted by path.
 pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
@@ -2735,6 +2821,55 @@ pub(crate) static PAYMENT_INSTRUMENT_FIELDS: &[Field] = &[
         },
     },
 ];
+///Every writable field of `PaymentInstrument`, sorted by path: what a merge patch may set or remove.
+pub(crate) static PAYMENT_INSTRUMENT_WRITABLE: &[&str] = &[
+    "bankAccount",
+    "bankAccount.type",
+    "billTo",
+    "billTo.address1",
+    "billTo.address2",
+    "billTo.administrativeArea",
+    "billTo.company",
+    "billTo.country",
+    "billTo.email",
+    "billTo.firstName",
+    "billTo.lastName",
+    "billTo.locality",
+    "billTo.phoneNumber",
+    "billTo.postalCode",
+    "buyerInformation",
+    "buyerInformation.companyTaxID",
+    "buyerInformation.currency",
+    "buyerInformation.dateOfBirth",
+    "buyerInformation.personalIdentification",
+    "buyerInformation.personalIdentification[]",
+    "buyerInformation.personalIdentification[].id",
+    "buyerInformation.personalIdentification[].issuedBy",
+    "buyerInformation.personalIdentification[].issuedBy.administrativeArea",
+    "buyerInformation.personalIdentification[].type",
+    "card",
+    "card.expirationMonth",
+    "card.expirationYear",
+    "card.issueNumber",
+    "card.startMonth",
+    "card.startYear",
+    "card.tokenizedInformation",
+    "card.tokenizedInformation.requestorID",
+    "card.tokenizedInformation.transactionType",
+    "card.type",
+    "card.useAs",
+    "default",
+    "id",
+    "instrumentIdentifier",
+    "instrumentIdentifier.id",
+    "merchantInformation",
+    "merchantInformation.merchantDescriptor",
+    "merchantInformation.merchantDescriptor.alternateName",
+    "processingInformation",
+    "processingInformation.bankTransferOptions",
+    "processingInformation.bankTransferOptions.SECCode",
+    "processingInformation.billPaymentProgramEnabled",
+];
 ///Writable fields of `ShippingAddress` that carry a rule, sorted by path.
 pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
     Field {
@@ -2917,6 +3052,23 @@ pub(crate) static SHIPPING_ADDRESS_FIELDS: &[Field] = &[
             allowed: &[],
         },
     },
+];
+///Every writable field of `ShippingAddress`, sorted by path: what a merge patch may set or remove.
+pub(crate) static SHIPPING_ADDRESS_WRITABLE: &[&str] = &[
+    "default",
+    "id",
+    "shipTo",
+    "shipTo.address1",
+    "shipTo.address2",
+    "shipTo.administrativeArea",
+    "shipTo.company",
+    "shipTo.country",
+    "shipTo.email",
+    "shipTo.firstName",
+    "shipTo.lastName",
+    "shipTo.locality",
+    "shipTo.phoneNumber",
+    "shipTo.postalCode",
 ];
 ///The JSON Schema of `Customer` as a request body.
 #[cfg(feature = "schemars")]

@@ -191,6 +191,7 @@ pub mod rules;
 mod tls;
 mod transport;
 mod transport_error;
+pub mod update;
 mod wire;
 
 #[cfg(feature = "p12")]

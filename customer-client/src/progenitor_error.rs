@@ -115,9 +115,10 @@ impl From<GeneratedError<ErrorResponse>> for Error {
     }
 }
 
-/// A timeout is [`Error::Timeout`], whatever timed out; anything else is transport.
+/// A timeout once connected is [`Error::Timeout`] (the request may have been sent);
+/// anything else, a connect timeout included, is transport.
 fn no_answer(error: reqwest::Error) -> Error {
-    if error.is_timeout() {
+    if error.is_timeout() && !error.is_connect() {
         Error::Timeout {
             status: None,
             correlation_id: None,

@@ -14,6 +14,9 @@ pub(crate) struct Operation {
     pub params: &'static [Param],
     /// Rules of the request body's fields, when the operation takes a body.
     pub body: Option<&'static [Field]>,
+    /// Every writable field of the request body (sorted paths, `[]` for array items):
+    /// where a merge patch may put a `null`. Empty when the operation takes no body.
+    pub writable: &'static [&'static str],
     /// The JSON Schema of the request body's type, when the operation takes a body
     /// (feature `schemars`).
     #[cfg(feature = "schemars")]

@@ -108,7 +108,7 @@ pub fn check_body(operation: &str, body: &Value) -> Result<(), Violation> {
         .ok_or_else(|| Violation::new("operation", format!("`{operation}` is not in the spec")))?;
     match op.body {
         // The same walker as the client's over bytes, reading the value as it is.
-        Some(fields) => walk(fields, |node| {
+        Some(fields) => walk(fields, op.writable, |node| {
             serde::de::DeserializeSeed::deserialize(node, body)
         }),
         None => Ok(()),
@@ -175,7 +175,7 @@ pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Resul
             .body()
             .and_then(|body| body.as_bytes())
             .unwrap_or_default();
-        check_json(bytes, fields)?;
+        check_json(bytes, fields, op.writable)?;
     }
     Ok(())
 }
@@ -205,9 +205,13 @@ fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(),
 
 /// Checks a JSON body against `fields` while parsing it, without building a tree
 /// (this runs on every request that has a body; see BENCHMARKS.md).
-fn check_json(bytes: &[u8], fields: &'static [Field]) -> Result<(), Violation> {
+fn check_json(
+    bytes: &[u8],
+    fields: &'static [Field],
+    writable: &'static [&'static str],
+) -> Result<(), Violation> {
     let mut parser = serde_json::Deserializer::from_slice(bytes);
-    walk(fields, |node| {
+    walk(fields, writable, |node| {
         serde::de::DeserializeSeed::deserialize(node, &mut parser).and_then(|()| parser.end())
     })
 }
@@ -216,10 +220,13 @@ fn check_json(bytes: &[u8], fields: &'static [Field]) -> Result<(), Violation> {
 /// rule, or that the input is not JSON.
 fn walk(
     fields: &'static [Field],
+    writable: &'static [&'static str],
     read: impl FnOnce(Node<'_>) -> Result<(), serde_json::Error>,
 ) -> Result<(), Violation> {
     let mut walk = Walk {
         fields,
+        writable,
+        required_here: false,
         rule_path: String::with_capacity(64),
         indices: Vec::new(),
         violation: None,
@@ -235,8 +242,12 @@ fn walk(
 /// The walk's state: where it is, as the rules name it (`a.b[].c`, grown and shrunk
 /// in place) with the index of each array it is in, so that a message can show the
 /// place as `a.b[1].c` (made only when a rule is broken); and the first broken rule.
+/// A `null` is a merge patch's removal (RFC 7396): allowed only on a writable field
+/// (`writable`) that its object does not require (`required_here`).
 struct Walk {
     fields: &'static [Field],
+    writable: &'static [&'static str],
+    required_here: bool,
     rule_path: String,
     indices: Vec<usize>,
     violation: Option<Violation>,
@@ -304,6 +315,50 @@ impl<'de> serde::de::DeserializeSeed<'de> for Node<'_> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        // A `null` is told apart first (`visit_none`); any other value goes on as itself.
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Node<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    /// A `null`: a removal, refused where the field cannot be removed.
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        let walk = self.0;
+        let rule = if walk.rule_path.is_empty() {
+            Some("must be a JSON object, not null")
+        } else if walk.rule_path.ends_with("[]") {
+            Some("must not be null: an array is sent whole, with every item")
+        } else if walk.required_here {
+            Some("is required: it cannot be removed (null)")
+        } else if walk
+            .writable
+            .binary_search(&walk.rule_path.as_str())
+            .is_err()
+        {
+            Some("is not a field this request can change, so it cannot be removed (null)")
+        } else {
+            None
+        };
+        match rule {
+            Some(rule) => {
+                let violation = Violation::new(walk.shown(), rule);
+                Err(walk.broken(violation))
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.visit_none()
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         match self.0.rules_here() {
             // No rule here or below (read-only parts, unknown fields): parsed, not walked.
             None => deserializer
@@ -402,10 +457,16 @@ impl<'de> serde::de::Visitor<'de> for Checked<'_> {
         while let Some(length) = map.next_key_seed(Key(walk))? {
             let key_start = if length == 0 { 0 } else { length + 1 };
             let key = &walk.rule_path[key_start..];
-            if let Some(i) = required.iter().position(|name| *name == key) {
-                seen[i] = true;
-            }
+            let is_required = match required.iter().position(|name| *name == key) {
+                Some(i) => {
+                    seen[i] = true;
+                    true
+                }
+                None => false,
+            };
+            walk.required_here = is_required;
             let value = map.next_value_seed(Node(walk));
+            walk.required_here = false;
             walk.leave(length);
             value?;
         }

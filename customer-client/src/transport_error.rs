@@ -11,8 +11,9 @@ use std::sync::Arc;
 pub struct TransportError(Arc<reqwest::Error>);
 
 impl TransportError {
-    /// Whether connecting (DNS, TCP, TLS) failed, so the request never reached a
-    /// server: always safe to retry.
+    /// Whether connecting (DNS, TCP, TLS, or the connect timeout) failed, so the request
+    /// never reached a server: always safe to retry. Otherwise the request may have been
+    /// sent ([`Error::is_outcome_unknown`](crate::Error::is_outcome_unknown)).
     pub fn is_connect(&self) -> bool {
         self.0.is_connect()
     }
@@ -31,7 +32,9 @@ impl From<reqwest::Error> for TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.is_connect() {
+        f.write_str(if self.is_connect() && self.is_timeout() {
+            "could not connect: timed out"
+        } else if self.is_connect() {
             "could not connect"
         } else if self.is_timeout() {
             "timed out before the answer's head"

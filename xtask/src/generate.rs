@@ -126,6 +126,20 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
     crate::growable::types_can_grow(&mut client);
     crate::decode_once::success_bodies_decoded_once(&mut client);
     crate::small_futures::send_builds_before_awaiting(&mut client);
+    let patch_methods: Vec<String> = normalised
+        .rules
+        .operations
+        .iter()
+        .filter(|op| op.method == "PATCH" && op.body.is_some())
+        .map(|op| crate::naming::method_name(&op.operation_id))
+        .collect();
+    let changed = crate::merge_patch::patch_builders_take_merge_patches(&mut client);
+    anyhow::ensure!(
+        changed == patch_methods.len(),
+        "normalisation 14 (merge patches) changed {changed} of {} PATCH builders: progenitor's output changed shape",
+        patch_methods.len()
+    );
+    crate::merge_patch::read_modify_write_methods(&mut client, &normalised.rules);
     crate::optional_schemars::json_schema_behind_feature(&mut client);
     crate::sensitive::debug_hides_sensitive_fields(
         &mut client,
@@ -161,6 +175,12 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
         syn::parse2(cli).map_err(|e| anyhow::anyhow!("generated CLI does not parse: {e}"))?;
     crate::operation_ids::spec_operation_ids(&mut cli, &ids);
     crate::json_body_stdin::json_body_reads_stdin(&mut cli);
+    let changed = crate::merge_patch::cli_patch_commands_remove_fields(&mut cli, &patch_methods);
+    anyhow::ensure!(
+        changed == patch_methods.len(),
+        "normalisation 14 (merge patches) changed {changed} of {} PATCH commands of the CLI: progenitor's output changed shape",
+        patch_methods.len()
+    );
     let cli = quote! { #cli };
 
     Ok(vec![
@@ -230,6 +250,13 @@ fn operation_tokens(op: &normalise::OperationRules) -> TokenStream {
         }
         None => quote! { None },
     };
+    let writable = match &op.body {
+        Some(name) => {
+            let ident = writable_ident(name);
+            quote! { #ident }
+        }
+        None => quote! { &[] },
+    };
     let request_mle = match op.request_mle {
         Some(normalise::RequestMle::Optional) => quote! { RequestMle::Optional },
         Some(normalise::RequestMle::Mandatory) => quote! { RequestMle::Mandatory },
@@ -257,12 +284,18 @@ fn operation_tokens(op: &normalise::OperationRules) -> TokenStream {
             path: #path,
             params: &[#(#params),*],
             body: #body,
+            writable: #writable,
             #[cfg(feature = "schemars")]
             body_schema: #body_schema,
             request_mle: #request_mle,
             responses: &[#(#responses),*],
         }
     }
+}
+
+/// The static holding a body schema's writable field paths, e.g. `CUSTOMER_WRITABLE`.
+fn writable_ident(name: &str) -> proc_macro2::Ident {
+    format_ident!("{}_WRITABLE", screaming_snake(name))
 }
 
 /// The static holding a body schema's field rules, e.g. `CUSTOMER_FIELDS`.
@@ -276,14 +309,21 @@ fn rules_tokens(rules: &Rules) -> TokenStream {
     let bodies = rules.bodies.iter().map(|(name, fields)| {
         let ident = body_ident(name);
         let doc = format!("Writable fields of `{name}` that carry a rule, sorted by path.");
-        let fields = fields.iter().map(|f| {
+        let ruled = fields.iter().filter(|f| f.limits != Limits::default()).map(|f| {
             let path = &f.path;
             let limits = limits_tokens(&f.limits);
             quote! { Field { path: #path, limits: #limits } }
         });
+        let writable_ident = writable_ident(name);
+        let writable_doc = format!(
+            "Every writable field of `{name}`, sorted by path: what a merge patch may set or remove."
+        );
+        let writable = fields.iter().map(|f| &f.path).filter(|path| !path.is_empty());
         quote! {
             #[doc = #doc]
-            pub(crate) static #ident: &[Field] = &[#(#fields),*];
+            pub(crate) static #ident: &[Field] = &[#(#ruled),*];
+            #[doc = #writable_doc]
+            pub(crate) static #writable_ident: &[&str] = &[#(#writable),*];
         }
     });
     let schemas = rules.bodies.keys().map(|schema| {

@@ -18,6 +18,7 @@ mod generate;
 mod growable;
 mod json_body_stdin;
 mod lenient;
+mod merge_patch;
 mod naming;
 mod normalise;
 mod operation_ids;

@@ -43,7 +43,8 @@ pub struct Normalised {
 /// Every request rule of the spec, in spec order.
 pub struct Rules {
     pub operations: Vec<OperationRules>,
-    /// Field rules per request-body schema name, sorted by field path.
+    /// Every writable field per request-body schema name, with its rules (often none),
+    /// sorted by field path.
     pub bodies: BTreeMap<String, Vec<FieldRule>>,
 }
 
@@ -344,7 +345,7 @@ fn request_mle(operation_id: &str, operation: &Value) -> anyhow::Result<Option<R
     )
 }
 
-/// Walks a body schema, recording the limits of every writable field.
+/// Walks a body schema, recording every writable field with its limits.
 /// Read-only fields are skipped with everything under them: the server ignores them
 /// on input, and a value read from a lenient response must be sendable back.
 fn collect_fields(
@@ -363,11 +364,12 @@ fn collect_fields(
     if schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
         return Ok(());
     }
-    let limits = limits_of(schema);
-    if limits != Limits::default() {
+    // Every writable field, with or without limits: the table of what a request may
+    // change (and so remove) is the same walk.
+    if !path.is_empty() || limits_of(schema) != Limits::default() {
         out.push(FieldRule {
             path: path.to_owned(),
-            limits,
+            limits: limits_of(schema),
         });
     }
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
