@@ -230,11 +230,7 @@ pub(crate) fn merge_patch_from<T: serde::de::DeserializeOwned>(
         }
         None => None,
     };
-    for field in matches
-        .get_many::<String>("remove")
-        .into_iter()
-        .flatten()
-    {
+    for field in matches.get_many::<String>("remove").into_iter().flatten() {
         patch = Some(patch.unwrap_or_default().remove(field));
     }
     Ok(patch)

@@ -254,23 +254,13 @@ struct Walk {
 }
 
 impl Walk {
-    /// The rules at the current place: `None` when no rule applies here or anywhere
-    /// below (the value is then skipped unread), else the place's own limits, if any.
-    fn rules_here(&self) -> Option<Option<&'static Limits>> {
+    /// The limits of the current place, if it has any (the table is sorted by path).
+    fn limits_here(&self) -> Option<&'static Limits> {
         let path = self.rule_path.as_str();
-        // The table is sorted, so the paths at or below this place follow each other
-        // from the first path not less than it.
-        let first = self.fields.partition_point(|f| f.path < path);
-        let mut below = self.fields[first..]
-            .iter()
-            .take_while(|f| f.path.starts_with(path));
-        let own = self.fields.get(first).filter(|f| f.path == path);
-        if own.is_some() || path.is_empty() {
-            return Some(own.map(|f| &f.limits));
-        }
-        below
-            .any(|f| matches!(f.path.as_bytes().get(path.len()), Some(b'.' | b'[')))
-            .then_some(None)
+        self.fields
+            .binary_search_by(|f| f.path.cmp(path))
+            .ok()
+            .map(|i| &self.fields[i].limits)
     }
 
     /// The current place as a message names it: each `[]` with its index.
@@ -359,16 +349,14 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
     }
 
     fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        match self.0.rules_here() {
-            // No rule here or below (read-only parts, unknown fields): parsed, not walked.
-            None => deserializer
-                .deserialize_ignored_any(serde::de::IgnoredAny)
-                .map(drop),
-            Some(limits) => deserializer.deserialize_any(Checked {
-                walk: self.0,
-                limits,
-            }),
-        }
+        // No rule here or below (read-only parts, unknown fields, fields without
+        // limits): walked all the same, since a `null` anywhere must be a removal the
+        // request may make.
+        let limits = self.0.limits_here();
+        deserializer.deserialize_any(Checked {
+            walk: self.0,
+            limits,
+        })
     }
 }
 
@@ -672,10 +660,56 @@ mod tests {
         },
     ];
 
+    /// Every writable field of the body `FIELDS` rules (`nick` has no rule).
+    const WRITABLE: &[&str] = &["id", "kind", "nick", "tags", "tags[]", "tags[].name"];
+
     fn broken(body: &str) -> Option<(String, String)> {
-        check_json(body.as_bytes(), FIELDS)
+        check_json(body.as_bytes(), FIELDS, WRITABLE)
             .err()
             .map(|v| (v.parameter, v.rule))
+    }
+
+    /// A `null` is a merge patch's removal: allowed on a writable field its object does
+    /// not require, refused elsewhere, naming the field.
+    #[test]
+    fn a_null_removes_only_what_may_be_removed() {
+        assert_eq!(
+            broken(r#"{"id": "a", "nick": null, "kind": null, "tags": null}"#),
+            None
+        );
+        assert_eq!(
+            broken(r#"{"id": null}"#),
+            Some((
+                "id".into(),
+                "is required: it cannot be removed (null)".into()
+            ))
+        );
+        assert_eq!(
+            broken(r#"{"id": "a", "nikc": null}"#),
+            Some((
+                "nikc".into(),
+                "is not a field this request can change, so it cannot be removed (null)".into()
+            ))
+        );
+        assert_eq!(
+            broken(r#"{"id": "a", "tags": [{"name": "x"}, null]}"#),
+            Some((
+                "tags[1]".into(),
+                "must not be null: an array is sent whole, with every item".into()
+            ))
+        );
+        assert_eq!(
+            broken("null"),
+            Some(("body".into(), "must be a JSON object, not null".into()))
+        );
+        // Inside a field the request cannot change, no more than at its top.
+        assert_eq!(
+            broken(r#"{"id": "a", "other": {"b": null}}"#),
+            Some((
+                "other.b".into(),
+                "is not a field this request can change, so it cannot be removed (null)".into()
+            ))
+        );
     }
 
     #[test]

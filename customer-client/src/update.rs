@@ -22,9 +22,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::generated::ResponseValue;
-use crate::generated::types::ErrorResponse;
+use crate::types::ErrorResponse;
 use crate::wire::{ETAG, header};
+use progenitor_client::ResponseValue;
 
 /// The attempts a [`read_modify_write`] makes by default: writes sent, the first
 /// included, before it gives up on a resource that keeps changing.
@@ -121,8 +121,7 @@ impl<T: Serialize> MergePatch<T> {
     /// whole), a field that is the same is absent.
     pub fn between(before: &T, after: &T) -> Self {
         let mut document = Map::new();
-        if let (Value::Object(before), Value::Object(after)) = (to_json(before), to_json(after))
-        {
+        if let (Value::Object(before), Value::Object(after)) = (to_json(before), to_json(after)) {
             diff(&before, after, &mut document);
         }
         Self {
@@ -152,8 +151,12 @@ impl<T: serde::de::DeserializeOwned> MergePatch<T> {
             parameter: "body".to_owned(),
             rule,
         };
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| invalid(format!("must be JSON: {}", crate::mask::message(&e.to_string()))))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            invalid(format!(
+                "must be JSON: {}",
+                crate::mask::message(&e.to_string())
+            ))
+        })?;
         let Value::Object(document) = value else {
             return Err(invalid("must be a JSON object".to_owned()));
         };
@@ -177,7 +180,11 @@ fn to_json<T: Serialize>(value: &T) -> Value {
 }
 
 /// Writes into `patch` what turns `before` into `after`.
-fn diff(before: &Map<String, Value>, mut after: Map<String, Value>, patch: &mut Map<String, Value>) {
+fn diff(
+    before: &Map<String, Value>,
+    mut after: Map<String, Value>,
+    patch: &mut Map<String, Value>,
+) {
     for name in before.keys() {
         if !after.contains_key(name) {
             patch.insert(name.clone(), Value::Null);

@@ -149,6 +149,77 @@ impl Incoming<'_> {
     }
 }
 
+impl Incoming<'_> {
+    /// The body of a PATCH, checked: a JSON object, as JSON Merge Patch (RFC 7396) reads
+    /// it. A `null` removes a field, and is refused where the spec requires the field
+    /// or the request cannot change it (the rule table's check, naming the field); every
+    /// other value must read as `decode`'s type and keep the spec's limits. The fields in
+    /// `owned`, which the server sets, are taken out. Fields the spec does not define
+    /// are dropped when the result is read as its type ([`patched`](Self::patched)).
+    pub(crate) fn patch(
+        &self,
+        decode: Decode,
+        owned: &[&str],
+    ) -> Result<Map<String, Value>, Refusal> {
+        let invalid_body = || {
+            Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "invalidRequest",
+                "Invalid HTTP Body",
+            )
+        };
+        let value: Value = serde_json::from_slice(self.body).map_err(|_| invalid_body())?;
+        let Value::Object(mut patch) = value else {
+            return Err(invalid_body());
+        };
+        rules::check_body(self.operation, &Value::Object(patch.clone()))
+            .map_err(|v| Refusal::invalid("invalidFields", v, "body"))?;
+        // What is set, without the removals, must read as the type.
+        let mut set = Value::Object(patch.clone());
+        drop_member_nulls(&mut set);
+        decode(&set).map_err(|e| refusal_at(&set, &e))?;
+        for owned in owned {
+            patch.remove(*owned);
+        }
+        Ok(patch)
+    }
+
+    /// A resource with a checked patch applied (RFC 7396, by the handler), read as
+    /// `decode`'s type, so that only the fields the spec defines are kept. (What the
+    /// spec requires stays: [`patch`](Self::patch) refuses a `null` for it, and an
+    /// object sent without it.)
+    pub(crate) fn patched(&self, next: Value, decode: Decode) -> Result<Value, Refusal> {
+        decode(&next).map_err(|e| refusal_at(&next, &e))
+    }
+}
+
+/// 400 naming the field a deserialisation error points at (its value masked).
+fn refusal_at(value: &Value, e: &serde_path_to_error::Error<serde_json::Error>) -> Refusal {
+    let field = e.path().to_string();
+    let message = if at_path(value, e.path()).is_some_and(Value::is_null) {
+        format!("{field} must not be null")
+    } else {
+        format!(
+            "{field}: {}",
+            customer_client::mask::message(&e.inner().to_string())
+        )
+    };
+    Refusal::new(StatusCode::BAD_REQUEST, "invalidFields", message).at(field, "body")
+}
+
+/// Removes every `null` member of every object (a merge patch's removals), leaving
+/// array items as they are (an array is a whole value).
+fn drop_member_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_member_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_member_nulls),
+        _ => {}
+    }
+}
+
 fn replace_nulls(value: &mut Value) {
     match value {
         Value::Null => *value = Value::from(0),
@@ -174,6 +245,13 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_patch_s_removals_are_dropped_but_not_null_items() {
+        let mut patch = json!({"a": null, "b": {"c": null, "d": 1}, "e": [null, {"f": null}]});
+        drop_member_nulls(&mut patch);
+        assert_eq!(patch, json!({"b": {"d": 1}, "e": [null, {}]}));
+    }
 
     #[test]
     fn nulls_are_replaced_for_the_probe() {

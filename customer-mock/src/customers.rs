@@ -1,6 +1,7 @@
 //! The customer handlers: create answers 201 with a fresh id, `_links`, `metadata`,
 //! `Location` and `ETag`; retrieve 200 with its `ETag` and its defaults; update merges
-//! the given fields (and moves the defaults it names) under `if-match`; delete 204,
+//! its merge patch (RFC 7396: `null` removes; and moves the defaults it names) under
+//! `if-match`; delete 204,
 //! with all the customer owns.
 
 use axum::body::Bytes;
@@ -12,7 +13,7 @@ use customer_client::rules::ids;
 use customer_client::types;
 use serde_json::{Map, Value, json};
 
-use crate::checks::Incoming;
+use crate::checks::{Incoming, as_type};
 use crate::reply::{Refusal, answer, fresh, not_found, store_unavailable};
 use crate::state::{AppState, CUSTOMERS};
 use crate::store::{merge, new_id};
@@ -23,7 +24,7 @@ const SERVER_OWNED: &[&str] = &["id", "_links", "metadata", "_embedded"];
 
 /// The body as a customer: JSON, the documented types, the spec's limits.
 fn customer_fields(incoming: &Incoming<'_>) -> Result<Map<String, Value>, Refusal> {
-    incoming.body(crate::checks::as_type::<types::Customer>, SERVER_OWNED)
+    incoming.body(as_type::<types::Customer>, SERVER_OWNED)
 }
 
 fn links(id: &str) -> Value {
@@ -106,15 +107,17 @@ pub(crate) async fn update(
         body: &body,
     };
     let id = incoming.customer(path)?;
-    let mut changes = customer_fields(&incoming)?;
+    let mut patch = incoming.patch(as_type::<types::Customer>, SERVER_OWNED)?;
     let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
     let mut store = state.store.lock().map_err(|_| store_unavailable())?;
     let stored = store.get_mut(&id).ok_or_else(|| not_found("Customer"))?;
     fresh(if_match, &stored.etag())?;
     // `defaultShippingAddress.id` and the like move the default; the customer's
     // answers show the defaults from its sub-resources.
-    wallet::take_defaults(stored, &mut changes)?;
-    merge(&mut stored.body, Value::Object(changes));
+    wallet::take_defaults(stored, &mut patch)?;
+    let mut next = stored.body.clone();
+    merge(&mut next, Value::Object(patch));
+    stored.body = incoming.patched(next, as_type::<types::Customer>)?;
     stored.version += 1;
     let etag = stored.etag();
     let stored = store.get(&id).ok_or_else(|| not_found("Customer"))?;

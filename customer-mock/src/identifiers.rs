@@ -314,11 +314,12 @@ pub(crate) async fn update(
     let incoming = incoming(ids::PATCH_INSTRUMENT_IDENTIFIER, &headers, &body);
     let id = identifier_id(&incoming, path)?;
     let bin = bin_details(incoming.operation, &uri)?;
-    let mut fields = incoming.body(as_type::<types::InstrumentIdentifier>, NOT_KEPT)?;
-    // An identifier stands for one number: a PATCH does not change it (a new number is
-    // posted for an identifier of its own); expiry and security code are not kept.
-    fields.remove("card");
-    fields.remove("bankAccount");
+    let mut patch = incoming.patch(as_type::<types::InstrumentIdentifier>, NOT_KEPT)?;
+    // An identifier stands for one number: a PATCH neither changes nor removes it (a
+    // new number is posted for an identifier of its own); expiry and security code are
+    // not kept.
+    patch.remove("card");
+    patch.remove("bankAccount");
     let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
     let mut store = state.store.lock().map_err(|_| store_unavailable())?;
     let identifier = store
@@ -326,7 +327,9 @@ pub(crate) async fn update(
         .get_mut(&id)
         .ok_or_else(|| not_found("Instrument identifier"))?;
     fresh(if_match, &identifier.etag())?;
-    merge(&mut identifier.body, Value::Object(fields));
+    let mut next = identifier.body.clone();
+    merge(&mut next, Value::Object(patch));
+    identifier.body = incoming.patched(next, as_type::<types::InstrumentIdentifier>)?;
     identifier.version += 1;
     Ok(identifier_answer(
         StatusCode::OK,

@@ -52,6 +52,9 @@ use reply::Refusal;
 pub use state::MockConfig;
 use state::{CUSTOMERS, Shared};
 use store::Store;
+/// RFC 7396's merge, as the mock applies every PATCH (public for the tests that hold it
+/// to the RFC's examples and to an independent implementation).
+pub use store::merge as merge_patch;
 pub use verify::{CYBERSOURCE_HOSTS, FRESHNESS_WINDOW, MerchantCertificate, MockCredentials};
 
 /// A running mock; it stops when dropped or [shut down](Self::shutdown).

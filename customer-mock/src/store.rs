@@ -112,16 +112,28 @@ pub(crate) fn new_id() -> String {
         .to_ascii_uppercase()
 }
 
-/// Merges a patch: objects merge field by field, anything else replaces. (Bodies with
-/// `null` are refused earlier, so nothing is removed.)
-pub(crate) fn merge(target: &mut Value, patch: Value) {
-    match (target, patch) {
-        (Value::Object(target), Value::Object(patch)) => {
-            for (key, value) in patch {
-                merge(target.entry(key).or_insert(Value::Null), value);
-            }
+/// Applies a JSON Merge Patch to `target`, exactly as RFC 7396 section 2 writes it: a
+/// patch that is an object merges member by member (a `null` member removes the
+/// target's, whether it has one or not; an object member merges in turn), turning a
+/// target that is not an object into one first; any other patch replaces the target
+/// whole, arrays included.
+pub fn merge(target: &mut Value, patch: Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch;
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(serde_json::Map::new());
+    }
+    let Value::Object(members) = target else {
+        return;
+    };
+    for (name, value) in patch {
+        if value.is_null() {
+            members.remove(&name);
+        } else {
+            merge(members.entry(name).or_insert(Value::Null), value);
         }
-        (target, patch) => *target = patch,
     }
 }
 

@@ -422,13 +422,27 @@ pub(crate) async fn update(
 ) -> Result<Response, Refusal> {
     let incoming = incoming(kind.update, &headers, &body);
     let (customer, item) = incoming.customer_and_item(kind.id_param, path)?;
-    let (fields, default) = fields_of(kind, &incoming)?;
+    let mut patch = incoming.patch(kind.decode, ITEM_OWNED)?;
+    let default = patch.remove("default").and_then(|v| v.as_bool());
+    (kind.kept)(&mut patch);
     let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
     let mut store = state.store.lock().map_err(|_| store_unavailable())?;
-    let identifier_problem = kind
-        .names_identifier
-        .then(|| check_identifier(&store.identifiers, &fields, false).err())
-        .flatten();
+    let Store { identifiers, .. } = &*store;
+    let stored = store.get(&customer).ok_or_else(|| not_found("Customer"))?;
+    let child = stored
+        .children
+        .get(kind.collection)
+        .and_then(|children| children.get(&item))
+        .ok_or_else(|| not_found(kind.list_key))?;
+    fresh(if_match, &child.etag())?;
+    let mut next = child.body.clone();
+    merge(&mut next, Value::Object(patch));
+    let next = incoming.patched(next, kind.decode)?;
+    if kind.names_identifier {
+        // A payment instrument keeps naming an identifier that exists.
+        let fields = next.as_object().cloned().unwrap_or_default();
+        check_identifier(identifiers, &fields, true)?;
+    }
     let stored = store
         .get_mut(&customer)
         .ok_or_else(|| not_found("Customer"))?;
@@ -436,11 +450,7 @@ pub(crate) async fn update(
     let child = children
         .get_mut(&item)
         .ok_or_else(|| not_found(kind.list_key))?;
-    fresh(if_match, &child.etag())?;
-    if let Some(problem) = identifier_problem {
-        return Err(problem);
-    }
-    merge(&mut child.body, Value::Object(fields));
+    child.body = next;
     child.version += 1;
     if default == Some(true) {
         children.default = Some(item.clone());

@@ -123,13 +123,21 @@ pub fn read_modify_write_methods(file: &mut syn::File, rules: &Rules) -> usize {
         return 0;
     };
     for tokens in builders {
-        builder.extend(syn::parse2::<syn::File>(tokens).map(|f| f.items).unwrap_or_default());
+        builder.extend(
+            syn::parse2::<syn::File>(tokens)
+                .map(|f| f.items)
+                .unwrap_or_default(),
+        );
     }
     pairs.len()
 }
 
 /// The `Client` method and the builder of one read-modify-write.
-fn modify_tokens(get: &OperationRules, patch: &OperationRules, body: &str) -> (TokenStream, TokenStream) {
+fn modify_tokens(
+    get: &OperationRules,
+    patch: &OperationRules,
+    body: &str,
+) -> (TokenStream, TokenStream) {
     let get_method = naming::method_name(&get.operation_id);
     let resource = get_method.strip_prefix("get_").unwrap_or(&get_method);
     let method = format_ident!("modify_{resource}");
@@ -145,10 +153,9 @@ fn modify_tokens(get: &OperationRules, patch: &OperationRules, body: &str) -> (T
             Location::Path => true,
             Location::Header => {
                 !p.name.eq_ignore_ascii_case("if-match")
-                    && patch
-                        .params
-                        .iter()
-                        .any(|q| q.location == Location::Header && q.name.eq_ignore_ascii_case(&p.name))
+                    && patch.params.iter().any(|q| {
+                        q.location == Location::Header && q.name.eq_ignore_ascii_case(&p.name)
+                    })
             }
             Location::Query => false,
         })
@@ -321,7 +328,8 @@ fn json_body_type(stmt: &syn::Stmt) -> Option<syn::Type> {
     impl Visit<'_> for Parsed {
         fn visit_expr_call(&mut self, call: &syn::ExprCall) {
             if let syn::Expr::Path(path) = &*call.func
-                && let [.., module, function] = path.path.segments.iter().collect::<Vec<_>>().as_slice()
+                && let [.., module, function] =
+                    path.path.segments.iter().collect::<Vec<_>>().as_slice()
                 && module.ident == "serde_json"
                 && function.ident == "from_str"
                 && let syn::PathArguments::AngleBracketed(args) = &function.arguments
@@ -446,7 +454,8 @@ impl VisitMut for SendBody {
         let is_body = matches!(call.args.first(), Some(syn::Expr::Reference(r))
             if matches!(&*r.expr, syn::Expr::Path(p) if p.path.is_ident("body")));
         if call.method == "json" && call.args.len() == 1 && is_body {
-            call.args[0] = syn::parse_quote!(&crate::update::Body::new(&body, merge_patch.as_ref()));
+            call.args[0] =
+                syn::parse_quote!(&crate::update::Body::new(&body, merge_patch.as_ref()));
             self.body_replaced = true;
         }
     }
@@ -488,10 +497,24 @@ mod tests {
         assert_eq!(patch_builders_take_merge_patches(&mut file), 1);
         let text = quote::quote!(#file).to_string();
         assert_eq!(text.matches("merge_patch : :: std :: option :: Option < crate :: update :: MergePatch < types :: Thing >>").count(), 1, "{text}");
-        assert!(text.contains("merge_patch : :: std :: option :: Option :: None"), "{text}");
-        assert!(text.contains("let Self { client , body , merge_patch } = self"), "{text}");
-        assert!(text.contains(". json (& crate :: update :: Body :: new (& body , merge_patch . as_ref ()))"), "{text}");
-        assert!(text.contains(". post (url) . json (& body)"), "a POST is left alone: {text}");
+        assert!(
+            text.contains("merge_patch : :: std :: option :: Option :: None"),
+            "{text}"
+        );
+        assert!(
+            text.contains("let Self { client , body , merge_patch } = self"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                ". json (& crate :: update :: Body :: new (& body , merge_patch . as_ref ()))"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(". post (url) . json (& body)"),
+            "a POST is left alone: {text}"
+        );
         assert!(text.contains("pub fn merge_patch (mut self"), "{text}");
     }
 }

@@ -505,6 +505,7 @@ mod tests {
             path: "/tms/v2/something",
             params: &[],
             body: Some(&[]),
+            writable: &[],
             #[cfg(feature = "schemars")]
             body_schema: None,
             request_mle: RequestMle::Mandatory,

@@ -58,6 +58,7 @@ async fn a_server_that_never_answers_is_a_timeout() {
             "{error:?}"
         );
         assert!(error.is_retryable());
+        assert!(error.is_outcome_unknown(), "sent, and no answer came");
         assert!(error.to_string().contains("timed out"), "{error}");
     }
 }

@@ -23,5 +23,6 @@ mod sensitive_data;
 mod spec_vs_documentation;
 mod transport;
 mod typed_mocks;
+mod updates;
 mod wallet;
 mod wire;

@@ -124,6 +124,7 @@ async fn no_answer_is_a_retryable_connect_error_with_no_status() {
         assert!(cause.is_connect(), "{way}: {cause:?}");
         assert!(!cause.is_timeout(), "{way}: {cause:?}");
         assert!(error.is_retryable(), "{way}");
+        assert!(!error.is_outcome_unknown(), "{way}: never sent");
         assert_eq!(error.status(), None, "{way}");
         assert_eq!(error.to_string(), "no answer", "{way}");
         // Each layer says its part once; reqwest's error is behind this crate's.
@@ -169,10 +170,14 @@ async fn the_connect_timeout_covers_the_tls_handshake() {
         .connect_timeout(Duration::from_millis(300))
         .timeout(Duration::from_secs(120));
     let error = built_and_get(builder, ID).await.unwrap_err();
-    assert!(
-        matches!(error, Error::Timeout { status: None, .. }),
-        "{error:?}"
-    );
+    // Nothing was sent: a connect timeout is a failed connection, not an unknown outcome.
+    let Error::Transport(cause) = &error else {
+        panic!("{error:?}");
+    };
+    assert!(cause.is_connect() && cause.is_timeout(), "{cause:?}");
+    assert_eq!(cause.to_string(), "could not connect: timed out");
+    assert!(!error.is_outcome_unknown());
+    assert!(error.is_retryable());
     // The connect timeout struck, not the 120 s one.
     assert!(
         started.elapsed() < Duration::from_secs(60),
