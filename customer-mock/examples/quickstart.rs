@@ -192,11 +192,12 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
         }
     }
 
+    remove_a_field(client, &id).await?;
     wallet(client, &id).await?;
     card_on_file(client, &id).await?;
 
     request::<()>(
-        15,
+        16,
         "Delete the customer (and all it owns)",
         &format!("DELETE /tms/v2/customers/{id}"),
         None,
@@ -210,7 +211,7 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
     response(&deleted, false);
 
     request::<()>(
-        16,
+        17,
         "Retrieve it again",
         &format!("GET /tms/v2/customers/{id}"),
         None,
@@ -231,7 +232,46 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
     }
 }
 
-/// Steps 5 to 9: the customer's shipping addresses.
+/// Step 5: remove a field. `modify_customer` reads the customer, applies the change to
+/// the typed value (the email set to `None`), and sends exactly the difference as a
+/// JSON Merge Patch (`{"buyerInformation":{"email":null}}`) with `if-match`, reading
+/// again on 412.
+async fn remove_a_field(client: &Client, id: &str) -> Result<(), String> {
+    request::<()>(
+        5,
+        "Remove the email: read, change, send the difference (a merge patch) with if-match",
+        &format!(
+            "GET then PATCH /tms/v2/customers/{id}  body {{\"buyerInformation\":{{\"email\":null}}}}"
+        ),
+        None,
+    );
+    let modified = client
+        .modify_customer()
+        .customer_id(id)
+        .apply(|customer| {
+            if let Some(buyer) = customer.buyer_information.as_mut() {
+                buyer.email = None;
+            }
+        })
+        .await
+        .map_err(|e| {
+            failure(&e);
+            e.to_string()
+        })?;
+    response(&modified.resource, true);
+    let buyer = modified.buyer_information.as_ref();
+    expect(
+        buyer.is_some_and(|b| b.email.is_none() && b.merchant_customer_id.is_some()),
+        "the email gone and the merchant's customer id kept",
+    )?;
+    println!(
+        "  email gone, merchantCustomerID kept; {} write(s), {} conflict(s)",
+        modified.attempts, modified.conflicts
+    );
+    Ok(())
+}
+
+/// Steps 6 to 10: the customer's shipping addresses.
 async fn wallet(client: &Client, id: &str) -> Result<(), String> {
     let fail = |e: Error| {
         failure(&e);
@@ -252,7 +292,7 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
             ),
         )?;
         request(
-            5,
+            6,
             &format!("Add a shipping address ({name})"),
             &format!("POST {addresses}"),
             Some(&address),
@@ -270,7 +310,7 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
     expect(address_ids.len() == 2, "two addresses")?;
 
     request::<()>(
-        6,
+        7,
         "List the shipping addresses, one page of 1 at a time",
         &format!("GET {addresses}?offset=…&limit=1"),
         None,
@@ -310,7 +350,7 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
     let make_default: types::ShippingAddress =
         built(types::ShippingAddress::builder().default(true))?;
     request(
-        7,
+        8,
         "Make the second address the default",
         &format!("PATCH {addresses}/{second}"),
         Some(&make_default),
@@ -330,7 +370,7 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
     )?;
 
     request::<()>(
-        8,
+        9,
         "Try to delete the default while another address exists",
         &format!("DELETE {addresses}/{second}"),
         None,
@@ -361,7 +401,7 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
         ("the default, now the last one", second),
     ] {
         request::<()>(
-            9,
+            10,
             &format!("Delete {which}"),
             &format!("DELETE {addresses}/{address}"),
             None,
@@ -388,7 +428,7 @@ fn masked<T: serde::Serialize>(body: &T) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_default()
 }
 
-/// Steps 10 to 14: a card on file from its number. The number goes to the instrument
+/// Steps 11 to 15: a card on file from its number. The number goes to the instrument
 /// identifiers, which answer with the identifier's id (the same id for the same
 /// number); the customer's payment instrument names that id, never the number.
 async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
@@ -404,7 +444,7 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
         )
     };
     request(
-        10,
+        11,
         "Create the card's instrument identifier from its number",
         &format!("POST {identifiers}"),
         Some(&masked(&card()?)),
@@ -425,7 +465,7 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
     let identifier = created.id.clone().ok_or("the identifier has no id")?;
 
     request(
-        11,
+        12,
         "Post the same number again",
         &format!("POST {identifiers}"),
         Some(&masked(&card()?)),
@@ -455,7 +495,7 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
             ),
     )?;
     request(
-        12,
+        13,
         "Attach it to the customer as a payment instrument",
         &format!("POST /tms/v2/customers/{customer}/payment-instruments"),
         Some(&instrument),
@@ -470,7 +510,7 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
     response(&attached, true);
 
     request::<()>(
-        13,
+        14,
         "List the identifier's payment instruments",
         &format!("GET {identifiers}/{identifier}/paymentinstruments"),
         None,
@@ -488,7 +528,7 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
     )?;
 
     request::<()>(
-        14,
+        15,
         "Try to delete the identifier while the customer's card uses it",
         &format!("DELETE {identifiers}/{identifier}"),
         None,
@@ -523,7 +563,7 @@ fn local_builder(base_url: &str) -> Result<ClientBuilder, Error> {
     )
 }
 
-/// Step 17 (local mock only): the create body goes out as `{"encryptedRequest": …}`
+/// Step 18 (local mock only): the create body goes out as `{"encryptedRequest": …}`
 /// to the mock's test certificate, and the answer comes back as
 /// `{"encryptedResponse": …}` for the merchant's test key; the client shows plaintext.
 async fn encrypted(base_url: &str) -> Result<(), String> {
@@ -548,7 +588,7 @@ async fn encrypted(base_url: &str) -> Result<(), String> {
         ),
     )?;
     request(
-        17,
+        18,
         &format!(
             "Create a customer with Message Level Encryption (sent as {{\"encryptedRequest\": …}}, kid {})",
             test_keys::REQUEST_KID
@@ -619,11 +659,11 @@ async fn main() -> ExitCode {
         }
     };
     let mut outcome = walkthrough(&client).await;
-    let mut steps = "sixteen";
+    let mut steps = "seventeen";
     if let Some(mock) = local_mock {
         if outcome.is_ok() {
             outcome = encrypted(&mock.base_url()).await;
-            steps = "seventeen";
+            steps = "eighteen";
         }
         mock.shutdown().await;
     }

@@ -496,7 +496,7 @@ mod tests {
         };
         assert_eq!(patch_builders_take_merge_patches(&mut file), 1);
         let text = quote::quote!(#file).to_string();
-        assert_eq!(text.matches("merge_patch : :: std :: option :: Option < crate :: update :: MergePatch < types :: Thing >>").count(), 1, "{text}");
+        assert_eq!(text.matches("merge_patch : :: std :: option :: Option < crate :: update :: MergePatch < types :: Thing > >").count(), 1, "{text}");
         assert!(
             text.contains("merge_patch : :: std :: option :: Option :: None"),
             "{text}"
