@@ -304,7 +304,7 @@ async fn the_mock_applies_a_customer_s_merge_patch() {
     let url = format!("{}/tms/v2/customers/{id}", mock.base_url());
     let (status, shown) = raw_patch(
         &url,
-        r#"{"buyerInformation": {"email": null}, "objectInformation": null, "clientReferenceInformation": null,
+        r#"{"buyerInformation": {"email": null, "merchantCustomerId": "not in the spec"}, "objectInformation": null, "clientReferenceInformation": null,
             "merchantDefinedInformation": [{"name": "data3", "value": "c"}]}"#,
     )
     .await;
