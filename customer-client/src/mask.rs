@@ -142,6 +142,24 @@ mod tests {
         );
     }
 
+    /// An EMV tag's `value` is masked whatever it looks like (track data, a name, a
+    /// short hex string), by its place, not its shape; a `value` elsewhere is not.
+    #[test]
+    fn an_emv_tag_s_value_is_masked_whatever_it_looks_like() {
+        let shown = body(
+            br#"{"pointOfSaleInformation": {"emvTags": [
+                    {"tag": "57", "value": "D2512201"},
+                    {"tag": "5F20", "value": "DOE/JANE"},
+                    {"tag": "9F02", "value": "42"}]},
+                "merchantDefinedInformation": [{"name": "data1", "value": "D2512201-visible"}]}"#,
+        );
+        for secret in ["\"D2512201\"", "DOE/JANE", "\"42\""] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("D2512201-visible"), "{shown}");
+        assert!(shown.contains("5F20") && shown.contains("9F02"), "{shown}");
+    }
+
     /// Card numbers are 13 to 19 digits long: every length is masked, wherever it
     /// stands, and 12 or 20 digits are not taken for one.
     #[test]

@@ -207,6 +207,22 @@ mod tests {
         assert_eq!(*asked.lock().unwrap(), vec![(0, 10), (10, 10), (20, 10)]);
     }
 
+    /// A limit of 0 asks for pages of 1 (the spec's minimum), walks every item, and
+    /// ends: it neither asks for 0 nor loops.
+    #[tokio::test]
+    async fn a_limit_of_zero_asks_for_one_and_ends() {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let got = walk(0, server(3, true, false, asked.clone())).await;
+        let got: Vec<u64> = got.into_iter().map(Result::unwrap).collect();
+        assert_eq!(got, vec![0, 1, 2]);
+        assert_eq!(*asked.lock().unwrap(), vec![(0, 1), (1, 1), (2, 1)]);
+        // Without a total too: it stops at the first empty page.
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let got = walk(0, server(2, false, false, asked.clone())).await;
+        assert_eq!(got.len(), 2);
+        assert_eq!(*asked.lock().unwrap(), vec![(0, 1), (1, 1), (2, 1)]);
+    }
+
     /// A server that answers fewer items than asked (a page size of its own): the next
     /// page starts after the items received, not after `limit`, so none is lost.
     #[tokio::test]

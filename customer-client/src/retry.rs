@@ -248,6 +248,32 @@ mod tests {
         );
     }
 
+    /// The budget's edges: a `Retry-After` one second below `max_total_delay` and one
+    /// exactly equal to it are waited; one a second above is returned at once.
+    #[test]
+    fn retry_after_at_the_budget_s_edges() {
+        let policy = RetryPolicy {
+            max_total_delay: Duration::from_secs(7),
+            ..RetryPolicy::default()
+        };
+        let backoff = Duration::from_millis(100);
+        assert_eq!(
+            policy.wait(backoff, Some(&headers("6")), now()),
+            Some(Duration::from_secs(6)),
+            "a second below"
+        );
+        assert_eq!(
+            policy.wait(backoff, Some(&headers("7")), now()),
+            Some(Duration::from_secs(7)),
+            "equal: waited"
+        );
+        assert_eq!(
+            policy.wait(backoff, Some(&headers("8")), now()),
+            None,
+            "a second above"
+        );
+    }
+
     #[test]
     fn an_answer_read_whole_is_its_status() {
         for status in [503, 429, 500, 200] {

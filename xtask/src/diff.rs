@@ -188,6 +188,32 @@ fn changed(
         }
         _ => {}
     }
+    // Enumerations are strings in the types and a rule on requests (normalisation 7).
+    // On any field, values removed are breaking: a request with one is refused before
+    // sending, and code written for an answer's value waits for one that no longer
+    // comes. Values added are compatible: the field is a string either way.
+    if attribute == "enum" {
+        let values = |v: Option<&str>| -> Vec<String> {
+            v.map(|v| v.split(", ").map(str::to_owned).collect())
+                .unwrap_or_default()
+        };
+        let (old, new) = (values(before), values(after));
+        let request = fact.side == Side::Request;
+        return match (before, after) {
+            (_, None) => (COMPATIBLE, "the list of values is gone: any value passes"),
+            (Some(_), Some(_)) if old.iter().all(|v| new.contains(v)) => {
+                (COMPATIBLE, "more values pass")
+            }
+            _ if request => (
+                BREAKING,
+                "values that passed are now refused before sending",
+            ),
+            _ => (
+                BREAKING,
+                "values that answers carried are no longer documented",
+            ),
+        };
+    }
     if fact.side != Side::Request {
         return (
             COMPATIBLE,
@@ -195,24 +221,6 @@ fn changed(
         );
     }
     match attribute {
-        // Enumerations are strings in the types and a rule on requests (normalisation 7).
-        "enum" => {
-            let values = |v: Option<&str>| -> Vec<String> {
-                v.map(|v| v.split(", ").map(str::to_owned).collect())
-                    .unwrap_or_default()
-            };
-            let (old, new) = (values(before), values(after));
-            match (before, after) {
-                (_, None) => (COMPATIBLE, "the list of values is gone: any value passes"),
-                (Some(_), Some(_)) if old.iter().all(|v| new.contains(v)) => {
-                    (COMPATIBLE, "more values pass")
-                }
-                _ => (
-                    BREAKING,
-                    "values that passed are now refused before sending",
-                ),
-            }
-        }
         "minLength" | "minimum" | "minItems" => match (before_n, after_n) {
             (None, Some(_)) => (BREAKING, "a new lower limit refuses values that passed"),
             (Some(b), Some(a)) if a > b => {

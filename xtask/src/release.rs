@@ -406,27 +406,35 @@ impl ApiCheck for SemverChecks {
             reason: format!("cannot run cargo-semver-checks: {e}"),
             fix: "remove target/tools and release again (it is installed anew)".to_owned(),
         })?;
-        let report = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        // The report is on stdout; progress lines go to stderr.
-        let breaking = breaking_lints(&String::from_utf8_lossy(&output.stdout));
-        // A failure that names no violation is the tool's own (a build that failed, a
-        // tag it cannot check out): there is no verdict.
-        if !output.status.success() && breaking.is_empty() {
-            let tail: Vec<&str> = report.lines().rev().take(15).collect();
-            return Err(CannotCheck {
-                reason: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
-                fix: format!(
-                    "run `{rerun}` in {} for the whole report; the release tag and the working tree must both build with --all-features",
-                    root.display()
-                ),
-            });
-        }
-        Ok(ApiVerdict { breaking })
+        verdict(
+            output.status.success(),
+            &String::from_utf8_lossy(&output.stdout),
+            &String::from_utf8_lossy(&output.stderr),
+        )
+        .map_err(|reason| CannotCheck {
+            reason,
+            fix: format!(
+                "run `{rerun}` in {} for the whole report; the release tag and the working tree must both build with --all-features",
+                root.display()
+            ),
+        })
     }
+}
+
+/// What cargo-semver-checks' run says: its breaking lints (a non-zero exit that names
+/// lints is a verdict, not a failure), or, for a failure that names none (a build that
+/// failed, a tag it cannot check out), the end of its output as the reason there is no
+/// verdict. The report is read from both streams: the failures are on stdout and the
+/// summary on stderr today, and a tool that moved them must not turn a verdict into a
+/// refusal.
+pub fn verdict(success: bool, stdout: &str, stderr: &str) -> Result<ApiVerdict, String> {
+    let report = format!("{stdout}{stderr}");
+    let breaking = breaking_lints(&report);
+    if !success && breaking.is_empty() {
+        let tail: Vec<&str> = report.lines().rev().take(15).collect();
+        return Err(tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+    }
+    Ok(ApiVerdict { breaking })
 }
 
 /// The breaking changes in cargo-semver-checks' report, as `lint: item`: each
@@ -449,10 +457,16 @@ pub fn breaking_lints(report: &str) -> Vec<String> {
         } else if listing {
             // `  struct a::B, previously in file …` or `  field x of struct a::B, in …`.
             let item = line.trim();
+            // Or `  variant E:V in /path/lib.rs:40`: the place goes, whichever way
+            // the lint's template writes it.
             let item = item
                 .split_once(", previously in file ")
                 .or_else(|| item.rsplit_once(" in file "))
                 .or_else(|| item.rsplit_once(", in "))
+                .or_else(|| {
+                    item.rsplit_once(" in ")
+                        .filter(|(_, place)| place.contains('/') || place.contains('\\'))
+                })
                 .map_or(item, |(item, _)| item);
             found.push(format!("{name}: {item}"));
         }

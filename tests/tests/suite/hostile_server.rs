@@ -71,7 +71,10 @@ async fn a_body_that_stalls_is_a_timeout_with_the_status() {
         let error = get(builder).await.unwrap_err();
         assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
         assert_eq!(error.status(), Some(StatusCode::OK));
-        assert!(!error.is_outcome_unknown(), "the status says it was answered");
+        assert!(
+            !error.is_outcome_unknown(),
+            "the status says it was answered"
+        );
         assert_eq!(error.correlation_id(), Some("corr-hostile"));
     }
 }

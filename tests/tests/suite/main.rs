@@ -12,6 +12,7 @@ mod hostile_input;
 mod hostile_server;
 mod identifiers;
 mod mle;
+mod mock_records;
 mod mock_server;
 mod module_graph;
 mod official_sdks;

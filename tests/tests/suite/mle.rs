@@ -487,6 +487,17 @@ async fn undecryptable_answers_are_typed_errors_that_keep_the_status() {
             }
             assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
             assert!(!error.is_retryable());
+            // What every error with an answer keeps, through the accessors too.
+            assert_eq!(error.correlation_id(), Some("corr-mle-1"), "{name}");
+            assert!(
+                error.to_string().ends_with("; correlation id corr-mle-1"),
+                "{name}: {error}"
+            );
+            assert_eq!(
+                error.raw_body().map(|b| b.as_ref()),
+                Some(body.as_bytes()),
+                "{name}: the wrapper as received"
+            );
         }
     }
 }

@@ -434,6 +434,11 @@ async fn a_jwt_is_judged_as_cybersource_judges_the_official_sdks_tokens() {
             with(NOW + 301, &same),
             401,
         ),
+        (
+            "another merchant's id",
+            with(NOW, &set("v-c-merchant-id", "othermerchant")),
+            401,
+        ),
         ("expiring this second", with(NOW - 120, &same), 201),
         ("expired a second ago", with(NOW - 121, &same), 401),
         ("expired an hour ago", with(NOW - 3600, &same), 401),
@@ -452,6 +457,98 @@ async fn a_jwt_is_judged_as_cybersource_judges_the_official_sdks_tokens() {
             .unwrap();
         assert_eq!(response.status().as_u16(), expected, "{label}");
     }
+    // Signed with the shared secret, but naming another key id.
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.kid = Some("another-key-id".to_owned());
+    let token = jsonwebtoken::encode(
+        &header,
+        &claims(NOW),
+        &jsonwebtoken::EncodingKey::from_secret(&secret),
+    )
+    .unwrap();
+    let response = http
+        .post(&url)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", customer_client::JSON_MEDIA_TYPE)
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401, "another kid");
+}
+
+/// On every operation that takes a body (POST and PATCH), a JWT's digest must be the
+/// body's: the same token over another body is refused.
+#[tokio::test]
+async fn a_jwt_s_digest_is_checked_on_every_operation_with_a_body() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let mock = strict_mock().await;
+    let secret = base64::engine::general_purpose::STANDARD
+        .decode(SECRET_B64)
+        .unwrap();
+    let reached = reqwest::Url::parse(&mock.base_url()).unwrap();
+    let reached = format!(
+        "{}:{}",
+        reached.host_str().unwrap(),
+        reached.port().unwrap()
+    );
+    let http = reqwest::Client::new();
+    let mut checked = 0;
+    for op in tests::spec_operations()
+        .into_iter()
+        .filter(|op| op.method == "POST" || op.method == "PATCH")
+    {
+        let path = op.path_with(|_| "7010000000016241111".to_owned());
+        let signed = br#"{"buyerInformation": {"email": "a@example.com"}}"#;
+        let digest = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(signed));
+        let claims = json!({
+            "digest": digest, "digestAlgorithm": "SHA-256",
+            "exp": NOW + 120, "iat": NOW, "iss": MERCHANT, "jti": uuid_like(NOW),
+            "request-host": reached, "request-method": op.method,
+            "request-resource-path": path,
+            "v-c-jwt-version": "2", "v-c-merchant-id": MERCHANT,
+        });
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        header.kid = Some(KEY_ID.to_owned());
+        let token = jsonwebtoken::encode(
+            &header,
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(&secret),
+        )
+        .unwrap();
+        let send = |body: &'static [u8]| {
+            http.request(
+                op.method.parse().unwrap(),
+                format!("{}{path}", mock.base_url()),
+            )
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", customer_client::JSON_MEDIA_TYPE)
+            .body(body)
+            .send()
+        };
+        let other = br#"{"buyerInformation": {"email": "b@example.com"}}"#;
+        assert_eq!(
+            send(other).await.unwrap().status().as_u16(),
+            401,
+            "{}: another body",
+            op.operation_id
+        );
+        // The same token over the body it digests gets past the gate.
+        assert_ne!(
+            send(signed).await.unwrap().status().as_u16(),
+            401,
+            "{}: its own body",
+            op.operation_id
+        );
+        checked += 1;
+    }
+    let with_body = tests::spec_operations()
+        .iter()
+        .filter(|op| op.method == "POST" || op.method == "PATCH")
+        .count();
+    assert_eq!(checked, with_body);
+    assert!(checked >= 8, "{checked}");
 }
 
 /// An HTTP Signature's date must be within the window of the mock's clock, both ways.
@@ -553,6 +650,30 @@ async fn a_p12_signed_jwt_is_verified_with_the_merchants_certificate() {
             .unwrap_err();
         assert_eq!(refused.status(), Some(StatusCode::UNAUTHORIZED));
     }
+    // A mock for another merchant with the same certificate: the token's
+    // `v-c-merchant-id` names testrest, so it is refused.
+    let p12_for_other = MerchantCertificate::from_pkcs12(&p12, "testpass", "testrest").unwrap();
+    let other_merchant = CustomerMock::start_with(MockConfig {
+        credentials: Some(MockCredentials::certificate_only(
+            "othermerchant",
+            p12_for_other,
+        )),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let refused = signed_with_p12(&other_merchant)
+        .get_customer()
+        .customer_id(&id)
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(
+        refused.status(),
+        Some(StatusCode::UNAUTHORIZED),
+        "another merchant"
+    );
     // Another certificate (another `kid`): the P12's token is refused.
     let other = std::fs::read(tests::fixture_path("mle/other_serial_request_cert.pem")).unwrap();
     let other_mock = CustomerMock::start_with(MockConfig {

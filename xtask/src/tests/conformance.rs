@@ -512,3 +512,85 @@ fn the_2020_definition_against_todays() {
         assert!(line.chars().count() <= conformance::WIDTH, "{line}");
     }
 }
+
+/// The exit status: differences in error bodies are reported but leave it at success;
+/// a contract difference fails it.
+#[test]
+fn only_contract_differences_fail_the_command() {
+    let root = workspace::workspace_root();
+    let options = conformance::Options {
+        json: false,
+        verbose: false,
+    };
+    let fixtures: Vec<std::path::PathBuf> = workspace::OFFICIAL_DEFINITION
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+    let dir = std::env::temp_dir().join(format!("xtask-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let with = |name: &str, plant: &dyn Fn(&mut Value)| {
+        let mut fragment = customers_fragment();
+        plant(&mut fragment);
+        let path = dir.join(name);
+        std::fs::write(&path, serde_json::to_vec(&fragment).unwrap()).unwrap();
+        let mut paths = fixtures.clone();
+        paths[0] = path;
+        paths
+    };
+    // An extra field in a documented error body: an error-body difference only.
+    let error_body = |d: &mut Value| {
+        object(
+            d,
+            &format!("{ITEM}/get/responses/404/schema/properties/errors/items/properties"),
+        )
+        .insert("hint".into(), json!({"type": "string"}));
+    };
+    let mut planted = official();
+    let before = conformance::findings(&ours(), &planted).unwrap().0;
+    error_body(&mut planted);
+    let after = conformance::findings(&ours(), &planted).unwrap().0;
+    let count = |findings: &[Finding], section: Section| {
+        findings.iter().filter(|f| f.section == section).count()
+    };
+    assert!(count(&after, Section::ErrorBodies) > count(&before, Section::ErrorBodies));
+    assert_eq!(count(&after, Section::Contract), 0);
+    assert!(
+        conformance::run(&root, &fixtures, &options).unwrap(),
+        "as published"
+    );
+    assert!(
+        conformance::run(&root, &with("error-body.json", &error_body), &options).unwrap(),
+        "an error-body difference is reported, not failed"
+    );
+    let contract = |d: &mut Value| {
+        object(d, &format!("{ITEM}/delete/responses"))
+            .insert("429".into(), json!({"description": "Too many requests."}));
+    };
+    assert!(
+        !conformance::run(&root, &with("contract.json", &contract), &options).unwrap(),
+        "a contract difference fails"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Header parameters are one parameter whatever the case of their names, as HTTP
+/// says: `If-Match` there and `if-match` here are not a difference; a header that is
+/// another name is.
+#[test]
+fn header_parameters_are_compared_without_regard_to_case() {
+    let findings = planted(|d| {
+        *at(d, &format!("{ITEM}/patch/parameters/2/name")) = json!("If-Match");
+        *at(d, &format!("{ITEM}/patch/parameters/0/name")) = json!("Profile-ID");
+    });
+    assert!(findings.is_empty(), "{:?}", summary(&findings));
+    let findings = planted(|d| {
+        *at(d, &format!("{ITEM}/patch/parameters/2/name")) = json!("If-None-Match");
+    });
+    assert!(
+        summary(&findings)
+            .iter()
+            .any(|(_, kind, place, _)| *kind == Kind::Parameter && place.contains("if-match")),
+        "{:?}",
+        summary(&findings)
+    );
+}

@@ -844,3 +844,59 @@ fn a_renamed_path_placeholder_is_one_breaking_change() {
     // Thirteen operations have the placeholder.
     assert_eq!(change.places.len(), 13, "{:?}", change.places);
 }
+
+/// Enumeration values, on a request field and on a field only answers carry: values
+/// removed are breaking, values added compatible.
+#[test]
+fn enumeration_values_removed_and_added() {
+    let verdicts = |base: &Value, plant: &dyn Fn(&mut Value)| {
+        let mut variant = base.clone();
+        plant(&mut variant);
+        let forward = diff::changes(&yaml(base), &yaml(&variant)).unwrap();
+        let backward = diff::changes(&yaml(&variant), &yaml(base)).unwrap();
+        let enum_changes = |changes: &[Change]| -> Vec<bool> {
+            changes
+                .iter()
+                .filter(|c| c.detail.contains("enum"))
+                .map(|c| c.breaking)
+                .collect()
+        };
+        (enum_changes(&forward), enum_changes(&backward))
+    };
+    // A request field (the customer's email, sent on create and update).
+    let mut base = spec();
+    object(&mut base, EMAIL).insert("enum".into(), json!(["a@example.com", "b@example.com"]));
+    let (added, removed) = verdicts(&base, &|s| {
+        *at(s, &format!("{EMAIL}/enum")) =
+            json!(["a@example.com", "b@example.com", "c@example.com"])
+    });
+    assert!(
+        !added.is_empty() && added.iter().all(|b| !b),
+        "added: {added:?}"
+    );
+    assert!(
+        !removed.is_empty() && removed.iter().all(|b| *b),
+        "removed: {removed:?}"
+    );
+    // A field only answers carry: GET returns its own copy of the customer.
+    let mut base = spec();
+    let copy = at(&mut base, "/components/schemas/Customer").clone();
+    object(&mut base, "/components/schemas").insert("CustomerRead".into(), copy);
+    *at(
+        &mut base,
+        &format!("{ITEM}/get/responses/200/content/application~1json;charset=utf-8/schema/$ref"),
+    ) = json!("#/components/schemas/CustomerRead");
+    let id = "/components/schemas/CustomerRead/properties/id";
+    object(&mut base, id).insert("enum".into(), json!(["A", "B"]));
+    let (added, removed) = verdicts(&base, &|s| {
+        *at(s, &format!("{id}/enum")) = json!(["A", "B", "C"])
+    });
+    assert!(
+        !added.is_empty() && added.iter().all(|b| !b),
+        "added: {added:?}"
+    );
+    assert!(
+        !removed.is_empty() && removed.iter().all(|b| *b),
+        "removed: {removed:?}"
+    );
+}

@@ -20,6 +20,9 @@ enum Stub {
     Compatible,
     Breaking,
     CannotRun,
+    /// What the real tool printed (stdout, stderr) and whether it exited with success,
+    /// read as the real check reads it.
+    Ran(bool, &'static str, &'static str),
 }
 
 const API_BREAK: &str = "struct_missing: struct customer_client::types::BuyerInformation";
@@ -35,6 +38,11 @@ impl ApiCheck for Stub {
                 reason: format!("the baseline {baseline_tag} does not build"),
                 fix: "run `cargo semver-checks check-release …`".to_owned(),
             }),
+            Stub::Ran(success, stdout, stderr) => release::verdict(*success, stdout, stderr)
+                .map_err(|reason| CannotCheck {
+                    reason,
+                    fix: "run it again".to_owned(),
+                }),
         }
     }
 }
@@ -619,4 +627,60 @@ fn regenerate(root: &Path) {
     if !status.stdout.is_empty() {
         git(root, &["commit", "-qam", "cargo xtask generate"]);
     }
+}
+
+/// cargo-semver-checks' stdout when it finds breaking changes (0.51.0's format), and
+/// its stderr: it exits with 1 then.
+const BREAKING_STDOUT: &str = "\
+--- failure enum_variant_added: enum variant added on exhaustive enum ---
+
+Description:
+A publicly-visible enum without #[non_exhaustive] has a new variant.
+        ref: https://doc.rust-lang.org/cargo/reference/semver.html#enum-variant-new
+       impl: https://github.com/obi1kenobi/cargo-semver-checks/tree/v0.51.0/src/lints/enum_variant_added.ron
+
+Failed in:
+  variant Mode:Verbose in /tmp/x/customer-client/src/lib.rs:40
+";
+const BREAKING_STDERR: &str = "\
+     Parsing customer-client v0.1.0 (current)
+      Parsed [   2.101s] (current)
+     Parsing customer-client v0.1.0 (baseline)
+      Parsed [   2.044s] (baseline)
+    Checking customer-client v0.1.0 -> v0.1.0 (no change; assume minor)
+     Checked [   0.101s] 152 checks: 151 pass, 1 fail, 0 warn, 19 skip
+     Summary semver requires new major version: 1 major and 0 minor checks failed
+    Finished [   4.320s] customer-client
+";
+
+/// The real check's exit status and output: a non-zero exit that names lints is a
+/// verdict (the next minor, the lints as reasons), never a refusal; one that names
+/// none is a refusal; a success is the compatible verdict. And the lints count from
+/// either stream.
+#[test]
+fn a_failing_api_check_that_names_lints_is_a_breaking_verdict() {
+    let root = repository(true);
+    plant(&root, loosen);
+    let reported = Stub::Ran(false, BREAKING_STDOUT, BREAKING_STDERR);
+    assert!(release::run(&root, &options(false), &reported).unwrap());
+    assert_eq!(version(&root), "0.2.0");
+    let changelog = read(&root, release::CHANGELOG);
+    assert!(
+        changelog.contains("enum_variant_added: variant Mode:Verbose"),
+        "{changelog}"
+    );
+    assert_eq!(
+        release::verdict(false, "", BREAKING_STDOUT)
+            .unwrap()
+            .breaking,
+        ["enum_variant_added: variant Mode:Verbose"],
+        "on stderr too"
+    );
+    assert!(release::verdict(false, "", "error: the baseline does not build").is_err());
+    assert!(
+        release::verdict(true, "", "     Summary no semver update required")
+            .unwrap()
+            .breaking
+            .is_empty()
+    );
 }
