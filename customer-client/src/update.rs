@@ -93,11 +93,6 @@ impl<T> MergePatch<T> {
         self.document.is_empty()
     }
 
-    /// The patch as JSON.
-    pub fn as_json(&self) -> &Map<String, Value> {
-        &self.document
-    }
-
     /// Whether applying the patch to `current` would change nothing: what it sets is
     /// there, what it removes is absent.
     fn is_applied_to(&self, current: &Value) -> bool {
@@ -126,18 +121,6 @@ impl<T: Serialize> MergePatch<T> {
         }
         Self {
             document,
-            of: PhantomData,
-        }
-    }
-
-    /// A patch that sets every field `value` has and leaves the rest alone (what
-    /// `.body(value)` sends).
-    pub fn setting(value: &T) -> Self {
-        Self {
-            document: match to_json(value) {
-                Value::Object(document) => document,
-                _ => Map::new(),
-            },
             of: PhantomData,
         }
     }
@@ -217,12 +200,6 @@ impl<T> Clone for MergePatch<T> {
             document: self.document.clone(),
             of: PhantomData,
         }
-    }
-}
-
-impl<T> PartialEq for MergePatch<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.document == other.document
     }
 }
 
@@ -419,6 +396,64 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&patch).unwrap(),
             json!({"a": {"b": null, "c": null}, "d": null})
+        );
+    }
+
+    #[test]
+    fn removal_by_path_turns_a_removed_group_into_an_object_again() {
+        let patch = MergePatch::<Value>::new().remove("a").remove("a.b");
+        assert_eq!(
+            serde_json::to_value(&patch).unwrap(),
+            json!({"a": {"b": null}})
+        );
+    }
+
+    #[test]
+    fn a_patch_from_json_keeps_its_nulls_and_must_read_as_the_type() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Body {
+            name: Option<String>,
+        }
+        let patch = MergePatch::<Body>::from_json(r#"{"name": null, "other": 1}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&patch).unwrap(),
+            r#"{"name":null,"other":1}"#
+        );
+        for (text, rule) in [
+            ("[1]", "must be a JSON object"),
+            ("{", "must be JSON"),
+            (r#"{"name": 5}"#, "does not read as the operation's body"),
+        ] {
+            match MergePatch::<Body>::from_json(text) {
+                Err(Error::InvalidRequest {
+                    parameter,
+                    rule: got,
+                }) => {
+                    assert_eq!(parameter, "body");
+                    assert!(got.starts_with(rule), "{text}: {got}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn debug_shows_the_patch_masked() {
+        let patch = MergePatch::<Value>::new().remove("buyerInformation.email");
+        let shown = format!("{patch:?}");
+        assert!(
+            shown.starts_with("MergePatch(") && shown.contains("buyerInformation"),
+            "{shown}"
+        );
+        let card = MergePatch::<Value>::between(
+            &json!({}),
+            &json!({"card": {"number": "4111111111111111"}}),
+        );
+        let shown = format!("{card:?}");
+        assert!(
+            !shown.contains("4111111111111111") && shown.contains("****"),
+            "{shown}"
         );
     }
 

@@ -960,3 +960,26 @@ async fn the_control_loses_a_change_and_the_helper_does_not() {
         [entry(0, 0), entry(1, 0)]
     );
 }
+
+/// With no attempt left, a write whose answer was lost is returned as it is (outcome
+/// unknown), not sent again.
+#[tokio::test]
+async fn a_lost_write_with_no_attempt_left_is_returned_as_it_is() {
+    let before = json!({"merchantDefinedInformation": [{"name": "data1", "value": "a"}]});
+    let server = hostile_in_turn(vec![
+        Behaviour::Reply(answer("200 OK", "\"1\"", &before)),
+        CLOSES,
+        Behaviour::Reply(answer("200 OK", "\"1\"", &before)),
+        Behaviour::Reply(answer("200 OK", "\"2\"", &before)),
+    ])
+    .await;
+    let error = client_for(&server.url)
+        .modify_customer()
+        .customer_id("D9F340DD3DB9C276E053A2598D0A41A3")
+        .max_attempts(1)
+        .apply(|c| c.merchant_defined_information.clear())
+        .await
+        .unwrap_err();
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    assert_eq!(methods(&server.seen.lock().unwrap()), ["GET", "PATCH"]);
+}
