@@ -32,6 +32,35 @@ where
         .unwrap_or_else(|e| panic!("a builder the test filled does not convert: {e}"))
 }
 
+/// A client builder for the server at `base_url` (customer-mock, a stub or a hostile
+/// server): unsigned, every other setting the default. The tests' one way to point a
+/// client at a server.
+pub fn builder_for(base_url: &str) -> customer_client::ClientBuilder {
+    customer_client::Client::builder(
+        customer_client::Environment::custom(base_url).expect("a test server's URL"),
+    )
+}
+
+/// A client for the server at `base_url`, built from [`builder_for`].
+pub fn client_for(base_url: &str) -> customer_client::Client {
+    builder_for(base_url)
+        .build()
+        .expect("a client with the default settings")
+}
+
+/// A new, empty customer on the server `client` talks to; its id.
+pub async fn new_customer(client: &customer_client::Client) -> String {
+    client
+        .post_customer()
+        .body(customer_client::types::Customer::builder())
+        .send()
+        .await
+        .expect("a customer is created")
+        .into_inner()
+        .id
+        .expect("with an id")
+}
+
 /// A file below `tests/fixtures/`.
 pub fn fixture_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use customer_client::{Client, Environment, types};
+use customer_client::{Client, types};
 use customer_mock::CustomerMock;
 
 const TASKS: usize = 64;
@@ -57,9 +57,7 @@ async fn round(client: &Client, ids: &Arc<Vec<String>>, requests: usize) -> usiz
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_client_64_tasks_10000_requests_no_failures_no_growth() {
     let mock = CustomerMock::start().await.unwrap();
-    let client = Client::builder(Environment::custom(&mock.base_url()).unwrap())
-        .build()
-        .unwrap();
+    let client = tests::client_for(&mock.base_url());
     let mut ids = Vec::new();
     for _ in 0..16 {
         let created = client

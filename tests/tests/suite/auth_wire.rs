@@ -71,7 +71,7 @@ async fn captured(op: &SpecOperation, mode: Mode, token_id: &str) -> http::Reque
         })
         .await;
     let token_id = token_id.to_owned();
-    let client = Client::builder(Environment::custom(&server.base_url()).unwrap())
+    let client = tests::builder_for(&server.base_url())
         .credentials(credentials(mode))
         .clock(|| UNIX_EPOCH + Duration::from_secs(NOW))
         .id_source(move || token_id.clone())
@@ -305,7 +305,7 @@ async fn each_call_is_signed_afresh() {
         .await;
     let ticks = Arc::new(Mutex::new(0u64));
     let clock_ticks = ticks.clone();
-    let client = Client::builder(Environment::custom(&server.base_url()).unwrap())
+    let client = tests::builder_for(&server.base_url())
         .credentials(credentials(Mode::Jwt))
         .clock(move || {
             let mut t = clock_ticks.lock().unwrap();

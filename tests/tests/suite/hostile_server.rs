@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use customer_client::{Client, ClientBuilder, Environment, Error, ResponseExt};
+use customer_client::{ClientBuilder, Error, ResponseExt};
 use reqwest::StatusCode;
 use tests::hostile::{Behaviour, hostile};
 
@@ -17,7 +17,7 @@ fn head(status: &str, extra: &str) -> String {
 }
 
 fn client(base_url: &str) -> ClientBuilder {
-    Client::builder(Environment::custom(base_url).unwrap()).timeout(Duration::from_millis(400))
+    tests::builder_for(base_url).timeout(Duration::from_millis(400))
 }
 
 async fn get(

@@ -5,15 +5,13 @@
 //! instruments paged, BIN details on request, `if-match` on update, enrollment
 //! accepted; and what the spec does not define is not kept.
 
-use customer_client::{Client, Environment, Error, ResponseExt, types};
+use customer_client::{Client, Error, ResponseExt, types};
 use customer_mock::CustomerMock;
 use serde_json::{Value, json};
-use tests::{CARD_NUMBER, SECURITY_CODE, built};
+use tests::{CARD_NUMBER, SECURITY_CODE, built, new_customer};
 
 fn client(mock: &CustomerMock) -> Client {
-    Client::builder(Environment::custom(&mock.base_url()).unwrap())
-        .build()
-        .unwrap()
+    tests::client_for(&mock.base_url())
 }
 
 fn masked(number: &str) -> String {
@@ -35,16 +33,6 @@ fn card(number: &str) -> types::InstrumentIdentifier {
                 .security_code(SECURITY_CODE.to_owned()),
         ),
     )
-}
-
-async fn new_customer(client: &Client) -> String {
-    let created = client
-        .post_customer()
-        .body(types::Customer::builder())
-        .send()
-        .await
-        .unwrap();
-    created.into_inner().id.unwrap()
 }
 
 /// A payment instrument of `customer` naming identifier `identifier`.

@@ -10,9 +10,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use customer_client::auth::jwt;
 use customer_client::mle::Source;
-use customer_client::{
-    Client, ClientBuilder, Credentials, Environment, Error, MleOperation, P12Key, types,
-};
+use customer_client::{Client, ClientBuilder, Credentials, Error, MleOperation, P12Key, types};
 use customer_mock::{CustomerMock, MockConfig, MockCredentials, MockMle, test_keys};
 use httpmock::MockServer;
 use serde_json::{Value, json};
@@ -40,7 +38,7 @@ fn shared_secret() -> Credentials {
 }
 
 fn builder(base_url: &str) -> ClientBuilder {
-    Client::builder(Environment::custom(base_url).unwrap())
+    tests::builder_for(base_url)
         .credentials(shared_secret())
         .clock(|| UNIX_EPOCH + Duration::from_secs(NOW))
 }
@@ -349,7 +347,7 @@ async fn request_mle_follows_the_switch_and_the_per_operation_overrides() {
 async fn request_mle_takes_the_certificate_from_the_merchants_p12() {
     let (server, seen) = recording(201, "{}").await;
     let p12 = std::fs::read(mle("p12/testrest.p12")).unwrap();
-    let client = Client::builder(Environment::custom(&server.base_url()).unwrap())
+    let client = tests::builder_for(&server.base_url())
         .credentials(Credentials::JwtP12(
             P12Key::from_pkcs12(MERCHANT, &p12, "testpass").unwrap(),
         ))
@@ -576,7 +574,7 @@ fn config_error(builder: ClientBuilder) -> (String, String) {
 fn configuration_errors_are_caught_when_the_client_is_built() {
     let base = "http://127.0.0.1:9";
     let http_signature = || {
-        Client::builder(Environment::custom(base).unwrap())
+        tests::builder_for(base)
             .credentials(Credentials::http_signature(MERCHANT, KEY_ID, SECRET_B64).unwrap())
     };
     let cert = mle("cybs_request_mle_cert.pem");
@@ -809,7 +807,7 @@ async fn end_to_end_against_the_mock() {
     })
     .await
     .unwrap();
-    let client = Client::builder(Environment::custom(&mock.base_url()).unwrap())
+    let client = tests::builder_for(&mock.base_url())
         .credentials(shared_secret())
         .mle_request(true)
         .mle_request_certificate(customer_client::mle::Source::Bytes(

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use customer_client::{Client, Credentials, Environment, Error, types};
+use customer_client::{Client, Credentials, Error, types};
 use customer_mock::{CustomerMock, MockConfig, MockCredentials};
 use serde_json::{Value, json};
 
@@ -17,9 +17,7 @@ const KEY_ID: &str = "08c94330-f618-42a3-b09d-e1e43be5efda";
 const SECRET_B64: &str = "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=";
 
 fn client(mock: &CustomerMock) -> Client {
-    Client::builder(Environment::custom(&mock.base_url()).unwrap())
-        .build()
-        .unwrap()
+    tests::client_for(&mock.base_url())
 }
 
 async fn identifier(client: &Client, body: Value) -> (u16, types::InstrumentIdentifier) {
@@ -330,7 +328,7 @@ async fn a_customer_s_creator_is_the_merchant_it_was_signed_for() {
         Credentials::jwt_shared_secret(MERCHANT, KEY_ID, SECRET_B64).unwrap(),
         Credentials::http_signature(MERCHANT, KEY_ID, SECRET_B64).unwrap(),
     ] {
-        let client = Client::builder(Environment::custom(&mock.base_url()).unwrap())
+        let client = tests::builder_for(&mock.base_url())
             .credentials(credentials)
             .build()
             .unwrap();

@@ -2,7 +2,7 @@
 //! spec's validation (400 naming the field), if-match (412), authentication (401) and
 //! bounded state.
 
-use customer_client::{Client, Credentials, Environment, Error, ResponseExt, types};
+use customer_client::{Client, Credentials, Error, ResponseExt, types};
 use customer_mock::{CustomerMock, MockConfig, MockCredentials};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -12,7 +12,7 @@ const KEY_ID: &str = "08c94330-f618-42a3-b09d-e1e43be5efda";
 const SECRET_B64: &str = "yBJxy6LjM2TmcPGu+GaJrHtkke25fPpUX+UY6/L/1tE=";
 
 fn client(mock: &CustomerMock, credentials: Option<Credentials>) -> Client {
-    let mut builder = Client::builder(Environment::custom(&mock.base_url()).unwrap());
+    let mut builder = tests::builder_for(&mock.base_url());
     if let Some(credentials) = credentials {
         builder = builder.credentials(credentials);
     }
@@ -563,7 +563,7 @@ async fn an_http_signature_dated_outside_the_window_is_refused() {
         (301, 401),
         (-301, 401),
     ] {
-        let client = Client::builder(Environment::custom(&mock.base_url()).unwrap())
+        let client = tests::builder_for(&mock.base_url())
             .credentials(Credentials::http_signature(MERCHANT, KEY_ID, SECRET_B64).unwrap())
             .clock(move || {
                 std::time::UNIX_EPOCH
@@ -607,7 +607,7 @@ async fn a_p12_signed_jwt_is_verified_with_the_merchants_certificate() {
     );
     let signed_with_p12 = |mock: &CustomerMock| {
         let key = P12Key::from_pkcs12("testrest", &p12, "testpass").unwrap();
-        Client::builder(Environment::custom(&mock.base_url()).unwrap())
+        tests::builder_for(&mock.base_url())
             .credentials(Credentials::JwtP12(key))
             .build()
             .unwrap()
@@ -638,7 +638,7 @@ async fn a_p12_signed_jwt_is_verified_with_the_merchants_certificate() {
         Credentials::jwt_shared_secret("testrest", KEY_ID, SECRET_B64).unwrap(),
         Credentials::http_signature("testrest", KEY_ID, SECRET_B64).unwrap(),
     ] {
-        let refused = Client::builder(Environment::custom(&mock.base_url()).unwrap())
+        let refused = tests::builder_for(&mock.base_url())
             .credentials(credentials)
             .build()
             .unwrap()

@@ -13,7 +13,6 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use customer_client::{Client, Environment};
 use tests::calls::{Call, call};
 use tests::{spec_operations, spec_path};
 
@@ -66,7 +65,7 @@ async fn start_prism() -> Prism {
 async fn prism_accepts_every_request_the_client_sends() {
     let prism = start_prism().await;
     // Prism hangs on malformed JSON: a timeout turns that into a failure, not a stall.
-    let client = Client::builder(Environment::custom(&prism.base_url).unwrap())
+    let client = tests::builder_for(&prism.base_url)
         .timeout(Duration::from_secs(20))
         .build()
         .unwrap();

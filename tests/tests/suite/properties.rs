@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use customer_client::auth::http_signature;
-use customer_client::{Client, Environment, Error, types};
+use customer_client::{Error, types};
 use hmac::{KeyInit, Mac};
 use httpmock::MockServer;
 use proptest::prelude::*;
@@ -38,7 +38,7 @@ proptest! {
             when.any_request();
             then.status(status).header("v-c-correlation-id", "corr-prop").body(body.clone());
         });
-        let client = Client::builder(Environment::custom(&server.base_url()).unwrap()).build().unwrap();
+        let client = tests::client_for(&server.base_url());
         let result = runtime().block_on(async {
             client.get_customer().customer_id("ABC").send().await.map_err(Error::from)
         });
@@ -308,7 +308,7 @@ proptest! {
                 when.any_request();
                 then.status(*status).header("content-type", "application/json").body(body.clone());
             });
-            let client = Client::builder(Environment::custom(&server.base_url()).unwrap()).build().unwrap();
+            let client = tests::client_for(&server.base_url());
             let outcome = runtime().block_on(tests::calls::call(
                 &client,
                 op,

@@ -110,7 +110,7 @@ async fn the_mock_does_not_echo_card_data_in_its_400() {
 /// limits, nor in the mock's answer.
 #[tokio::test]
 async fn an_instrument_identifier_s_card_data_is_in_no_debug_or_error() {
-    use customer_client::{Client, Environment, types};
+    use customer_client::types;
     const EXPIRY: &str = "2039";
     let card = || {
         types::InstrumentIdentifierCard::builder()
@@ -135,9 +135,7 @@ async fn an_instrument_identifier_s_card_data_is_in_no_debug_or_error() {
     assert!(serde_json::to_string(&body).unwrap().contains(CARD_NUMBER));
 
     let mock = CustomerMock::start().await.unwrap();
-    let client = Client::builder(Environment::custom(&mock.base_url()).unwrap())
-        .build()
-        .unwrap();
+    let client = tests::client_for(&mock.base_url());
     // 20 digits: over the spec's 19, refused before sending, naming the field only.
     let too_long = format!("{CARD_NUMBER}0123");
     let refused = client

@@ -99,17 +99,14 @@ fn refused_url() -> String {
 fn unanswered() -> Vec<(&'static str, customer_client::ClientBuilder)> {
     let refused = refused_url();
     vec![
-        (
-            "refused",
-            Client::builder(Environment::custom(&refused).unwrap()),
-        ),
+        ("refused", tests::builder_for(&refused)),
         (
             "refused proxy",
-            Client::builder(Environment::custom("http://tms.test").unwrap()).proxy(&refused),
+            tests::builder_for("http://tms.test").proxy(&refused),
         ),
         (
             "unresolvable",
-            Client::builder(Environment::custom("http://tms-customers.invalid").unwrap()),
+            tests::builder_for("http://tms-customers.invalid"),
         ),
     ]
 }
@@ -166,7 +163,7 @@ async fn the_connect_timeout_covers_the_tls_handshake() {
         }
     });
     let started = std::time::Instant::now();
-    let builder = Client::builder(Environment::custom(&url).unwrap())
+    let builder = tests::builder_for(&url)
         .connect_timeout(Duration::from_millis(300))
         .timeout(Duration::from_secs(120));
     let error = built_and_get(builder, ID).await.unwrap_err();
@@ -281,8 +278,7 @@ async fn tls_goes_to_http2_when_offered_and_http1_otherwise() {
         (&[&b"http/1.1"[..]][..], http::Version::HTTP_11),
     ] {
         let (url, versions) = tls_server(alpn).await;
-        let builder =
-            Client::builder(Environment::custom(&url).unwrap()).add_root_certificate(test_ca());
+        let builder = tests::builder_for(&url).add_root_certificate(test_ca());
         let customer = built_and_get(builder, ID).await.unwrap();
         assert_eq!(customer.id.as_deref(), Some(ID));
         assert_eq!(
@@ -297,7 +293,7 @@ async fn tls_goes_to_http2_when_offered_and_http1_otherwise() {
 async fn a_certificate_the_client_does_not_trust_is_refused() {
     let (url, versions) = tls_server(&[b"http/1.1"]).await;
     // Not the test CA: only the operating system's roots, which never signed it.
-    let error = built_and_get(Client::builder(Environment::custom(&url).unwrap()), ID)
+    let error = built_and_get(tests::builder_for(&url), ID)
         .await
         .unwrap_err();
     let Error::Transport(cause) = &error else {

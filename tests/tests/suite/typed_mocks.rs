@@ -4,16 +4,14 @@
 //! few written out as a user would in their own tests, to copy as a starting point.
 
 use customer_client::mock::MockServerExt;
-use customer_client::{Client, Environment, Error, ResponseExt, types};
+use customer_client::{Client, Error, ResponseExt, types};
 use httpmock::MockServer;
 
 const ID: &str = "F2F3ADA770102B51E053A2598D0A9078";
 const PROFILE: &str = "93B32398-AD51-4CC2-A682-EA3E93614EB1";
 
 fn client(server: &MockServer) -> Client {
-    Client::builder(Environment::custom(&server.base_url()).unwrap())
-        .build()
-        .unwrap()
+    tests::client_for(&server.base_url())
 }
 
 fn stored() -> types::Customer {

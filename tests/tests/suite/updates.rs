@@ -12,18 +12,12 @@ use std::sync::Arc;
 use std::sync::mpsc;
 
 use customer_client::update::MergePatch;
-use customer_client::{Client, Environment, Error, ResponseExt, RetryPolicy, types};
+use customer_client::{Client, Error, ResponseExt, RetryPolicy, types};
 use customer_mock::CustomerMock;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use tests::built;
 use tests::hostile::{Behaviour, hostile, hostile_in_turn};
-
-fn client_for(url: &str) -> Client {
-    Client::builder(Environment::custom(url).unwrap())
-        .build()
-        .unwrap()
-}
+use tests::{built, client_for};
 
 fn customer(value: Value) -> types::Customer {
     serde_json::from_value(value).unwrap()
@@ -610,7 +604,7 @@ const CLOSES: Behaviour = Behaviour::Reply(Vec::new());
 #[tokio::test]
 async fn a_post_whose_answer_was_lost_is_outcome_unknown_and_not_repeated() {
     let server = hostile(CLOSES).await;
-    let client = Client::builder(Environment::custom(&server.url).unwrap())
+    let client = tests::builder_for(&server.url)
         .retry(RetryPolicy::default())
         .build()
         .unwrap();
@@ -673,7 +667,7 @@ async fn a_request_never_sent_is_not_outcome_unknown() {
 #[tokio::test]
 async fn a_timeout_after_sending_is_outcome_unknown() {
     let server = hostile(Behaviour::ReplyThenStall(Vec::new())).await;
-    let client = Client::builder(Environment::custom(&server.url).unwrap())
+    let client = tests::builder_for(&server.url)
         .timeout(std::time::Duration::from_millis(300))
         .build()
         .unwrap();

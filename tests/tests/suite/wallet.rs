@@ -6,28 +6,14 @@
 //! owns. (Card numbers, through instrument identifiers: `identifiers.rs`.)
 
 use customer_client::paging;
-use customer_client::{Client, Environment, Error, ResponseExt, types};
+use customer_client::{Client, Error, ResponseExt, types};
 use customer_mock::CustomerMock;
 use futures_util::StreamExt as _;
 use reqwest::StatusCode;
-use tests::built;
+use tests::{built, new_customer};
 
 fn client(mock: &CustomerMock) -> Client {
-    Client::builder(Environment::custom(&mock.base_url()).unwrap())
-        .build()
-        .unwrap()
-}
-
-async fn new_customer(client: &Client) -> String {
-    client
-        .post_customer()
-        .body(types::Customer::builder())
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .id
-        .unwrap()
+    tests::client_for(&mock.base_url())
 }
 
 fn address(name: &str) -> types::ShippingAddress {
