@@ -31,7 +31,21 @@ pub(crate) struct Incoming<'a> {
     pub body: &'a [u8],
 }
 
-impl Incoming<'_> {
+impl<'a> Incoming<'a> {
+    /// The request to the operation `operation` (an operationId, `rules::ids`).
+    pub(crate) fn new(operation: &'static str, headers: &'a HeaderMap, body: &'a [u8]) -> Self {
+        Self {
+            operation,
+            headers,
+            body,
+        }
+    }
+
+    /// `if-match`, when sent as text: the one place the header is read.
+    pub(crate) fn if_match(&self) -> Option<&'a str> {
+        self.headers.get("if-match").and_then(|v| v.to_str().ok())
+    }
+
     /// Every documented header parameter (authentication is the gate's).
     pub(crate) fn check(&self) -> Result<(), Refusal> {
         for name in rules::header_parameters(self.operation) {

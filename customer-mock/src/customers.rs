@@ -40,11 +40,7 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let incoming = Incoming {
-        operation: ids::POST_CUSTOMER,
-        headers: &headers,
-        body: &body,
-    };
+    let incoming = Incoming::new(ids::POST_CUSTOMER, &headers, &body);
     incoming.check()?;
     let mut customer = customer_fields(&incoming)?;
     let id = new_id();
@@ -77,11 +73,7 @@ pub(crate) async fn retrieve(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, Refusal> {
-    let incoming = Incoming {
-        operation: ids::GET_CUSTOMER,
-        headers: &headers,
-        body: &[],
-    };
+    let incoming = Incoming::new(ids::GET_CUSTOMER, &headers, &[]);
     let id = incoming.customer(path)?;
     let store = state.store.lock().map_err(|_| store_unavailable())?;
     let stored = store.get(&id).ok_or_else(|| not_found("Customer"))?;
@@ -101,14 +93,10 @@ pub(crate) async fn update(
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let incoming = Incoming {
-        operation: ids::PATCH_CUSTOMER,
-        headers: &headers,
-        body: &body,
-    };
+    let incoming = Incoming::new(ids::PATCH_CUSTOMER, &headers, &body);
     let id = incoming.customer(path)?;
     let mut patch = incoming.patch(as_type::<types::Customer>, SERVER_OWNED)?;
-    let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
+    let if_match = incoming.if_match();
     let mut store = state.store.lock().map_err(|_| store_unavailable())?;
     let stored = store.get_mut(&id).ok_or_else(|| not_found("Customer"))?;
     fresh(if_match, &stored.etag())?;
@@ -135,11 +123,7 @@ pub(crate) async fn remove(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, Refusal> {
-    let incoming = Incoming {
-        operation: ids::DELETE_CUSTOMER,
-        headers: &headers,
-        body: &[],
-    };
+    let incoming = Incoming::new(ids::DELETE_CUSTOMER, &headers, &[]);
     let id = incoming.customer(path)?;
     state
         .store

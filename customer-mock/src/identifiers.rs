@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
 
 use crate::checks::{Incoming, as_type};
+use crate::paging;
 use crate::reply::{Refusal, answer, fresh, not_found, store_unavailable};
 use crate::state::AppState;
 use crate::store::{Identifier, Store, merge, new_identifier_id};
@@ -42,11 +43,7 @@ const NOT_KEPT: &[&str] = &[
 ];
 
 fn incoming<'a>(operation: &'static str, headers: &'a HeaderMap, body: &'a [u8]) -> Incoming<'a> {
-    Incoming {
-        operation,
-        headers,
-        body,
-    }
+    Incoming::new(operation, headers, body)
 }
 
 /// The headers, then the identifier id of the path.
@@ -320,7 +317,7 @@ pub(crate) async fn update(
     // not kept.
     patch.remove("card");
     patch.remove("bankAccount");
-    let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
+    let if_match = incoming.if_match();
     let mut store = state.store.lock().map_err(|_| store_unavailable())?;
     let identifier = store
         .identifiers
@@ -374,7 +371,7 @@ pub(crate) async fn list_instruments(
     );
     let id = identifier_id(&incoming, path)?;
     bin_details(incoming.operation, &uri)?;
-    let (offset, limit) = wallet::page_of(incoming.operation, &uri)?;
+    let (offset, limit) = paging::page_of(incoming.operation, &uri)?;
     let store = state.store.lock().map_err(|_| store_unavailable())?;
     if store.identifiers.get(&id).is_none() {
         return Err(not_found("Instrument identifier"));
@@ -382,7 +379,7 @@ pub(crate) async fn list_instruments(
     let items = instruments_naming(&store, &id);
     drop(store);
     let path = format!("{INSTRUMENT_IDENTIFIERS}/{id}/paymentinstruments");
-    Ok(wallet::page_answer(
+    Ok(paging::page_answer(
         &path,
         "paymentInstruments",
         items,

@@ -33,6 +33,7 @@ mod customers;
 mod gate;
 mod identifiers;
 mod mle;
+mod paging;
 mod reply;
 mod state;
 mod store;

@@ -11,10 +11,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode, Uri, header};
 use axum::response::Response;
 use customer_client::rules::ids;
-use customer_client::{rules, types};
+use customer_client::types;
 use serde_json::{Map, Value, json};
 
 use crate::checks::{Decode, Incoming, as_type};
+use crate::paging::{page_answer, page_of};
 use crate::reply::{Refusal, answer, fresh, not_found, store_unavailable};
 use crate::state::{AppState, CUSTOMERS};
 use crate::store::{Child, Children, Identifiers, Store, Stored, merge, new_id};
@@ -223,11 +224,7 @@ fn check_identifier(
 }
 
 fn incoming<'a>(operation: &'static str, headers: &'a HeaderMap, body: &'a [u8]) -> Incoming<'a> {
-    Incoming {
-        operation,
-        headers,
-        body,
-    }
+    Incoming::new(operation, headers, body)
 }
 
 pub(crate) async fn create(
@@ -297,32 +294,6 @@ fn item_answer(
     ))
 }
 
-/// `offset` and `limit` of a request for `operation` (a list), checked against the spec.
-pub(crate) fn page_of(operation: &'static str, uri: &Uri) -> Result<(usize, usize), Refusal> {
-    let mut offset = 0usize;
-    let mut limit = 20usize;
-    for pair in uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if name != "offset" && name != "limit" {
-            continue;
-        }
-        rules::check_parameter(operation, name, Some(value))
-            .map_err(|v| Refusal::invalid("invalidParameters", v, "query"))?;
-        let number = value.parse::<usize>().unwrap_or_default();
-        if name == "offset" {
-            offset = number;
-        } else {
-            limit = number;
-        }
-    }
-    Ok((offset, limit))
-}
-
 pub(crate) async fn list(
     kind: &'static Kind,
     State(state): State<AppState>,
@@ -349,43 +320,6 @@ pub(crate) async fn list(
     drop(store);
     let path = format!("{CUSTOMERS}/{customer}/{}", kind.collection);
     Ok(page_answer(&path, kind.list_key, items, offset, limit))
-}
-
-/// One page of `items` (all of a list, in order): `limit` of them from `offset` on,
-/// with the total, the links to the other pages of `path`, and `X-Total-Count`.
-pub(crate) fn page_answer(
-    path: &str,
-    list_key: &str,
-    items: Vec<Value>,
-    offset: usize,
-    limit: usize,
-) -> Response {
-    let total = items.len();
-    let page: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
-    let href = |offset: usize| json!({"href": format!("{path}?offset={offset}&limit={limit}")});
-    let mut links = Map::new();
-    links.insert("self".into(), href(offset));
-    links.insert("first".into(), href(0));
-    if offset > 0 {
-        links.insert("prev".into(), href(offset.saturating_sub(limit)));
-    }
-    if offset + limit < total {
-        links.insert("next".into(), href(offset + limit));
-    }
-    links.insert("last".into(), href(total.saturating_sub(1) / limit * limit));
-    let body = json!({
-        "_links": links,
-        "offset": offset,
-        "limit": limit,
-        "count": page.len(),
-        "total": total,
-        "_embedded": {list_key: page},
-    });
-    answer(
-        StatusCode::OK,
-        Some(&body),
-        &[(HeaderName::from_static("x-total-count"), total.to_string())],
-    )
 }
 
 pub(crate) async fn retrieve(
@@ -425,7 +359,7 @@ pub(crate) async fn update(
     let mut patch = incoming.patch(kind.decode, ITEM_OWNED)?;
     let default = patch.remove("default").and_then(|v| v.as_bool());
     (kind.kept)(&mut patch);
-    let if_match = headers.get("if-match").and_then(|v| v.to_str().ok());
+    let if_match = incoming.if_match();
     let mut store = state.store.lock().map_err(|_| store_unavailable())?;
     let Store { identifiers, .. } = &*store;
     let stored = store.get(&customer).ok_or_else(|| not_found("Customer"))?;
