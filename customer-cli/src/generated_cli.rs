@@ -1813,9 +1813,7 @@ pub trait CliConfig {
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
     fn success_no_item(&self, value: &ResponseValue<()>);
-    fn error<T>(&self, value: &Error<T>)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
+    fn error(&self, value: &customer_client::Error);
     fn list_start<T>(&self)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use customer_client::paging::{self, Page};
-use customer_client::{ClientBuilder, Error, ResponseValue, types};
+use customer_client::{ClientBuilder, Error, ResponseValue};
 use futures_util::StreamExt as _;
 use generated_cli::{Cli, CliCommand, CliConfig};
 
@@ -108,10 +108,7 @@ impl CliConfig for Output {
 
     fn success_no_item(&self, _value: &ResponseValue<()>) {}
 
-    fn error<T>(&self, _value: &progenitor_client::Error<T>)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
-    {
+    fn error(&self, _value: &Error) {
         // Reported once, with everything kept, by `report` below.
     }
 
@@ -238,8 +235,8 @@ pub(crate) fn merge_patch_from<T: serde::de::DeserializeOwned>(
 
 /// Prints a failure on stderr and returns the exit status for it.
 fn report(error: anyhow::Error) -> u8 {
-    match error.downcast::<GeneratedError>() {
-        Ok(generated) => report_error(Error::from(generated)),
+    match error.downcast::<Error>() {
+        Ok(error) => report_error(error),
         Err(other) => {
             // Reading or parsing `--json-body`, and the like.
             eprintln!("error: {other:#}");
@@ -372,20 +369,22 @@ async fn main() -> ExitCode {
         let (cli, args, pages) = (&cli, &args, &pages);
         async move {
             let matches = command_tree().get_matches_from(with_offset(args, start + offset));
+            let invalid = |rule: String| Error::InvalidRequest {
+                parameter: "command".to_owned(),
+                rule,
+            };
             let (_, page_matches) = matches
                 .subcommand()
-                .ok_or_else(|| GeneratedError::InvalidRequest("no subcommand".to_owned()))?;
+                .ok_or_else(|| invalid("no subcommand".to_owned()))?;
             cli.execute(command, page_matches).await.map_err(|e| {
-                e.downcast::<GeneratedError>()
-                    .unwrap_or_else(|other| GeneratedError::InvalidRequest(format!("{other:#}")))
+                e.downcast::<Error>()
+                    .unwrap_or_else(|other| invalid(format!("{other:#}")))
             })?;
             pages
                 .lock()
                 .ok()
                 .and_then(|mut last| last.take())
-                .ok_or_else(|| {
-                    GeneratedError::InvalidRequest("the answer is not a list page".to_owned())
-                })
+                .ok_or_else(|| invalid("the answer is not a list page".to_owned()))
         }
     };
     let mut items = std::pin::pin!(paging::items(limit, fetch));
@@ -397,8 +396,6 @@ async fn main() -> ExitCode {
     }
     ExitCode::SUCCESS
 }
-
-type GeneratedError = progenitor_client::Error<types::ErrorResponse>;
 
 /// `ArgMatches::get_flag` panics for an argument the subcommand does not define.
 trait FlagIfPresent {

@@ -1,5 +1,6 @@
 //! The one error type callers match on: what it holds, how it reads, and whether a
-//! repeat may succeed. How progenitor's error becomes this one is in
+//! repeat may succeed. How progenitor's error, which the hooks speak, becomes this one
+//! (in every generated `send()`) is in
 //! `progenitor_error.rs`.
 
 use std::fmt;
@@ -12,13 +13,12 @@ use crate::types::ErrorResponse;
 
 /// Everything that can go wrong with a call, with every reason kept.
 ///
-/// Generated methods return progenitor's error; `?` (or `Error::from`) turns it into
-/// this type, which is the one to match on:
+/// Every generated `send()` answers this type, the one to match on:
 ///
 /// ```no_run
 /// # async fn example(client: &customer_client::Client) -> Result<(), customer_client::Error> {
 /// use customer_client::Error;
-/// match client.get_customer().customer_id("D9F340DD3DB9C276E053A2598D0A41A3").send().await.map_err(Error::from) {
+/// match client.get_customer().customer_id("D9F340DD3DB9C276E053A2598D0A41A3").send().await {
 ///     Ok(customer) => println!("{:?}", customer.id),
 ///     Err(Error::Api { status, body, correlation_id, .. }) => {
 ///         eprintln!("{status}: {body:?} (correlation id {correlation_id:?})")

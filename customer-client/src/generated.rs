@@ -11635,9 +11635,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::InstrumentIdentifier>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -11686,55 +11686,62 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "postInstrumentIdentifier",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    201u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::InstrumentIdentifier>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "postInstrumentIdentifier",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        201u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        409u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    409u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -11800,9 +11807,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::InstrumentIdentifier>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -11854,61 +11861,68 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "getInstrumentIdentifier",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::InstrumentIdentifier>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "getInstrumentIdentifier",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -11960,7 +11974,7 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<()>, Error<types::ErrorResponse>>,
+            Output = ::std::result::Result<ResponseValue<()>, crate::Error>,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
                 _,
@@ -11998,61 +12012,65 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "deleteInstrumentIdentifier",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    204u16 => Ok(ResponseValue::empty(response)),
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "deleteInstrumentIdentifier",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        204u16 => Ok(ResponseValue::empty(response)),
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        409u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    409u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -12165,9 +12183,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::InstrumentIdentifier>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -12233,68 +12251,75 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "patchInstrumentIdentifier",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::InstrumentIdentifier>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "patchInstrumentIdentifier",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        412u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    412u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
@@ -12385,7 +12410,7 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<()>, Error<types::ErrorResponse>>,
+            Output = ::std::result::Result<ResponseValue<()>, crate::Error>,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
                 _,
@@ -12430,62 +12455,66 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "postInstrumentIdentifierEnrollment",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    202u16 => Ok(ResponseValue::empty(response)),
-                    204u16 => Ok(ResponseValue::empty(response)),
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "postInstrumentIdentifierEnrollment",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        202u16 => Ok(ResponseValue::empty(response)),
+                        204u16 => Ok(ResponseValue::empty(response)),
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -12578,9 +12607,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::PaymentInstrumentList>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -12638,61 +12667,68 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "getInstrumentIdentifierPaymentInstrumentsList",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::PaymentInstrumentList>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "getInstrumentIdentifierPaymentInstrumentsList",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -12748,7 +12784,7 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<types::Customer>, Error<types::ErrorResponse>>,
+            Output = ::std::result::Result<ResponseValue<types::Customer>, crate::Error>,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
                 _,
@@ -12787,54 +12823,61 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "postCustomer",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    201u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::Customer>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "postCustomer",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        201u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        409u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    409u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -12884,7 +12927,7 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<types::Customer>, Error<types::ErrorResponse>>,
+            Output = ::std::result::Result<ResponseValue<types::Customer>, crate::Error>,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
                 _,
@@ -12921,61 +12964,68 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "getCustomer",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::Customer>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "getCustomer",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -13025,7 +13075,7 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<()>, Error<types::ErrorResponse>>,
+            Output = ::std::result::Result<ResponseValue<()>, crate::Error>,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
                 _,
@@ -13062,61 +13112,65 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "deleteCustomer",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    204u16 => Ok(ResponseValue::empty(response)),
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "deleteCustomer",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        204u16 => Ok(ResponseValue::empty(response)),
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -13203,7 +13257,7 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<types::Customer>, Error<types::ErrorResponse>>,
+            Output = ::std::result::Result<ResponseValue<types::Customer>, crate::Error>,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
                 _,
@@ -13257,68 +13311,75 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "patchCustomer",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::Customer>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "patchCustomer",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        412u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    412u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
@@ -13406,9 +13467,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::PaymentInstrumentList>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -13450,61 +13511,68 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "getCustomerPaymentInstrumentsList",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::PaymentInstrumentList>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "getCustomerPaymentInstrumentsList",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -13580,9 +13648,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::PaymentInstrument>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -13626,54 +13694,61 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "postCustomerPaymentInstrument",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    201u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::PaymentInstrument>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "postCustomerPaymentInstrument",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        201u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        409u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    409u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -13739,9 +13814,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::PaymentInstrument>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -13782,61 +13857,68 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "getCustomerPaymentInstrument",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::PaymentInstrument>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "getCustomerPaymentInstrument",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -13902,7 +13984,7 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<()>, Error<types::ErrorResponse>>,
+            Output = ::std::result::Result<ResponseValue<()>, crate::Error>,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
                 _,
@@ -13942,68 +14024,72 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "deleteCustomerPaymentInstrument",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    204u16 => Ok(ResponseValue::empty(response)),
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "deleteCustomerPaymentInstrument",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        204u16 => Ok(ResponseValue::empty(response)),
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        409u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    409u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -14114,9 +14200,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::PaymentInstrument>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -14175,68 +14261,75 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "patchCustomersPaymentInstrument",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::PaymentInstrument>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "patchCustomersPaymentInstrument",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        412u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    412u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
@@ -14324,9 +14417,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::ShippingAddressList>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -14368,61 +14461,68 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "getCustomerShippingAddressesList",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::ShippingAddressList>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "getCustomerShippingAddressesList",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -14498,9 +14598,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::ShippingAddress>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -14544,54 +14644,61 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "postCustomerShippingAddress",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    201u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::ShippingAddress>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "postCustomerShippingAddress",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        201u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        409u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    409u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -14657,9 +14764,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::ShippingAddress>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -14700,61 +14807,68 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "getCustomerShippingAddress",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::ShippingAddress>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "getCustomerShippingAddress",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -14820,7 +14934,7 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<()>, Error<types::ErrorResponse>>,
+            Output = ::std::result::Result<ResponseValue<()>, crate::Error>,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
                 _,
@@ -14860,68 +14974,72 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "deleteCustomerShippingAddress",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    204u16 => Ok(ResponseValue::empty(response)),
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "deleteCustomerShippingAddress",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        204u16 => Ok(ResponseValue::empty(response)),
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        409u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    409u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
     }
@@ -15032,9 +15150,9 @@ pub mod builder {
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<
+            Output = ::std::result::Result<
                 ResponseValue<types::ShippingAddress>,
-                Error<types::ErrorResponse>,
+                crate::Error,
             >,
         > + 'a {
             let prepared = (move || -> ::std::result::Result<
@@ -15093,68 +15211,75 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                let info = OperationInfo {
-                    operation_id: "patchCustomersShippingAddress",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => crate::exchange::decoded(response).await,
-                    400u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
+                let result: Result<
+                    ResponseValue<types::ShippingAddress>,
+                    Error<types::ErrorResponse>,
+                > = async move {
+                    #[allow(unused_mut)]
+                    let (client, mut request) = prepared?;
+                    let info = OperationInfo {
+                        operation_id: "patchCustomersShippingAddress",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => crate::exchange::decoded(response).await,
+                        400u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        403u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        404u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        410u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        412u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        424u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        500u16 => {
+                            Err(
+                                Error::ErrorResponse(
+                                    ResponseValue::from_response(response).await?,
+                                ),
+                            )
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
                     }
-                    403u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    404u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    410u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    412u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    424u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    500u16 => {
-                        Err(
-                            Error::ErrorResponse(
-                                ResponseValue::from_response(response).await?,
-                            ),
-                        )
-                    }
-                    _ => Err(Error::UnexpectedResponse(response)),
                 }
+                    .await;
+                result.map_err(crate::Error::from)
             }
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its

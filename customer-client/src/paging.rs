@@ -5,7 +5,7 @@
 //! use customer_client::paging::{self, Page};
 //! use futures_util::StreamExt as _;
 //!
-//! # type Answer<P> = Result<customer_client::ResponseValue<P>, progenitor_client::Error<customer_client::types::ErrorResponse>>;
+//! # type Answer<P> = Result<customer_client::ResponseValue<P>, customer_client::Error>;
 //! # async fn example<P: Page>(fetch: impl FnMut(u64, u64) -> std::future::Ready<Answer<P>>) -> Result<(), customer_client::Error>
 //! # where P::Item: PartialEq + Clone + std::fmt::Debug {
 //! // `fetch(offset, limit)` sends one page's request: a list operation's builder with
@@ -25,7 +25,6 @@ use futures_util::stream;
 
 use crate::error::Error;
 use crate::generated::ResponseValue;
-use crate::types::ErrorResponse;
 
 /// One page of a list operation's answer.
 pub trait Page {
@@ -44,12 +43,13 @@ pub trait Page {
 /// empty page. A server that answers the same page again (it ignores `offset`) ends the
 /// walk with [`Error::InvalidResponse`] rather than a loop. A failed page ends it with
 /// that page's error, status and correlation id kept.
-pub fn items<P, F, Fut>(limit: u64, fetch: F) -> impl Stream<Item = Result<P::Item, Error>>
+pub fn items<P, F, Fut, E>(limit: u64, fetch: F) -> impl Stream<Item = Result<P::Item, Error>>
 where
     P: Page,
     P::Item: PartialEq + Clone,
     F: FnMut(u64, u64) -> Fut,
-    Fut: Future<Output = Result<ResponseValue<P>, progenitor_client::Error<ErrorResponse>>>,
+    Fut: Future<Output = Result<ResponseValue<P>, E>>,
+    Error: From<E>,
 {
     let walk = Walk {
         fetch,
@@ -77,12 +77,13 @@ struct Walk<F, T> {
 }
 
 impl<F, T> Walk<F, T> {
-    async fn next<P, Fut>(&mut self) -> Option<Result<T, Error>>
+    async fn next<P, Fut, E>(&mut self) -> Option<Result<T, Error>>
     where
         P: Page<Item = T>,
         T: PartialEq + Clone,
         F: FnMut(u64, u64) -> Fut,
-        Fut: Future<Output = Result<ResponseValue<P>, progenitor_client::Error<ErrorResponse>>>,
+        Fut: Future<Output = Result<ResponseValue<P>, E>>,
+        Error: From<E>,
     {
         loop {
             if let Some(item) = self.ready.pop_front() {
@@ -132,6 +133,7 @@ mod tests {
     use reqwest::header::{HeaderMap, HeaderValue};
 
     use super::*;
+    use crate::types::ErrorResponse;
 
     /// A list page as a server would send it.
     #[derive(Clone)]

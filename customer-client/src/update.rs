@@ -22,7 +22,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::types::ErrorResponse;
 use crate::wire::{ETAG, header};
 use progenitor_client::ResponseValue;
 
@@ -281,8 +280,6 @@ impl<T> std::ops::Deref for Modified<T> {
     }
 }
 
-type Generated = progenitor_client::Error<ErrorResponse>;
-
 /// Reads the resource, applies `change` to it, and writes back exactly the merge patch
 /// between the two with `if-match`; on 412 (someone wrote in between) it reads and
 /// applies `change` again, up to `max_attempts` writes. When nothing differs it sends
@@ -300,9 +297,9 @@ pub async fn read_modify_write<T, Read, ReadFuture, Write, WriteFuture>(
 where
     T: Serialize + Clone,
     Read: Fn() -> ReadFuture,
-    ReadFuture: Future<Output = Result<ResponseValue<T>, Generated>>,
+    ReadFuture: Future<Output = Result<ResponseValue<T>, Error>>,
     Write: Fn(MergePatch<T>, String) -> WriteFuture,
-    WriteFuture: Future<Output = Result<ResponseValue<T>, Generated>>,
+    WriteFuture: Future<Output = Result<ResponseValue<T>, Error>>,
 {
     let mut attempts = 0;
     let mut conflicts = 0;
@@ -340,7 +337,7 @@ where
             });
         }
         attempts += 1;
-        match write(patch.clone(), etag).await.map_err(Error::from) {
+        match write(patch.clone(), etag).await {
             Ok(resource) => {
                 return Ok(Modified {
                     resource,

@@ -122,7 +122,7 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
         .body(new_customer)
         .send()
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     response(&created, true);
     let id = created.id.clone().ok_or("the new customer has no id")?;
 
@@ -137,7 +137,7 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
         .customer_id(&id)
         .send()
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     response(&fetched, true);
     let etag = fetched.etag().ok_or("no ETag on the customer")?.to_owned();
 
@@ -161,7 +161,7 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
         .body(change.clone())
         .send()
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     response(&patched, true);
 
     request(
@@ -183,7 +183,6 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
             return Err("a stale if-match was accepted".into());
         }
         Err(e) => {
-            let e = Error::from(e);
             failure(&e);
             expect(
                 e.status().map(|s| s.as_u16()) == Some(412),
@@ -207,7 +206,7 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
         .customer_id(&id)
         .send()
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     response(&deleted, false);
 
     request::<()>(
@@ -222,7 +221,6 @@ async fn walkthrough(client: &Client) -> Result<(), String> {
             Err("the deleted customer is still there".into())
         }
         Err(e) => {
-            let e = Error::from(e);
             failure(&e);
             expect(
                 e.status().map(|s| s.as_u16()) == Some(404),
@@ -303,7 +301,7 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
             .body(address)
             .send()
             .await
-            .map_err(|e| fail(e.into()))?;
+            .map_err(fail)?;
         response(&added, true);
         address_ids.push(added.id.clone().ok_or("the new address has no id")?);
     }
@@ -362,7 +360,7 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
         .body(make_default)
         .send()
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     response(&switched, true);
     expect(
         switched.default == Some(true),
@@ -387,7 +385,6 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
             return Err("the default address was deleted while another existed".into());
         }
         Err(e) => {
-            let e = Error::from(e);
             failure(&e);
             expect(
                 e.status().map(|s| s.as_u16()) == Some(409),
@@ -412,7 +409,7 @@ async fn wallet(client: &Client, id: &str) -> Result<(), String> {
             .shipping_address_id(address)
             .send()
             .await
-            .map_err(|e| fail(e.into()))?;
+            .map_err(fail)?;
         response(&deleted, false);
     }
     Ok(())
@@ -454,7 +451,7 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
         .body(card()?)
         .send()
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     response(&created, true);
     // 201 for a number new to the merchant; 200 when it already has an identifier
     // (a second run against the sandbox).
@@ -475,7 +472,7 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
         .body(card()?)
         .send()
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     response(&again, true);
     expect(
         again.status().as_u16() == 200 && again.id.as_deref() == Some(identifier.as_str()),
@@ -506,7 +503,7 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
         .body(instrument)
         .send()
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     response(&attached, true);
 
     request::<()>(
@@ -520,7 +517,7 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
         .instrument_identifier_id(&identifier)
         .send()
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     response(&listed, true);
     expect(
         listed.total.is_some_and(|total| total >= 1),
@@ -544,7 +541,6 @@ async fn card_on_file(client: &Client, customer: &str) -> Result<(), String> {
             Err("an identifier in use was deleted".into())
         }
         Err(e) => {
-            let e = Error::from(e);
             failure(&e);
             expect(
                 e.status().map(|s| s.as_u16()) == Some(409),
@@ -602,7 +598,6 @@ async fn encrypted(base_url: &str) -> Result<(), String> {
         .send()
         .await
         .map_err(|e| {
-            let e = Error::from(e);
             failure(&e);
             e.to_string()
         })?;

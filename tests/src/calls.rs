@@ -232,5 +232,4 @@ pub async fn built_and_get(
         .customer_id(id)
         .send()
         .await
-        .map_err(Error::from)
 }

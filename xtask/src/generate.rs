@@ -175,6 +175,10 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
         syn::parse2(cli).map_err(|e| anyhow::anyhow!("generated CLI does not parse: {e}"))?;
     crate::operation_ids::spec_operation_ids(&mut cli, &ids);
     crate::json_body_stdin::json_body_reads_stdin(&mut cli);
+    anyhow::ensure!(
+        crate::small_futures::cli_reports_the_clients_error(&mut cli) == 1,
+        "normalisation 12: the CLI's CliConfig::error was not found: progenitor's output changed shape"
+    );
     let changed = crate::merge_patch::cli_patch_commands_remove_fields(&mut cli, &patch_methods);
     anyhow::ensure!(
         changed == patch_methods.len(),

@@ -8,6 +8,8 @@
 //! (BENCHMARKS.md). Here `send` checks and builds the request at once, synchronously,
 //! and returns a future that holds only the client and the request. Callers write
 //! `.send().await` as before; an invalid request is still an error of that future.
+//! That future answers `customer_client::Error`: progenitor's error, which the hooks
+//! and the rest of the generated code speak, is turned into it at the end, once.
 
 /// Rewrites every `async fn send` of the top-level `builder` module. Returns how many.
 pub fn send_builds_before_awaiting(file: &mut syn::File) -> usize {
@@ -35,6 +37,32 @@ pub fn send_builds_before_awaiting(file: &mut syn::File) -> usize {
     changed
 }
 
+/// The generated CLI reports a failed call through `CliConfig::error`, which progenitor
+/// types with its own error; `send()` answers `customer_client::Error`, so the method
+/// takes that. Returns how many signatures it changed (one).
+pub fn cli_reports_the_clients_error(file: &mut syn::File) -> usize {
+    let mut changed = 0;
+    for item in file.items.iter_mut() {
+        let syn::Item::Trait(config) = item else {
+            continue;
+        };
+        if config.ident != "CliConfig" {
+            continue;
+        }
+        for member in config.items.iter_mut() {
+            if let syn::TraitItem::Fn(method) = member
+                && method.sig.ident == "error"
+            {
+                *method = syn::parse_quote! {
+                    fn error(&self, value: &customer_client::Error);
+                };
+                changed += 1;
+            }
+        }
+    }
+    changed
+}
+
 /// `send` as a plain function: the statements up to the built request run now, the
 /// rest in the returned future. `false` when the body has no such statement.
 fn rewrite(function: &mut syn::ImplItemFn) -> bool {
@@ -48,11 +76,18 @@ fn rewrite(function: &mut syn::ImplItemFn) -> bool {
     let Some(error) = error_type(output) else {
         return false;
     };
+    let Some(value) = ok_type(output) else {
+        return false;
+    };
     let (now, later) = stmts.split_at(built + 1);
     let output = output.clone();
     function.sig.asyncness = None;
+    // The caller's error is this crate's one `Error`: progenitor's, which the hooks and
+    // the generated code speak, is turned into it here, once.
     function.sig.output = syn::parse_quote! {
-        -> impl ::std::future::Future<Output = #output> + 'a
+        -> impl ::std::future::Future<
+            Output = ::std::result::Result<#value, crate::Error>,
+        > + 'a
     };
     function.block = syn::parse_quote! {{
         let prepared = (move || -> ::std::result::Result<_, #error> {
@@ -60,12 +95,31 @@ fn rewrite(function: &mut syn::ImplItemFn) -> bool {
             Ok((client, request))
         })();
         async move {
-            #[allow(unused_mut)]
-            let (client, mut request) = prepared?;
-            #(#later)*
+            let result: #output = async move {
+                #[allow(unused_mut)]
+                let (client, mut request) = prepared?;
+                #(#later)*
+            }
+            .await;
+            result.map_err(crate::Error::from)
         }
     }};
     true
+}
+
+/// `T` of `Result<T, E>`.
+fn ok_type(output: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = output else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty.clone()),
+        _ => None,
+    }
 }
 
 /// `let [mut] request = ….build()?;`
@@ -125,6 +179,14 @@ mod tests {
         );
         assert!(
             text.contains("Result < _ , Error < types :: ErrorResponse > >"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Output = :: std :: result :: Result < ResponseValue < types :: Thing > , crate :: Error >"),
+            "send answers this crate's Error: {text}"
+        );
+        assert!(
+            text.contains("result . map_err (crate :: Error :: from)"),
             "{text}"
         );
         assert!(text.contains("async move"), "{text}");

@@ -206,7 +206,6 @@ async fn a_payment_instrument_names_an_identifier_that_exists() {
         ))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(status(&refused), Some(400), "{refused:?}");
     let entry = &refused.error_body().unwrap().errors[0];
@@ -221,7 +220,6 @@ async fn a_payment_instrument_names_an_identifier_that_exists() {
         .body(types::PaymentInstrument::builder())
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(status(&unnamed), Some(400));
     assert_eq!(
@@ -248,7 +246,6 @@ async fn a_payment_instrument_names_an_identifier_that_exists() {
         ))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(status(&moved), Some(400));
 }
@@ -304,7 +301,6 @@ async fn an_identifier_in_use_is_not_deleted_and_its_instruments_page() {
         .instrument_identifier_id(&id)
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(status(&refused), Some(409));
     assert_eq!(
@@ -334,7 +330,6 @@ async fn an_identifier_in_use_is_not_deleted_and_its_instruments_page() {
         .instrument_identifier_id(&id)
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(status(&gone), Some(404));
 }
@@ -402,7 +397,6 @@ async fn bin_details_on_request_if_match_on_update_and_enrollment_accepted() {
         .body(update())
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(status(&stale), Some(412));
     let enrolled = client

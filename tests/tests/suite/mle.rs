@@ -550,12 +550,7 @@ async fn the_response_kid_comes_from_a_cybersource_p12_and_overrides_turn_it_off
 
 /// Retrieves customer `ABC123`, the error converted.
 async fn get(client: &Client) -> Result<customer_client::ResponseValue<types::Customer>, Error> {
-    client
-        .get_customer()
-        .customer_id("ABC123")
-        .send()
-        .await
-        .map_err(Error::from)
+    client.get_customer().customer_id("ABC123").send().await
 }
 
 fn config_error(builder: ClientBuilder) -> (String, String) {
@@ -1055,7 +1050,7 @@ async fn the_mock_refuses_a_wrapper_for_another_certificate() {
             .await
         {
             Ok(created) => created.status().as_u16(),
-            Err(e) => Error::from(e).status().map_or(0, |s| s.as_u16()),
+            Err(e) => e.status().map_or(0, |s| s.as_u16()),
         };
         assert_eq!(status, expected);
     }

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use customer_client::{Client, Credentials, Error, types};
+use customer_client::{Client, Credentials, types};
 use customer_mock::{CustomerMock, MockConfig, MockCredentials};
 use serde_json::{Value, json};
 
@@ -205,7 +205,6 @@ async fn deleting_an_identifier_that_does_not_exist_is_404() {
         .instrument_identifier_id("7019999999999999999")
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{error}");
 }

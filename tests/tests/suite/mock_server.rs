@@ -2,7 +2,7 @@
 //! spec's validation (400 naming the field), if-match (412), authentication (401) and
 //! bounded state.
 
-use customer_client::{Client, Credentials, Error, ResponseExt, types};
+use customer_client::{Client, Credentials, ResponseExt, types};
 use customer_mock::{CustomerMock, MockConfig, MockCredentials};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -82,7 +82,6 @@ async fn the_full_lifecycle() {
         .body(change)
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(stale.status(), Some(StatusCode::PRECONDITION_FAILED));
     assert_eq!(
@@ -104,7 +103,6 @@ async fn the_full_lifecycle() {
             .customer_id(&id)
             .send()
             .await
-            .map_err(Error::from)
             .unwrap_err();
         assert_eq!(gone.status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(
@@ -117,7 +115,6 @@ async fn the_full_lifecycle() {
         .customer_id(&id)
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(again.status(), Some(StatusCode::NOT_FOUND));
 }
@@ -257,7 +254,6 @@ async fn with_credentials_only_signed_requests_pass() {
             .body(sample())
             .send()
             .await
-            .map_err(Error::from)
             .unwrap_err();
         assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED), "{label}");
     }
@@ -646,7 +642,6 @@ async fn a_p12_signed_jwt_is_verified_with_the_merchants_certificate() {
             .customer_id(&id)
             .send()
             .await
-            .map_err(Error::from)
             .unwrap_err();
         assert_eq!(refused.status(), Some(StatusCode::UNAUTHORIZED));
     }
@@ -667,7 +662,6 @@ async fn a_p12_signed_jwt_is_verified_with_the_merchants_certificate() {
         .customer_id(&id)
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(
         refused.status(),
@@ -690,7 +684,6 @@ async fn a_p12_signed_jwt_is_verified_with_the_merchants_certificate() {
         .customer_id(&id)
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(refused.status(), Some(StatusCode::UNAUTHORIZED));
     let body = refused.error_body().unwrap();

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use customer_client::auth::http_signature;
-use customer_client::{Error, types};
+use customer_client::types;
 use hmac::{KeyInit, Mac};
 use httpmock::MockServer;
 use proptest::prelude::*;
@@ -40,7 +40,7 @@ proptest! {
         });
         let client = tests::client_for(&server.base_url());
         let result = runtime().block_on(async {
-            client.get_customer().customer_id("ABC").send().await.map_err(Error::from)
+            client.get_customer().customer_id("ABC").send().await
         });
         mock.delete();
         match result {

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use customer_client::{Client, Error, RetryPolicy, types};
+use customer_client::{Client, RetryPolicy, types};
 use tests::scripted::{answer, scripted};
 
 fn quick_retries(max_attempts: usize) -> RetryPolicy {
@@ -68,7 +68,6 @@ async fn attempts_are_bounded_and_the_last_answer_is_kept() {
         .customer_id("ABC")
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(error.correlation_id(), Some("corr-503"));
@@ -89,14 +88,7 @@ async fn post_and_unconditional_patch_are_never_retried() {
         .body(types::Customer::builder())
         .send()
         .await;
-    assert_eq!(
-        result
-            .map_err(Error::from)
-            .unwrap_err()
-            .status()
-            .map(|s| s.as_u16()),
-        Some(503)
-    );
+    assert_eq!(result.unwrap_err().status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.heads.lock().unwrap().len(), 1, "POST went once");
 
     for conditional in [false, true] {
@@ -200,7 +192,7 @@ async fn a_retry_after_beyond_the_budget_returns_the_answer_at_once() {
         let Ok(outcome) = tokio::time::timeout(Duration::from_secs(60), call).await else {
             panic!("{retry_after}: waited instead of answering");
         };
-        let error = outcome.map_err(Error::from).unwrap_err();
+        let error = outcome.unwrap_err();
         assert_eq!(
             error.status().map(|s| s.as_u16()),
             Some(429),
@@ -276,7 +268,6 @@ async fn the_retries_and_is_retryable_share_one_verdict() {
             .customer_id("ABC")
             .send()
             .await
-            .map_err(Error::from)
             .unwrap_err();
         assert_eq!(error.is_retryable(), transient, "{name}: {error:?}");
     }
@@ -293,7 +284,6 @@ async fn the_retries_and_is_retryable_share_one_verdict() {
         .customer_id("ABC")
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert!(error.is_retryable(), "{error:?}");
 }

@@ -146,7 +146,6 @@ async fn an_instrument_identifier_s_card_data_is_in_no_debug_or_error() {
         )
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     let shown = printed(&refused);
     assert!(shown.contains("card.number"), "{shown}");

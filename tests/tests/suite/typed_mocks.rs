@@ -4,7 +4,7 @@
 //! few written out as a user would in their own tests, to copy as a starting point.
 
 use customer_client::mock::MockServerExt;
-use customer_client::{Client, Error, ResponseExt, types};
+use customer_client::{Client, ResponseExt, types};
 use httpmock::MockServer;
 
 const ID: &str = "F2F3ADA770102B51E053A2598D0A9078";
@@ -80,7 +80,6 @@ async fn patch_customer_with_a_typed_mock_answering_412() {
         .body(types::Customer::builder())
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     mock.assert_async().await;
     assert_eq!(error.status().map(|s| s.as_u16()), Some(412));

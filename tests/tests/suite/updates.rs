@@ -122,7 +122,6 @@ async fn a_null_the_spec_does_not_allow_is_refused_before_sending() {
         .merge_patch(MergePatch::new().remove("pointOfSaleInformation.emvTags"))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(
         refused(error),
@@ -142,7 +141,6 @@ async fn a_null_the_spec_does_not_allow_is_refused_before_sending() {
             .merge_patch(MergePatch::new().remove(path))
             .send()
             .await
-            .map_err(Error::from)
             .unwrap_err();
         let (parameter, rule) = refused(error);
         assert_eq!(parameter, shown, "{path}");
@@ -158,7 +156,6 @@ async fn a_null_the_spec_does_not_allow_is_refused_before_sending() {
         .merge_patch(MergePatch::between(&before, &after))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(
         refused(error),
@@ -490,7 +487,6 @@ async fn every_patch_operation_removes_through_the_typed_api() {
         .merge_patch(MergePatch::new().remove("instrumentIdentifier"))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{error}");
 }
@@ -615,7 +611,6 @@ async fn a_post_whose_answer_was_lost_is_outcome_unknown_and_not_repeated() {
         ))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert!(error.is_outcome_unknown(), "{error:?}");
     assert!(
@@ -644,7 +639,6 @@ async fn a_request_never_sent_is_not_outcome_unknown() {
         .body(customer(json!({})))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert!(
         matches!(error, Error::Transport(ref e) if e.is_connect()),
@@ -657,7 +651,6 @@ async fn a_request_never_sent_is_not_outcome_unknown() {
         .customer_id("x".repeat(33))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
     assert!(!error.is_outcome_unknown());
@@ -676,7 +669,6 @@ async fn a_timeout_after_sending_is_outcome_unknown() {
         .body(customer(json!({})))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert!(
         matches!(error, Error::Timeout { status: None, .. }),
