@@ -12,6 +12,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::{format_ident, quote};
 
 use crate::normalise::{self, Limits, Rules};
+use crate::rewrites::{self, Target};
 use crate::workspace::{SPEC, workspace_root};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,7 +31,7 @@ pub struct Output {
 pub fn run(mode: Mode, verbose: bool) -> anyhow::Result<bool> {
     let root = workspace_root();
     let started = Instant::now();
-    let outputs = render(&root)?;
+    let (outputs, rewrites) = render_reporting(&root)?;
     let rendered = started.elapsed();
     let fresh = match mode {
         Mode::Write => {
@@ -53,6 +54,9 @@ pub fn run(mode: Mode, verbose: bool) -> anyhow::Result<bool> {
         },
     };
     if verbose {
+        for line in &rewrites {
+            eprintln!("{line}");
+        }
         for output in &outputs {
             eprintln!("{}: {} lines", output.path, output.contents.lines().count());
         }
@@ -87,15 +91,26 @@ fn stale_message(diffs: &[String]) -> String {
 }
 
 /// Renders every generated file from the spec under `root`, without touching the disk.
+#[cfg(test)]
 pub fn render(root: &Path) -> anyhow::Result<Vec<Output>> {
+    Ok(render_reporting(root)?.0)
+}
+
+/// [`render`], with what each rewrite of progenitor's output changed (one line each,
+/// in the registry's order: `rewrites::REWRITES`).
+fn render_reporting(root: &Path) -> anyhow::Result<(Vec<Output>, Vec<String>)> {
     let spec_path = root.join(SPEC);
     let text = std::fs::read_to_string(&spec_path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", spec_path.display()))?;
-    render_spec(&text)
+    render_spec_reporting(&text)
 }
 
 /// Renders every generated file from a spec's text (also used by `cargo xtask diff`).
 pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
+    Ok(render_spec_reporting(text)?.0)
+}
+
+fn render_spec_reporting(text: &str) -> anyhow::Result<(Vec<Output>, Vec<String>)> {
     let spec: serde_json::Value = serde_norway::from_str(text)
         .map_err(|e| anyhow::anyhow!("{SPEC} is not valid YAML: {e}"))?;
     let normalised = normalise::normalise(&spec)?;
@@ -122,10 +137,6 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
         .map_err(|e| failed("client", e))?;
     let mut client: syn::File =
         syn::parse2(client).map_err(|e| anyhow::anyhow!("generated client does not parse: {e}"))?;
-    crate::lenient::null_lists_read_as_empty(&mut client);
-    crate::growable::types_can_grow(&mut client);
-    crate::decode_once::success_bodies_decoded_once(&mut client);
-    crate::small_futures::send_builds_before_awaiting(&mut client);
     let patch_methods: Vec<String> = normalised
         .rules
         .operations
@@ -133,18 +144,6 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
         .filter(|op| op.method == "PATCH" && op.body.is_some())
         .map(|op| crate::naming::method_name(&op.operation_id))
         .collect();
-    let changed = crate::merge_patch::patch_builders_take_merge_patches(&mut client);
-    anyhow::ensure!(
-        changed == patch_methods.len(),
-        "normalisation 14 (merge patches) changed {changed} of {} PATCH builders: progenitor's output changed shape",
-        patch_methods.len()
-    );
-    crate::merge_patch::read_modify_write_methods(&mut client, &normalised.rules);
-    crate::optional_schemars::json_schema_behind_feature(&mut client);
-    crate::sensitive::debug_hides_sensitive_fields(
-        &mut client,
-        &crate::sensitive::sensitive_fields(&spec),
-    );
     let ids: std::collections::BTreeMap<String, String> = normalised
         .rules
         .operations
@@ -156,7 +155,13 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
             )
         })
         .collect();
-    crate::operation_ids::spec_operation_ids(&mut client, &ids);
+    let inputs = rewrites::Inputs {
+        rules: &normalised.rules,
+        ids,
+        sensitive: rewrites::sensitive::sensitive_fields(&spec),
+        patch_methods,
+    };
+    let mut applied = rewrites::apply(Target::Client, &mut client, &inputs)?;
     let setters = setter_types(&client);
     let client = quote! { #client };
     // Typed httpmock extensions, compiled into customer-client behind its `mock` feature.
@@ -165,7 +170,7 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
         .map_err(|e| failed("httpmock", e))?;
     let mut httpmock: syn::File =
         syn::parse2(httpmock).map_err(|e| anyhow::anyhow!("generated mocks do not parse: {e}"))?;
-    crate::growable::mock_trait_is_sealed(&mut httpmock);
+    applied.extend(rewrites::apply(Target::Mocks, &mut httpmock, &inputs)?);
     let httpmock = quote! { #httpmock };
     // The clap command tree of the `tms-customers` binary.
     let cli = Generator::new(&settings)
@@ -173,21 +178,10 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
         .map_err(|e| failed("CLI", e))?;
     let mut cli: syn::File =
         syn::parse2(cli).map_err(|e| anyhow::anyhow!("generated CLI does not parse: {e}"))?;
-    crate::operation_ids::spec_operation_ids(&mut cli, &ids);
-    crate::json_body_stdin::json_body_reads_stdin(&mut cli);
-    anyhow::ensure!(
-        crate::small_futures::cli_reports_the_clients_error(&mut cli) == 1,
-        "normalisation 12: the CLI's CliConfig::error was not found: progenitor's output changed shape"
-    );
-    let changed = crate::merge_patch::cli_patch_commands_remove_fields(&mut cli, &patch_methods);
-    anyhow::ensure!(
-        changed == patch_methods.len(),
-        "normalisation 14 (merge patches) changed {changed} of {} PATCH commands of the CLI: progenitor's output changed shape",
-        patch_methods.len()
-    );
+    applied.extend(rewrites::apply(Target::Cli, &mut cli, &inputs)?);
     let cli = quote! { #cli };
 
-    Ok(vec![
+    let outputs = vec![
         Output {
             path: "customer-client/src/generated.rs",
             contents: format_file(client, "the progenitor client")?,
@@ -218,7 +212,8 @@ pub fn render_spec(text: &str) -> anyhow::Result<Vec<Output>> {
                 "the tests' call of every operation by its operationId",
             )?,
         },
-    ])
+    ];
+    Ok((outputs, applied.iter().map(ToString::to_string).collect()))
 }
 
 fn format_file(tokens: TokenStream, what: &str) -> anyhow::Result<String> {

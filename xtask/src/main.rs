@@ -9,23 +9,21 @@
 //! cargo xtask release [--dry-run]
 //!                                         the next version, its changelog entry and tag
 //! ```
+//!
+//! The four commands: `generate.rs` (with `normalise.rs`, the spec as progenitor reads
+//! it, and `rewrites/`, every change to progenitor's output, listed once in
+//! `rewrites/mod.rs`), `diff.rs`, `conformance.rs`, `release.rs`; beside them, `facts.rs`
+//! (specs read into comparable facts), `naming.rs` (progenitor's names) and
+//! `workspace.rs` (paths).
 
 mod conformance;
-mod decode_once;
 mod diff;
 mod facts;
 mod generate;
-mod growable;
-mod json_body_stdin;
-mod lenient;
-mod merge_patch;
 mod naming;
 mod normalise;
-mod operation_ids;
-mod optional_schemars;
 mod release;
-mod sensitive;
-mod small_futures;
+mod rewrites;
 #[cfg(test)]
 mod tests;
 mod workspace;

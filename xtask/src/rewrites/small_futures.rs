@@ -122,7 +122,7 @@ fn ok_type(output: &syn::Type) -> Option<syn::Type> {
     }
 }
 
-/// `let [mut] request = ….build()?;`
+/// `let [mut] request = ….build()?;`, read as syn's tree.
 fn is_built_request(stmt: &syn::Stmt) -> bool {
     let syn::Stmt::Local(local) = stmt else {
         return false;
@@ -131,8 +131,11 @@ fn is_built_request(stmt: &syn::Stmt) -> bool {
         syn::Pat::Ident(p) => p.ident == "request",
         _ => false,
     };
-    let text = quote::quote!(#local).to_string();
-    named && text.contains(". build ()")
+    let built = local.init.as_ref().is_some_and(|init| {
+        matches!(&*init.expr, syn::Expr::Try(tried)
+            if matches!(&*tried.expr, syn::Expr::MethodCall(call) if call.method == "build"))
+    });
+    named && built
 }
 
 /// `E` of `Result<T, E>`.

@@ -52,6 +52,25 @@ pub fn null_lists_read_as_empty(file: &mut syn::File) -> usize {
     changed
 }
 
+/// Whether `#[serde(..)]` holds `default` and `skip_serializing_if =
+/// "::std::vec::Vec::is_empty"`, read as its items, not as text.
+fn defaults_and_skips_empty(list: &syn::MetaList) -> bool {
+    use syn::punctuated::Punctuated;
+    let Ok(items) = list.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+    else {
+        return false;
+    };
+    let default = items.iter().any(|m| m.path().is_ident("default"));
+    let skips_empty = items.iter().any(|m| match m {
+        syn::Meta::NameValue(pair) if pair.path.is_ident("skip_serializing_if") => {
+            matches!(&pair.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })
+                if s.value() == "::std::vec::Vec::is_empty")
+        }
+        _ => false,
+    });
+    default && skips_empty
+}
+
 /// Visits struct fields; counts the ones it changed.
 struct VecFields(usize);
 
@@ -66,11 +85,7 @@ impl VisitMut for VecFields {
             let syn::Meta::List(list) = &mut attribute.meta else {
                 continue;
             };
-            let text = list.tokens.to_string();
-            if list.path.is_ident("serde")
-                && text.contains("skip_serializing_if = \"::std::vec::Vec::is_empty\"")
-                && text.split(',').any(|part| part.trim() == "default")
-            {
+            if list.path.is_ident("serde") && defaults_and_skips_empty(list) {
                 list.tokens.extend(quote! { , deserialize_with = #HELPER });
                 self.0 += 1;
             }
