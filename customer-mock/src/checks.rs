@@ -119,36 +119,14 @@ impl<'a> Incoming<'a> {
         decode: Decode,
         owned: &[&str],
     ) -> Result<Map<String, Value>, Refusal> {
-        let invalid_body = || {
-            Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "invalidRequest",
-                "Invalid HTTP Body",
-            )
-        };
-        let value: Value = serde_json::from_slice(self.body).map_err(|_| invalid_body())?;
-        if !value.is_object() {
-            return Err(invalid_body());
-        }
+        let value = Value::Object(self.json_object()?);
         // The spec types no field as nullable, but the generated types read `null` as
         // absent. Decoding a copy with every `null` replaced by `0` (a type no field has)
         // makes a `null` in a known field fail, while unknown fields stay free.
         let mut probe = value.clone();
         replace_nulls(&mut probe);
         if let Err(e) = decode(&probe) {
-            let field = e.path().to_string();
-            let message = if at_path(&value, e.path()).is_some_and(Value::is_null) {
-                format!("{field} must not be null")
-            } else {
-                // serde quotes the value it could not read, which may be card data.
-                format!(
-                    "{field}: {}",
-                    customer_client::mask::message(&e.inner().to_string())
-                )
-            };
-            return Err(
-                Refusal::new(StatusCode::BAD_REQUEST, "invalidFields", message).at(field, "body"),
-            );
+            return Err(refusal_at(&value, &e));
         }
         rules::check_body(self.operation, &value)
             .map_err(|v| Refusal::invalid("invalidFields", v, "body"))?;
@@ -164,6 +142,14 @@ impl<'a> Incoming<'a> {
 }
 
 impl Incoming<'_> {
+    /// The body as a JSON object, or 400 `Invalid HTTP Body`.
+    fn json_object(&self) -> Result<Map<String, Value>, Refusal> {
+        match serde_json::from_slice(self.body) {
+            Ok(Value::Object(object)) => Ok(object),
+            _ => Err(invalid_body()),
+        }
+    }
+
     /// The body of a PATCH, checked: a JSON object, as JSON Merge Patch (RFC 7396) reads
     /// it. A `null` removes a field, and is refused where the spec requires the field
     /// or the request cannot change it (the rule table's check, naming the field); every
@@ -175,17 +161,7 @@ impl Incoming<'_> {
         decode: Decode,
         owned: &[&str],
     ) -> Result<Map<String, Value>, Refusal> {
-        let invalid_body = || {
-            Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "invalidRequest",
-                "Invalid HTTP Body",
-            )
-        };
-        let value: Value = serde_json::from_slice(self.body).map_err(|_| invalid_body())?;
-        let Value::Object(mut patch) = value else {
-            return Err(invalid_body());
-        };
+        let mut patch = self.json_object()?;
         rules::check_body(self.operation, &Value::Object(patch.clone()))
             .map_err(|v| Refusal::invalid("invalidFields", v, "body"))?;
         // What is set, without the removals, must read as the type.
@@ -207,12 +183,22 @@ impl Incoming<'_> {
     }
 }
 
+/// 400 `invalidRequest`: the body is not a JSON object.
+fn invalid_body() -> Refusal {
+    Refusal::new(
+        StatusCode::BAD_REQUEST,
+        "invalidRequest",
+        "Invalid HTTP Body",
+    )
+}
+
 /// 400 naming the field a deserialisation error points at (its value masked).
 fn refusal_at(value: &Value, e: &serde_path_to_error::Error<serde_json::Error>) -> Refusal {
     let field = e.path().to_string();
     let message = if at_path(value, e.path()).is_some_and(Value::is_null) {
         format!("{field} must not be null")
     } else {
+        // serde quotes the value it could not read, which may be card data.
         format!(
             "{field}: {}",
             customer_client::mask::message(&e.inner().to_string())
