@@ -164,10 +164,9 @@ impl Incoming<'_> {
         let mut patch = self.json_object()?;
         rules::check_body(self.operation, &Value::Object(patch.clone()))
             .map_err(|v| Refusal::invalid("invalidFields", v, "body"))?;
-        // What is set, without the removals, must read as the type.
-        let mut set = Value::Object(patch.clone());
-        drop_member_nulls(&mut set);
-        decode(&set).map_err(|e| refusal_at(&set, &e))?;
+        // What it sets must read as the type (which reads a removal's `null` as absent).
+        let value = Value::Object(patch.clone());
+        decode(&value).map_err(|e| refusal_at(&value, &e))?;
         for owned in owned {
             patch.remove(*owned);
         }
@@ -207,19 +206,6 @@ fn refusal_at(value: &Value, e: &serde_path_to_error::Error<serde_json::Error>) 
     Refusal::new(StatusCode::BAD_REQUEST, "invalidFields", message).at(field, "body")
 }
 
-/// Removes every `null` member of every object (a merge patch's removals), leaving
-/// array items as they are (an array is a whole value).
-fn drop_member_nulls(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.retain(|_, v| !v.is_null());
-            map.values_mut().for_each(drop_member_nulls);
-        }
-        Value::Array(items) => items.iter_mut().for_each(drop_member_nulls),
-        _ => {}
-    }
-}
-
 fn replace_nulls(value: &mut Value) {
     match value {
         Value::Null => *value = Value::from(0),
@@ -245,13 +231,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn a_patch_s_removals_are_dropped_but_not_null_items() {
-        let mut patch = json!({"a": null, "b": {"c": null, "d": 1}, "e": [null, {"f": null}]});
-        drop_member_nulls(&mut patch);
-        assert_eq!(patch, json!({"b": {"d": 1}, "e": [null, {}]}));
-    }
 
     #[test]
     fn nulls_are_replaced_for_the_probe() {
