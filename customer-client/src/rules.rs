@@ -102,13 +102,16 @@ pub fn check_parameter(operation: &str, name: &str, value: Option<&str>) -> Resu
 }
 
 /// Checks a request body of the operation `operation` (an operationId) against the
-/// spec's field rules. Read-only fields are not checked.
+/// spec's field rules, as a server reads it. Read-only and unknown fields are not
+/// checked (a `null` in one is ignored, as RFC 7396 ignores the removal of a field the
+/// record does not have); a `null` for a field the spec requires, or as an item of an
+/// array the request writes, is refused.
 pub fn check_body(operation: &str, body: &Value) -> Result<(), Violation> {
     let op = self::operation(operation)
         .ok_or_else(|| Violation::new("operation", format!("`{operation}` is not in the spec")))?;
     match op.body {
         // The same walker as the client's over bytes, reading the value as it is.
-        Some(fields) => walk(fields, op.writable, |node| {
+        Some(fields) => walk(fields, op.writable, false, |node| {
             serde::de::DeserializeSeed::deserialize(node, body)
         }),
         None => Ok(()),
@@ -204,14 +207,17 @@ fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(),
 }
 
 /// Checks a JSON body against `fields` while parsing it, without building a tree
-/// (this runs on every request that has a body; see BENCHMARKS.md).
+/// (this runs on every request that has a body; see BENCHMARKS.md). Strict about
+/// removals, as the client is about what it sends: a `null` anywhere but on a writable
+/// field is refused, so a misspelt or read-only field in a merge patch is an error
+/// rather than a removal that does nothing.
 fn check_json(
     bytes: &[u8],
     fields: &'static [Field],
     writable: &'static [&'static str],
 ) -> Result<(), Violation> {
     let mut parser = serde_json::Deserializer::from_slice(bytes);
-    walk(fields, writable, |node| {
+    walk(fields, writable, true, |node| {
         serde::de::DeserializeSeed::deserialize(node, &mut parser).and_then(|()| parser.end())
     })
 }
@@ -221,13 +227,16 @@ fn check_json(
 fn walk(
     fields: &'static [Field],
     writable: &'static [&'static str],
+    strict: bool,
     read: impl FnOnce(Node<'_>) -> Result<(), serde_json::Error>,
 ) -> Result<(), Violation> {
     let mut walk = Walk {
         fields,
         writable,
+        strict,
         required_here: false,
         rule_path: String::with_capacity(64),
+        depth: 0,
         indices: Vec::new(),
         violation: None,
     };
@@ -242,18 +251,45 @@ fn walk(
 /// The walk's state: where it is, as the rules name it (`a.b[].c`, grown and shrunk
 /// in place) with the index of each array it is in, so that a message can show the
 /// place as `a.b[1].c` (made only when a rule is broken); and the first broken rule.
-/// A `null` is a merge patch's removal (RFC 7396): allowed only on a writable field
-/// (`writable`) that its object does not require (`required_here`).
+/// A `null` is a merge patch's removal (RFC 7396): refused on a field its object
+/// requires (`required_here`) and as an item of an array the request writes; with
+/// `strict`, also anywhere but on a writable field (`writable`).
 struct Walk {
     fields: &'static [Field],
     writable: &'static [&'static str],
+    strict: bool,
     required_here: bool,
     rule_path: String,
+    /// How many keys deep the walk is (an empty key leaves `rule_path` as it was).
+    depth: usize,
     indices: Vec<usize>,
     violation: Option<Violation>,
 }
 
 impl Walk {
+    /// Whether the request writes the field at the current place.
+    fn writes_here(&self) -> bool {
+        self.writable
+            .binary_search(&self.rule_path.as_str())
+            .is_ok()
+    }
+
+    /// Whether the request writes the current place or anything below it (the table
+    /// is sorted, so the paths below it follow the first path not less than it).
+    fn writes_here_or_below(&self) -> bool {
+        let path = self.rule_path.as_str();
+        if path.is_empty() {
+            return true;
+        }
+        let first = self.writable.partition_point(|p| *p < path);
+        self.writable[first..]
+            .iter()
+            .take_while(|p| p.starts_with(path))
+            .any(|p| {
+                p.len() == path.len() || matches!(p.as_bytes().get(path.len()), Some(b'.' | b'['))
+            })
+    }
+
     /// The limits of the current place, if it has any (the table is sorted by path).
     fn limits_here(&self) -> Option<&'static Limits> {
         let path = self.rule_path.as_str();
@@ -290,11 +326,13 @@ impl Walk {
             self.rule_path.push('.');
         }
         self.rule_path.push_str(key);
+        self.depth += 1;
         length
     }
 
     fn leave(&mut self, length: usize) {
         self.rule_path.truncate(length);
+        self.depth -= 1;
     }
 }
 
@@ -320,17 +358,13 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
     /// A `null`: a removal, refused where the field cannot be removed.
     fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
         let walk = self.0;
-        let rule = if walk.rule_path.is_empty() {
+        let rule = if walk.depth == 0 {
             Some("must be a JSON object, not null")
-        } else if walk.rule_path.ends_with("[]") {
+        } else if walk.rule_path.ends_with("[]") && (walk.strict || walk.writes_here()) {
             Some("must not be null: an array is sent whole, with every item")
         } else if walk.required_here {
             Some("is required: it cannot be removed (null)")
-        } else if walk
-            .writable
-            .binary_search(&walk.rule_path.as_str())
-            .is_err()
-        {
+        } else if walk.strict && !walk.writes_here() {
             Some("is not a field this request can change, so it cannot be removed (null)")
         } else {
             None
@@ -349,10 +383,14 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
     }
 
     fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        // No rule here or below (read-only parts, unknown fields, fields without
-        // limits): walked all the same, since a `null` anywhere must be a removal the
-        // request may make.
         let limits = self.0.limits_here();
+        // Read-only parts and unknown fields: walked only when strict (a `null` in
+        // one is refused), else parsed and passed over.
+        if limits.is_none() && !self.0.strict && !self.0.writes_here_or_below() {
+            return deserializer
+                .deserialize_ignored_any(serde::de::IgnoredAny)
+                .map(drop);
+        }
         deserializer.deserialize_any(Checked {
             walk: self.0,
             limits,
@@ -417,7 +455,7 @@ impl<'de> serde::de::Visitor<'de> for Checked<'_> {
             count += 1;
         }
         walk.indices.pop();
-        walk.leave(length);
+        walk.rule_path.truncate(length);
         let Some(limits) = limits else {
             return Ok(());
         };
@@ -671,6 +709,32 @@ mod tests {
 
     /// A `null` is a merge patch's removal: allowed on a writable field its object does
     /// not require, refused elsewhere, naming the field.
+    #[test]
+    fn a_server_ignores_a_null_where_the_record_has_nothing_to_remove() {
+        use serde_json::json;
+        let lenient =
+            |body: Value| check_body(ids::PATCH_CUSTOMER, &body).map_err(|v| (v.parameter, v.rule));
+        for ignored in [
+            json!({"": null, "buyerInformation": {"": null, "email": null, "emial": null}}),
+            json!({"unknown": null, "other": {"x": [null]}, "": [null]}),
+            json!({"_links": {"self": null}, "metadata": null}),
+        ] {
+            assert_eq!(lenient(ignored.clone()), Ok(()), "{ignored}");
+        }
+        assert_eq!(
+            lenient(json!({"merchantDefinedInformation": [null]})),
+            Err((
+                "merchantDefinedInformation[0]".to_owned(),
+                "must not be null: an array is sent whole, with every item".to_owned()
+            ))
+        );
+        assert_eq!(
+            lenient(json!({"buyerInformation": {"email": "x".repeat(256)}})).map_err(|e| e.0),
+            Err("buyerInformation.email".to_owned()),
+            "the limits still apply"
+        );
+    }
+
     #[test]
     fn a_null_removes_only_what_may_be_removed() {
         assert_eq!(
