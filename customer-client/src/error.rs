@@ -302,3 +302,53 @@ fn api_reason(body: Option<&ErrorResponse>, raw_body: &RawBody) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(body: &[u8]) -> Error {
+        Error::Api {
+            status: StatusCode::BAD_REQUEST,
+            body: serde_json::from_slice::<ErrorResponse>(body).ok(),
+            raw_body: Bytes::copy_from_slice(body).into(),
+            correlation_id: Some("corr-1".to_owned()),
+            unique_transaction_id: None,
+        }
+    }
+
+    /// Each message says its layer, CyberSource's reason or what the body is instead,
+    /// the status where one arrived, and the correlation id.
+    #[test]
+    fn messages_carry_the_reason_the_status_and_the_correlation_id() {
+        assert_eq!(
+            api(br#"{"errors": [{"type": "invalidRequest", "message": "bad email"}]}"#).to_string(),
+            "CyberSource answered 400 Bad Request: bad email (invalidRequest); correlation id corr-1"
+        );
+        assert_eq!(
+            api(b"<html>").to_string(),
+            "CyberSource answered 400 Bad Request with a body that is not a CyberSource error (6 bytes); correlation id corr-1"
+        );
+        let timeout = |status| Error::Timeout {
+            status,
+            correlation_id: None,
+        };
+        assert_eq!(
+            timeout(Some(StatusCode::OK)).to_string(),
+            "timed out reading the answer (status 200 OK)"
+        );
+        assert_eq!(timeout(None).to_string(), "timed out");
+    }
+
+    /// A raw body shows in `Debug` as JSON with card data masked, not as bytes and not
+    /// hidden altogether.
+    #[test]
+    fn a_raw_body_shows_masked_in_debug() {
+        let body = RawBody(Bytes::from_static(
+            br#"{"card": {"number": "4111111111111111"}, "id": "X1"}"#,
+        ));
+        let shown = format!("{body:?}");
+        assert!(shown.contains("X1") && shown.contains("****"), "{shown}");
+        assert!(!shown.contains("4111111111111111"), "{shown}");
+    }
+}

@@ -132,6 +132,15 @@ mod tests {
             assert!(!card.contains(secret), "{secret} in {card}");
         }
         assert!(card.contains("5A"), "{card}");
+        // `type` is masked only inside a card (the brand); elsewhere it stays.
+        let typed = body(br#"{"type": "enrollable card", "card": {"type": "001"}}"#);
+        assert!(
+            typed.contains("enrollable card") && !typed.contains("001"),
+            "{typed}"
+        );
+        // A number inside other text is not a card number's shape.
+        let reference = body(br#"{"code": "ref4622943127013705"}"#);
+        assert!(reference.contains("ref4622943127013705"), "{reference}");
         // Wherever a card number is, by its shape; shorter numbers and other text stay.
         let elsewhere =
             body(br#"{"note": "4622 9431 2701 3705", "code": "123456", "id": "ABC-1"}"#);
