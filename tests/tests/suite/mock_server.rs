@@ -695,3 +695,27 @@ async fn a_p12_signed_jwt_is_verified_with_the_merchants_certificate() {
         "{body:?}"
     );
 }
+
+/// customer-mock reads a body of up to 2 MiB (axum's default) and refuses a longer one
+/// with 413, at the edge exactly.
+#[tokio::test]
+async fn a_body_over_two_mebibytes_is_refused_at_the_edge() {
+    let mock = CustomerMock::start().await.unwrap();
+    let url = format!("{}/tms/v2/customers", mock.base_url());
+    let http = reqwest::Client::new();
+    let status = |length: usize| {
+        http.post(&url)
+            .header("content-type", customer_client::JSON_MEDIA_TYPE)
+            .body(vec![b' '; length])
+            .send()
+    };
+    // Read whole: white space is no JSON object.
+    assert_eq!(
+        status(2 * 1024 * 1024).await.unwrap().status().as_u16(),
+        400
+    );
+    assert_eq!(
+        status(2 * 1024 * 1024 + 1).await.unwrap().status().as_u16(),
+        413
+    );
+}
