@@ -342,3 +342,52 @@ async fn a_customer_s_creator_is_the_merchant_it_was_signed_for() {
         assert_eq!(shown["metadata"]["creator"], json!(MERCHANT), "{shown}");
     }
 }
+
+/// The made-up BIN lookup names the brand the networks assign to a number's first
+/// digits, at the edges of each range.
+#[tokio::test]
+async fn the_bin_lookup_names_the_brand_of_the_first_digits() {
+    let mock = CustomerMock::start().await.unwrap();
+    let client = client(&mock);
+    for (prefix, brand) in [
+        ("4111", "VISA"),
+        ("5100", "MASTERCARD"),
+        ("5500", "MASTERCARD"),
+        ("5600", "UNKNOWN"),
+        ("2221", "MASTERCARD"),
+        ("2720", "MASTERCARD"),
+        ("2721", "UNKNOWN"),
+        ("3400", "AMERICAN EXPRESS"),
+        ("3700", "AMERICAN EXPRESS"),
+        ("6011", "DISCOVER"),
+        ("6500", "DISCOVER"),
+        ("6440", "DISCOVER"),
+        ("6499", "DISCOVER"),
+        ("6430", "UNKNOWN"),
+        ("3530", "JCB"),
+        ("3000", "DINERS CLUB"),
+        ("3600", "DINERS CLUB"),
+        ("3800", "DINERS CLUB"),
+        ("9999", "UNKNOWN"),
+    ] {
+        let number = format!("{prefix}000000001234");
+        let answer = client
+            .post_instrument_identifier()
+            .retrieve_bin_details(true)
+            .body(
+                serde_json::from_value::<types::InstrumentIdentifier>(
+                    json!({"card": {"number": number}}),
+                )
+                .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let shown = serde_json::to_value(answer.into_inner()).unwrap();
+        assert_eq!(
+            shown.pointer("/_embedded/binLookup/paymentAccountInformation/card/brandName"),
+            Some(&json!(brand)),
+            "{prefix}"
+        );
+    }
+}
