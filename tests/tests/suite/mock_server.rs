@@ -719,3 +719,24 @@ async fn a_body_over_two_mebibytes_is_refused_at_the_edge() {
         413
     );
 }
+
+/// The mock's credentials show in `Debug` by merchant, with the key id and secret
+/// redacted; a certificate by its `kid`.
+#[test]
+fn mock_credentials_show_the_merchant_and_hide_the_secret() {
+    let credentials = MockCredentials::new(MERCHANT, KEY_ID, SECRET_B64).unwrap();
+    let shown = format!("{credentials:?}");
+    assert!(
+        shown.contains(MERCHANT) && shown.contains("<redacted>"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains(KEY_ID) && !shown.contains(SECRET_B64),
+        "{shown}"
+    );
+    let p12 = std::fs::read(tests::fixture_path("auth/testrest.p12")).unwrap();
+    let certificate =
+        customer_mock::MerchantCertificate::from_pkcs12(&p12, "testpass", "testrest").unwrap();
+    let shown = format!("{certificate:?}");
+    assert!(shown.contains(certificate.kid()), "{shown}");
+}
