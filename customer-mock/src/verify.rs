@@ -375,3 +375,18 @@ fn verify_jwt(
         request.now,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A mock clock may stand before the epoch: its seconds are negative then, so a
+    /// date is still measured from it, not from its mirror image.
+    #[test]
+    fn seconds_before_the_epoch_are_negative() {
+        assert_eq!(unix(UNIX_EPOCH + Duration::from_secs(5)), 5);
+        assert_eq!(unix(UNIX_EPOCH - Duration::from_secs(5)), -5);
+        assert!(fresh("a date", -5, UNIX_EPOCH - Duration::from_secs(5)).is_ok());
+        assert!(fresh("a date", 5 + 301, UNIX_EPOCH + Duration::from_secs(5)).is_err());
+    }
+}
