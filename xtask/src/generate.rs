@@ -96,7 +96,7 @@ pub fn render(root: &Path) -> anyhow::Result<Vec<Output>> {
     Ok(render_reporting(root)?.0)
 }
 
-/// [`render`], with what each rewrite of progenitor's output changed (one line each,
+/// Every generated file, rendered, with what each rewrite of progenitor's output changed (one line each,
 /// in the registry's order: `rewrites::REWRITES`).
 fn render_reporting(root: &Path) -> anyhow::Result<(Vec<Output>, Vec<String>)> {
     let spec_path = root.join(SPEC);
