@@ -645,6 +645,39 @@ async fn a_p12_signed_jwt_is_verified_with_the_merchants_certificate() {
             .unwrap_err();
         assert_eq!(refused.status(), Some(StatusCode::UNAUTHORIZED));
     }
+    // With no shared secret configured, an HS256 token signed with an empty key and
+    // naming the empty key id is refused too, not verified against nothing.
+    let reached = reqwest::Url::parse(&mock.base_url()).unwrap();
+    let path = format!("/tms/v2/customers/{id}");
+    let iat = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = json!({
+        "iat": iat, "exp": iat + 120, "iss": "testrest", "jti": uuid_like(1),
+        "request-host": format!("{}:{}", reached.host_str().unwrap(), reached.port().unwrap()),
+        "request-method": "GET", "request-resource-path": path,
+        "v-c-jwt-version": "2", "v-c-merchant-id": "testrest",
+    });
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.kid = Some(String::new());
+    let token = jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(b""),
+    )
+    .unwrap();
+    let forged = reqwest::Client::new()
+        .get(format!("{}{path}", mock.base_url()))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        forged.status().as_u16(),
+        401,
+        "an HS256 token with no secret configured"
+    );
     // A mock for another merchant with the same certificate: the token's
     // `v-c-merchant-id` names testrest, so it is refused.
     let p12_for_other = MerchantCertificate::from_pkcs12(&p12, "testpass", "testrest").unwrap();
