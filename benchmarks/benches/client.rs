@@ -137,8 +137,8 @@ fn decode(c: &mut Criterion) {
     });
     group.finish();
     println!("largest customer: {} bytes of JSON", body.len());
-    // What the `post` hook's decode check adds to a call that answers the benchmark
-    // server's customer: one typed decode of the same body (progenitor decodes it again).
+    // What the decode phase (call.rs) adds to a call that answers the benchmark
+    // server's customer: one typed decode of the body.
     let mut group = c.benchmark_group("decode_answer");
     group.throughput(criterion::Throughput::Bytes(
         bench::RETRIEVED_CUSTOMER.len() as u64,

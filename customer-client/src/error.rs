@@ -1,7 +1,6 @@
 //! The one error type callers match on: what it holds, how it reads, and whether a
-//! repeat may succeed. How progenitor's error, which the hooks speak, becomes this one
-//! (in every generated `send()`) is in
-//! `progenitor_error.rs`.
+//! repeat may succeed. Which failure of a call becomes which variant is decided in
+//! `call.rs`, the one path of a call.
 
 use std::fmt;
 
@@ -158,6 +157,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error for an attempt that got no answer, as reqwest reported it: a timeout
+    /// once connected is [`Error::Timeout`] (the request may have been sent); anything
+    /// else, a connect timeout included, is [`Error::Transport`]. No status is made up.
+    pub(crate) fn no_answer(error: reqwest::Error) -> Self {
+        if error.is_timeout() && !error.is_connect() {
+            Self::Timeout {
+                status: None,
+                correlation_id: None,
+            }
+        } else {
+            Self::Transport(TransportError::from(error))
+        }
+    }
+
     /// The HTTP status, when an answer arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

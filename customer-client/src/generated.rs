@@ -11083,13 +11083,7 @@ impl ClientInfo<crate::ClientContext> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::ClientContext>,
-    {}
-};
+impl ClientHooks<crate::ClientContext> for &Client {}
 impl Client {
     /**Create an Instrument Identifier
 
@@ -11686,62 +11680,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::InstrumentIdentifier>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "postInstrumentIdentifier",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        201u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        409u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "postInstrumentIdentifier",
+                    )
+                    .await
             }
         }
     }
@@ -11861,68 +11807,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::InstrumentIdentifier>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "getInstrumentIdentifier",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "getInstrumentIdentifier",
+                    )
+                    .await
             }
         }
     }
@@ -12012,65 +11904,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "deleteInstrumentIdentifier",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        204u16 => Ok(ResponseValue::empty(response)),
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        409u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "deleteInstrumentIdentifier",
+                    )
+                    .await
             }
         }
     }
@@ -12251,75 +12092,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::InstrumentIdentifier>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "patchInstrumentIdentifier",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        412u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "patchInstrumentIdentifier",
+                    )
+                    .await
             }
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
@@ -12455,66 +12235,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "postInstrumentIdentifierEnrollment",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        202u16 => Ok(ResponseValue::empty(response)),
-                        204u16 => Ok(ResponseValue::empty(response)),
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "postInstrumentIdentifierEnrollment",
+                    )
+                    .await
             }
         }
     }
@@ -12667,68 +12395,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::PaymentInstrumentList>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "getInstrumentIdentifierPaymentInstrumentsList",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "getInstrumentIdentifierPaymentInstrumentsList",
+                    )
+                    .await
             }
         }
     }
@@ -12823,61 +12497,9 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::Customer>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "postCustomer",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        201u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        409u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(&client.client, &client.inner, request, "postCustomer")
+                    .await
             }
         }
     }
@@ -12964,68 +12586,9 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::Customer>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "getCustomer",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(&client.client, &client.inner, request, "getCustomer")
+                    .await
             }
         }
     }
@@ -13112,65 +12675,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "deleteCustomer",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        204u16 => Ok(ResponseValue::empty(response)),
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "deleteCustomer",
+                    )
+                    .await
             }
         }
     }
@@ -13311,75 +12823,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::Customer>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "patchCustomer",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        412u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "patchCustomer",
+                    )
+                    .await
             }
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
@@ -13511,68 +12962,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::PaymentInstrumentList>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "getCustomerPaymentInstrumentsList",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "getCustomerPaymentInstrumentsList",
+                    )
+                    .await
             }
         }
     }
@@ -13694,61 +13091,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::PaymentInstrument>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "postCustomerPaymentInstrument",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        201u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        409u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "postCustomerPaymentInstrument",
+                    )
+                    .await
             }
         }
     }
@@ -13857,68 +13207,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::PaymentInstrument>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "getCustomerPaymentInstrument",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "getCustomerPaymentInstrument",
+                    )
+                    .await
             }
         }
     }
@@ -14024,72 +13320,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "deleteCustomerPaymentInstrument",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        204u16 => Ok(ResponseValue::empty(response)),
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        409u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "deleteCustomerPaymentInstrument",
+                    )
+                    .await
             }
         }
     }
@@ -14261,75 +13499,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::PaymentInstrument>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "patchCustomersPaymentInstrument",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        412u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "patchCustomersPaymentInstrument",
+                    )
+                    .await
             }
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
@@ -14461,68 +13638,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::ShippingAddressList>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "getCustomerShippingAddressesList",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "getCustomerShippingAddressesList",
+                    )
+                    .await
             }
         }
     }
@@ -14644,61 +13767,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::ShippingAddress>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "postCustomerShippingAddress",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        201u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        409u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "postCustomerShippingAddress",
+                    )
+                    .await
             }
         }
     }
@@ -14807,68 +13883,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::ShippingAddress>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "getCustomerShippingAddress",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "getCustomerShippingAddress",
+                    )
+                    .await
             }
         }
     }
@@ -14974,72 +13996,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<ResponseValue<()>, Error<types::ErrorResponse>> = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "deleteCustomerShippingAddress",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        204u16 => Ok(ResponseValue::empty(response)),
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        409u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "deleteCustomerShippingAddress",
+                    )
+                    .await
             }
         }
     }
@@ -15211,75 +14175,14 @@ pub mod builder {
                 Ok((client, request))
             })();
             async move {
-                let result: Result<
-                    ResponseValue<types::ShippingAddress>,
-                    Error<types::ErrorResponse>,
-                > = async move {
-                    #[allow(unused_mut)]
-                    let (client, mut request) = prepared?;
-                    let info = OperationInfo {
-                        operation_id: "patchCustomersShippingAddress",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => crate::exchange::decoded(response).await,
-                        400u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        403u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        404u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        410u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        412u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        424u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        500u16 => {
-                            Err(
-                                Error::ErrorResponse(
-                                    ResponseValue::from_response(response).await?,
-                                ),
-                            )
-                        }
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                    .await;
-                result.map_err(crate::Error::from)
+                let (client, request) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "patchCustomersShippingAddress",
+                    )
+                    .await
             }
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its

@@ -173,13 +173,12 @@ mod generated_rules;
 pub mod mock;
 
 pub mod auth;
+mod call;
 mod client;
 mod config;
 mod context;
 mod environment;
 mod error;
-mod exchange;
-mod hooks;
 pub mod mask;
 pub mod mle;
 pub mod paging;

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::exchange::Failure;
+use crate::transport::{Answer, Failure};
 
 /// Statuses that say "try again later": too many requests, and a gateway or service
 /// that is busy or unreachable. [`Error::is_retryable`](crate::Error::is_retryable)
@@ -113,11 +113,11 @@ pub(crate) fn is_transient(outcome: Outcome) -> bool {
 }
 
 /// What an attempt as the transport returns it came to.
-pub(crate) fn outcome(attempt: &reqwest::Result<reqwest::Response>) -> Outcome {
+pub(crate) fn outcome(attempt: &reqwest::Result<Answer>) -> Outcome {
     match attempt {
         Err(error) => no_answer(error.is_connect(), error.is_timeout()),
-        Ok(response) => match crate::exchange::Exchange::failure_of(response) {
-            None => Outcome::Status(response.status().as_u16()),
+        Ok(answer) => match &answer.failure {
+            None => Outcome::Status(answer.status.as_u16()),
             Some(Failure::TimedOut) => Outcome::Timeout,
             Some(Failure::Interrupted(_)) => Outcome::Interrupted,
             Some(_) => Outcome::Final,
@@ -276,13 +276,23 @@ mod tests {
 
     #[test]
     fn an_answer_read_whole_is_its_status() {
+        let answer = |status, failure| {
+            Ok(Answer {
+                status: reqwest::StatusCode::from_u16(status).unwrap(),
+                headers: HeaderMap::new(),
+                body: bytes::Bytes::new(),
+                failure,
+            })
+        };
         for status in [503, 429, 500, 200] {
-            let mut response = http::Response::new(reqwest::Body::from(""));
-            *response.status_mut() = reqwest::StatusCode::from_u16(status).unwrap();
-            assert_eq!(
-                outcome(&Ok(reqwest::Response::from(response))),
-                Outcome::Status(status)
-            );
+            assert_eq!(outcome(&answer(status, None)), Outcome::Status(status));
+        }
+        for (failure, expected) in [
+            (Failure::TimedOut, Outcome::Timeout),
+            (Failure::Interrupted("reset".into()), Outcome::Interrupted),
+            (Failure::TooLarge { limit: 1 }, Outcome::Final),
+        ] {
+            assert_eq!(outcome(&answer(200, Some(failure))), expected);
         }
     }
 
@@ -300,7 +310,7 @@ mod tests {
             .unwrap();
         let attempt = http.get(&refused).send().await;
         assert!(attempt.as_ref().is_err_and(reqwest::Error::is_connect));
-        assert_eq!(outcome(&attempt), Outcome::Connect);
+        assert_eq!(outcome(&attempt.map(unanswered)), Outcome::Connect);
         // Accepts, reads, never answers.
         let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", silent.local_addr().unwrap());
@@ -311,8 +321,13 @@ mod tests {
             .send()
             .await;
         assert!(attempt.as_ref().is_err_and(reqwest::Error::is_timeout));
-        assert_eq!(outcome(&attempt), Outcome::Timeout);
+        assert_eq!(outcome(&attempt.map(unanswered)), Outcome::Timeout);
         held.abort();
+    }
+
+    /// Never called: the attempts above get no answer.
+    fn unanswered(_: reqwest::Response) -> Answer {
+        unreachable!("no answer was expected")
     }
 
     #[test]

@@ -17,24 +17,10 @@ pub use crate::generated_rules::ids;
 pub use crate::rule_model::RequestMle;
 use crate::rule_model::{Field, Limits, Location, Operation, Param};
 
-/// The operation whose operationId this is: the one key of an operation, which the
-/// generated code reports to the hooks too (openapi/README.md, normalisation 2).
+/// The operation whose operationId this is: the one key of an operation, which every
+/// generated `send()` names (openapi/README.md, normalisations 2 and 12).
 pub(crate) fn operation(operation_id: &str) -> Option<&'static Operation> {
-    entry(operation_id).map(|(_, op)| op)
-}
-
-/// The place of `operation_id` in the table, and its operation: what `pre` looks up
-/// once per call and hands on (`operation_at`).
-pub(crate) fn entry(operation_id: &str) -> Option<(usize, &'static Operation)> {
-    OPERATIONS
-        .iter()
-        .enumerate()
-        .find(|(_, op)| op.operation_id == operation_id)
-}
-
-/// The operation at a place of the table (from [`entry`]).
-pub(crate) fn operation_at(index: usize) -> Option<&'static Operation> {
-    OPERATIONS.get(index)
+    OPERATIONS.iter().find(|op| op.operation_id == operation_id)
 }
 
 /// The name of the generated method (and CLI subcommand, in kebab case) for the spec's

@@ -1,32 +1,56 @@
 //! The one way a request goes out: through the `reqwest::Client` progenitor holds
 //! (timeouts, proxies from the builder or the environment, rustls), with the answer
-//! read whole into memory, up to the client's limit, before any hook looks at it.
+//! read whole into memory, up to the client's limit, as one [`Answer`]. What can go
+//! wrong once an answer has begun to arrive is named here ([`Failure`]); `call.rs`
+//! turns it into [`Error`](crate::Error).
 
 use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 
-use crate::exchange::{self, Exchange, Failure, Head};
 use crate::transport_error::chain;
+
+/// An answer as it arrived: its head, its whole body (or what arrived of it), and why
+/// it is not whole, when it is not.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub failure: Option<Failure>,
+}
+
+/// Why an answer that arrived cannot be used as it is (its status and headers stand).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The body is longer than the client's limit (announced or counted); reading
+    /// stopped there.
+    TooLarge { limit: usize },
+    /// The client's timeout struck while the body was arriving.
+    TimedOut,
+    /// The connection failed while the body was arriving: the causes, on one line.
+    Interrupted(String),
+}
 
 /// Sends `request` and reads the answer's body whole, at most `limit` bytes of it.
 ///
 /// `Err` is reqwest's own error when no answer arrived (nothing about it is
-/// invented). Every answer carries its [`Exchange`]: the body, and why it is not
-/// whole ([`Failure`]) when it could not be read whole; status and headers stand.
+/// invented). An answer whose body could not be read whole carries its [`Failure`].
 pub(crate) async fn send(
     client: &reqwest::Client,
     request: reqwest::Request,
     limit: usize,
-) -> reqwest::Result<reqwest::Response> {
+) -> reqwest::Result<Answer> {
     let mut response = client.execute(request).await?;
     let (body, failure) = read_whole(&mut response, limit).await;
-    Ok(exchange::response(
-        Head::taken_from(response),
-        Exchange {
-            body,
-            failure,
-            operation: None,
-        },
-    ))
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    Ok(Answer {
+        status,
+        headers,
+        body,
+        failure,
+    })
 }
 
 /// Reads the body of `response`, up to `limit` bytes; a body announced as longer is

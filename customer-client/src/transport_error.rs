@@ -1,5 +1,5 @@
 //! No answer at all ([`TransportError`]): what can go wrong before an answer's head
-//! arrives. (An answer whose body could not be read whole is `exchange::Failure`.)
+//! arrives. (An answer whose body could not be read whole is `transport::Failure`.)
 
 use std::fmt;
 use std::sync::Arc;

@@ -122,9 +122,9 @@ fn render_spec_reporting(text: &str) -> anyhow::Result<(Vec<Output>, Vec<String>
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // The hand-written layer must implement ClientHooks (hooks.rs): it fixes the
-        // documented headers and checks requests, so forgetting it must not compile.
-        .with_hooks(progenitor::HooksMode::Expected)
+        // No hooks: every `send()` hands its request to `call::send` (normalisation 12),
+        // so progenitor's empty default impl is all it needs.
+        .with_hooks(progenitor::HooksMode::Optional)
         .with_inner_type(quote! { crate::ClientContext })
         .with_derive("PartialEq")
         // progenitor's CLI prints values through bounds that require JsonSchema.

@@ -5,7 +5,6 @@
 //! expects: one that changes fewer (progenitor's output changed shape, say) fails
 //! `generate` with its number and name instead of doing nothing silently.
 
-pub mod decode_once;
 pub mod growable;
 pub mod json_body_stdin;
 pub mod lenient;
@@ -83,15 +82,16 @@ pub const REWRITES: &[Rewrite] = &[
         apply: |file, _| growable::types_can_grow(file),
     },
     Rewrite {
-        number: 9,
-        name: "a success body is decoded once, by the hand-written layer",
+        // Before 12, which reads the operationId this writes.
+        number: 2,
+        name: "one key for an operation: the spec's operationId",
         target: Target::Client,
-        expects: one,
-        apply: |file, _| decode_once::success_bodies_decoded_once(file),
+        expects: every_operation,
+        apply: |file, inputs| operation_ids::spec_operation_ids(file, &inputs.ids),
     },
     Rewrite {
         number: 12,
-        name: "send() builds the request before its future exists, and answers customer_client::Error",
+        name: "send() hands its request to the one path of a call (call::send), which answers customer_client::Error",
         target: Target::Client,
         expects: every_operation,
         apply: |file, _| small_futures::send_builds_before_awaiting(file),
@@ -123,13 +123,6 @@ pub const REWRITES: &[Rewrite] = &[
         target: Target::Client,
         expects: one,
         apply: |file, inputs| sensitive::debug_hides_sensitive_fields(file, &inputs.sensitive),
-    },
-    Rewrite {
-        number: 2,
-        name: "one key for an operation: the spec's operationId",
-        target: Target::Client,
-        expects: every_operation,
-        apply: |file, inputs| operation_ids::spec_operation_ids(file, &inputs.ids),
     },
     Rewrite {
         number: 8,

@@ -1,8 +1,8 @@
 //! A change to progenitor's output: operations are named by the spec's operationId.
 //!
 //! progenitor names an operation by its method name (`get_customer`) wherever it
-//! reports one: `OperationInfo::operation_id`, which the hooks receive, and the CLI's
-//! `CliCommand::operation_id()`. The spec, CyberSource, the rule table, the MLE settings
+//! reports one: `OperationInfo::operation_id`, which normalisation 12 hands to
+//! `call::send`, and the CLI's `CliCommand::operation_id()`. The spec, CyberSource, the rule table, the MLE settings
 //! and the mock name it by its operationId (`getCustomer`). So that the crate has one
 //! key for an operation, the method-name literals in those two places are replaced by
 //! the operationIds they stand for; the method name stays a field of the rule table.

@@ -1,15 +1,18 @@
 //! A change to progenitor's output that its settings cannot express: `send()` builds
-//! the request before its future exists.
+//! the request, then hands it to the one path of a call, `customer_client`'s
+//! `call::send`, and answers `customer_client::Error`.
 //!
-//! progenitor's `send` is an `async fn` over the whole operation builder. Its future
-//! keeps the builder (the body in it) and every value moved out of it for as long as
-//! it lives (rust-lang/rust#62958), so a customer create is a 9.4 KB future that the
-//! caller moves on every poll boundary: about 15,000 instructions of `memcpy` a call
-//! (BENCHMARKS.md). Here `send` checks and builds the request at once, synchronously,
-//! and returns a future that holds only the client and the request. Callers write
-//! `.send().await` as before; an invalid request is still an error of that future.
-//! That future answers `customer_client::Error`: progenitor's error, which the hooks
-//! and the rest of the generated code speak, is turned into it at the end, once.
+//! progenitor's `send` is an `async fn` that builds the request, calls its three hooks
+//! (`pre`, `exec`, `post`) and decodes by status. Its hooks cannot carry a typed
+//! failure or an answer read whole, so the hand-written layer had to smuggle them
+//! through (the URL's fragment, JSON in a string, rebuilt responses). Here `send` keeps
+//! progenitor's statements up to the built request, run at once, synchronously; the
+//! rest (hooks and status match) is replaced by `crate::call::send(&client.client,
+//! &client.inner, request, "<operationId>")`, which runs every phase of the call and decodes the documented
+//! success. The future it returns holds only the client and the request (an
+//! `async fn` over the builder kept the whole builder alive: rust-lang/rust#62958).
+//! Callers write `.send().await` as before; an invalid request is still an error of
+//! that future.
 
 /// Rewrites every `async fn send` of the top-level `builder` module. Returns how many.
 pub fn send_builds_before_awaiting(file: &mut syn::File) -> usize {
@@ -63,11 +66,15 @@ pub fn cli_reports_the_clients_error(file: &mut syn::File) -> usize {
     changed
 }
 
-/// `send` as a plain function: the statements up to the built request run now, the
-/// rest in the returned future. `false` when the body has no such statement.
+/// `send` as a plain function: the statements up to the built request run now, and
+/// the returned future hands the request to `crate::call::send`. `false` when the
+/// body has no built request or names no operation.
 fn rewrite(function: &mut syn::ImplItemFn) -> bool {
     let stmts = &function.block.stmts;
     let Some(built) = stmts.iter().position(is_built_request) else {
+        return false;
+    };
+    let Some(operation_id) = stmts[built + 1..].iter().find_map(operation_id) else {
         return false;
     };
     let syn::ReturnType::Type(_, output) = &function.sig.output else {
@@ -79,32 +86,56 @@ fn rewrite(function: &mut syn::ImplItemFn) -> bool {
     let Some(value) = ok_type(output) else {
         return false;
     };
-    let (now, later) = stmts.split_at(built + 1);
-    let output = output.clone();
+    let now = &stmts[..=built];
     function.sig.asyncness = None;
-    // The caller's error is this crate's one `Error`: progenitor's, which the hooks and
-    // the generated code speak, is turned into it here, once.
     function.sig.output = syn::parse_quote! {
         -> impl ::std::future::Future<
             Output = ::std::result::Result<#value, crate::Error>,
         > + 'a
     };
+    // progenitor's error arises only while building (a missing parameter, a value
+    // that does not convert); it becomes this crate's `Error` before anything is sent.
     function.block = syn::parse_quote! {{
         let prepared = (move || -> ::std::result::Result<_, #error> {
             #(#now)*
             Ok((client, request))
         })();
         async move {
-            let result: #output = async move {
-                #[allow(unused_mut)]
-                let (client, mut request) = prepared?;
-                #(#later)*
-            }
-            .await;
-            result.map_err(crate::Error::from)
+            let (client, request) = prepared?;
+            crate::call::send(&client.client, &client.inner, request, #operation_id).await
         }
     }};
     true
+}
+
+/// The operationId literal of `let info = OperationInfo { operation_id: "…" };`.
+fn operation_id(stmt: &syn::Stmt) -> Option<syn::LitStr> {
+    let syn::Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let syn::Expr::Struct(info) = &*local.init.as_ref()?.expr else {
+        return None;
+    };
+    if info
+        .path
+        .segments
+        .last()
+        .is_none_or(|s| s.ident != "OperationInfo")
+    {
+        return None;
+    }
+    info.fields
+        .iter()
+        .find_map(|field| match (&field.member, &field.expr) {
+            (
+                syn::Member::Named(name),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(id),
+                    ..
+                }),
+            ) if name == "operation_id" => Some(id.clone()),
+            _ => None,
+        })
 }
 
 /// `T` of `Result<T, E>`.
@@ -188,10 +219,6 @@ mod tests {
             text.contains("Output = :: std :: result :: Result < ResponseValue < types :: Thing > , crate :: Error >"),
             "send answers this crate's Error: {text}"
         );
-        assert!(
-            text.contains("result . map_err (crate :: Error :: from)"),
-            "{text}"
-        );
         assert!(text.contains("async move"), "{text}");
         let (now, later) = text.split_once("async move").unwrap();
         assert!(
@@ -199,8 +226,12 @@ mod tests {
             "{text}"
         );
         assert!(
-            later.contains("client . pre (& mut request , & info) . await"),
-            "{text}"
+            later.contains("crate :: call :: send (& client . client , & client . inner , request , \"postThing\") . await"),
+            "the request goes to the one path of a call, named by its operation: {text}"
+        );
+        assert!(
+            !later.contains("client . pre"),
+            "progenitor's hooks are gone: {text}"
         );
     }
 }

@@ -1,0 +1,336 @@
+//! The one path of a call. Every generated `send()` builds its `reqwest::Request`
+//! (progenitor writes each operation's path, query, headers and body) and hands it to
+//! [`send`] with the spec's operationId (openapi/README.md, normalisation 12). [`send`]
+//! runs the phases of a call in order, over one [`Call`]:
+//!
+//! check → headers → encrypt → sign → attempts (send, classify, back off) → decrypt → decode
+//!
+//! Every failure of a call becomes an [`Error`] in the phase that finds it, in this
+//! file or in the module that phase calls (ARCHITECTURE.md, "The life of a failure").
+
+use progenitor_client::ResponseValue;
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use crate::auth::credentials::Credentials;
+use crate::context::Settings;
+use crate::error::RawBody;
+use crate::rule_model::Operation;
+use crate::transport::{Answer, Failure};
+use crate::types::ErrorResponse;
+use crate::wire::{
+    API_VERSION, CLIENT_ID, CLIENT_ID_VALUE, CORRELATION_ID, JSON_UTF8, UNIQUE_TRANSACTION_ID,
+    correlation_id, header,
+};
+use crate::{ClientContext, Error, auth, mask, mle, retry, rules, transport};
+
+/// Sends `request`, the request of the operation `operation_id` as the generated
+/// builder made it, through `http` with the client's `context`, and answers its
+/// documented success, decoded as `T`. (The generated `Client`'s two fields rather
+/// than the client itself, so that this module does not import the generated one,
+/// which imports it.)
+pub(crate) async fn send<T: DeserializeOwned>(
+    http: &reqwest::Client,
+    context: &ClientContext,
+    request: reqwest::Request,
+    operation_id: &'static str,
+) -> Result<ResponseValue<T>, Error> {
+    // Boxed: a call is most of the state of the caller's future, and an unboxed future
+    // this size is copied whole each time a caller moves it (into a task, a timeout).
+    Box::pin(try_op(http, context, request, operation_id)).await
+}
+
+/// The phases of a call, in order.
+async fn try_op<T: DeserializeOwned>(
+    http: &reqwest::Client,
+    context: &ClientContext,
+    mut request: reqwest::Request,
+    operation_id: &'static str,
+) -> Result<ResponseValue<T>, Error> {
+    let call = Call::start(http, context, operation_id)?;
+    call.check(&mut request)?;
+    call.headers(&mut request);
+    call.encrypt(&mut request)?;
+    call.sign(&mut request)?;
+    let span = call.span(&request);
+    let answer = call.attempts(request).instrument(span).await?;
+    let answer = call.decrypt(answer)?;
+    call.decode(answer)
+}
+
+/// What every phase of one call reads: the client's settings and connection pool, and
+/// the operation's entry in the rule table (looked up once). The answer, with its
+/// head, body and failure, is the [`Answer`] the phases hand on.
+struct Call<'c> {
+    settings: &'c Settings,
+    http: &'c reqwest::Client,
+    operation: &'static Operation,
+}
+
+impl<'c> Call<'c> {
+    /// The operation's entry; an operationId the spec lacks is refused, nothing sent.
+    fn start(
+        http: &'c reqwest::Client,
+        context: &'c ClientContext,
+        operation_id: &str,
+    ) -> Result<Self, Error> {
+        let operation = rules::operation(operation_id).ok_or_else(|| Error::InvalidRequest {
+            parameter: "operation".to_owned(),
+            rule: format!("`{operation_id}` is not in the spec"),
+        })?;
+        Ok(Self {
+            settings: &context.0,
+            http,
+            operation,
+        })
+    }
+
+    /// check: a POST, PUT or PATCH without a body gets `{}`, as the official SDKs send
+    /// it, so that there is something to digest; then the spec's rules (`rules.rs`).
+    fn check(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+        if auth::http_signature::has_digest(request.method().as_str()) && request.body().is_none() {
+            *request.body_mut() = Some(reqwest::Body::from("{}"));
+        }
+        rules::check_request(self.operation, request)?;
+        Ok(())
+    }
+
+    /// headers: exactly the documented ones (progenitor's `api-version` is not one).
+    fn headers(&self, request: &mut reqwest::Request) {
+        let has_body = request.body().is_some();
+        let headers = request.headers_mut();
+        headers.remove(API_VERSION);
+        headers.insert(ACCEPT, JSON_UTF8);
+        headers.insert(CLIENT_ID, CLIENT_ID_VALUE);
+        if has_body {
+            headers.insert(CONTENT_TYPE, JSON_UTF8);
+        }
+    }
+
+    /// encrypt: when request MLE is on for the operation, the body becomes its
+    /// wrapper (a bodiless request is left as it is); the plaintext is logged at TRACE,
+    /// masked, first.
+    fn encrypt(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+        let mle = self.settings.mle.as_ref();
+        if !mle::request_on(mle, self.operation) {
+            return Ok(());
+        }
+        let Some(plaintext) = request.body().and_then(reqwest::Body::as_bytes) else {
+            return Ok(());
+        };
+        if tracing::enabled!(tracing::Level::TRACE) {
+            tracing::trace!(body = %mask::body(plaintext), "request body, before encryption");
+        }
+        let iat = auth::unix_seconds((self.settings.clock)());
+        let wrapper = mle::encrypt_request(mle, self.operation, plaintext, iat)?;
+        *request.body_mut() = Some(reqwest::Body::from(wrapper));
+        Ok(())
+    }
+
+    /// sign: the authentication headers for now, when the client has credentials (last,
+    /// so the signature covers the request exactly as it goes out), with the response
+    /// key claimed when the answer is to come encrypted. Each attempt signs afresh.
+    fn sign(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+        let Some(credentials) = &self.settings.credentials else {
+            return Ok(());
+        };
+        // Only a JWT has an id; HTTP Signature requests do not draw one.
+        let token_id = match credentials {
+            Credentials::HttpSignature(_) => String::new(),
+            _ => (self.settings.ids)(),
+        };
+        let response_kid = mle::response_kid(self.settings.mle.as_ref(), self.operation);
+        auth::authenticate(
+            credentials,
+            request,
+            (self.settings.clock)(),
+            &token_id,
+            response_kid,
+        )
+    }
+
+    /// The span the attempts run in; it records how the call ended.
+    fn span(&self, request: &reqwest::Request) -> tracing::Span {
+        tracing::info_span!(
+            "tms_customers",
+            operation_id = self.operation.operation_id,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            correlation_id = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+        )
+    }
+
+    /// attempts: send (`transport.rs`), classify the outcome with the one verdict
+    /// (`retry::is_transient`), and back off and repeat as the retry policy allows,
+    /// for requests safe to repeat. The last answer comes back whatever its status; no
+    /// answer at all is the error reqwest gave.
+    async fn attempts(&self, request: reqwest::Request) -> Result<Answer, Error> {
+        let span = tracing::Span::current();
+        // Without a subscriber the span is disabled, and nothing reads the clock for it.
+        let started = (!span.is_disabled()).then(std::time::Instant::now);
+        if tracing::enabled!(tracing::Level::TRACE)
+            && let Some(bytes) = request.body().and_then(|b| b.as_bytes())
+        {
+            tracing::trace!(body = %mask::body(bytes), "request body");
+        }
+        let policy = self
+            .settings
+            .retry
+            .as_ref()
+            .filter(|_| retry::is_safe_to_repeat(&request));
+        let mut delays = policy.map(|p| p.delays());
+        let mut attempt = 1usize;
+        let mut next = request;
+        loop {
+            span.record("attempt", attempt);
+            let spare = policy.and_then(|_| next.try_clone());
+            let sent = transport::send(self.http, next, self.settings.max_response_bytes).await;
+            if let (Some(policy), Some(delays), Some(mut spare)) = (policy, delays.as_mut(), spare)
+                && retry::is_transient(retry::outcome(&sent))
+                && let Some(delay) = delays.next()
+                && let Some(wait) = policy.wait(
+                    delay,
+                    sent.as_ref().ok().map(|answer| &answer.headers),
+                    (self.settings.clock)(),
+                )
+            {
+                tracing::debug!(attempt, delay_ms = wait.as_millis() as u64, "retrying");
+                tokio::time::sleep(wait).await;
+                // A fresh signature: new date, new token id, the same response kid.
+                if self.sign(&mut spare).is_ok() {
+                    next = spare;
+                    attempt += 1;
+                    continue;
+                }
+            }
+            if let Some(started) = started {
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+            }
+            let answer = sent.map_err(Error::no_answer)?;
+            span.record("status", answer.status.as_u16());
+            if let Some(id) = header(&answer.headers, &CORRELATION_ID) {
+                span.record("correlation_id", id);
+            }
+            return Ok(answer);
+        }
+    }
+
+    /// decrypt: an MLE wrapper becomes its plaintext, so that everything after reads
+    /// plaintext; one that does not decrypt is [`Error::Decryption`], wrapper kept.
+    fn decrypt(&self, mut answer: Answer) -> Result<Answer, Error> {
+        if answer.failure.is_none()
+            && let Some(compact) = mle::encrypted_response(&answer.body)
+        {
+            match mle::decrypt_response(self.settings.mle.as_ref(), &compact) {
+                Ok(plaintext) => {
+                    answer
+                        .headers
+                        .insert(CONTENT_LENGTH, plaintext.len().into());
+                    answer.body = plaintext.into();
+                }
+                Err(reason) => {
+                    return Err(Error::Decryption {
+                        status: answer.status,
+                        reason,
+                        correlation_id: correlation_id(&answer.headers),
+                        headers: Box::new(answer.headers),
+                        raw_body: answer.body.into(),
+                    });
+                }
+            }
+        }
+        if tracing::enabled!(tracing::Level::TRACE) {
+            tracing::trace!(body = %mask::body(&answer.body), "response body");
+        }
+        Ok(answer)
+    }
+
+    /// decode: a body cut short, an error status, an undocumented status and a body
+    /// that is not the documented JSON each become their [`Error`], with the status,
+    /// the body as received and the correlation id; a documented success is decoded
+    /// once, as `T` (a documented success without a body as `null`, which is `()`).
+    fn decode<T: DeserializeOwned>(&self, answer: Answer) -> Result<ResponseValue<T>, Error> {
+        let Answer {
+            status,
+            headers,
+            body,
+            failure,
+        } = answer;
+        let correlation_id = correlation_id(&headers);
+        match failure {
+            Some(Failure::TooLarge { limit }) => {
+                return Err(Error::ResponseTooLarge {
+                    status,
+                    limit,
+                    correlation_id,
+                });
+            }
+            Some(Failure::TimedOut) => {
+                return Err(Error::Timeout {
+                    status: Some(status),
+                    correlation_id,
+                });
+            }
+            Some(Failure::Interrupted(reason)) => {
+                return Err(Error::Interrupted {
+                    status,
+                    correlation_id,
+                    reason,
+                });
+            }
+            None => {}
+        }
+        if !status.is_success() {
+            return Err(Error::Api {
+                status,
+                // Only a body with at least one error entry counts as CyberSource's.
+                body: serde_json::from_slice::<ErrorResponse>(&body)
+                    .ok()
+                    .filter(|parsed| !parsed.errors.is_empty()),
+                unique_transaction_id: header(&headers, &UNIQUE_TRANSACTION_ID).map(str::to_owned),
+                raw_body: body.into(),
+                correlation_id,
+            });
+        }
+        let invalid = |reason: String, body: bytes::Bytes| Error::InvalidResponse {
+            status: Some(status),
+            reason,
+            raw_body: RawBody::from(body),
+            correlation_id: correlation_id.clone(),
+        };
+        let Some(documented) = self
+            .operation
+            .responses
+            .iter()
+            .find(|r| r.status == status.as_u16())
+        else {
+            return Err(invalid(
+                format!("status {status} is not documented for this operation"),
+                body,
+            ));
+        };
+        let Some(schema) = documented.schema else {
+            return serde_json::from_slice::<T>(b"null")
+                .map(|unit| ResponseValue::new(unit, status, headers))
+                .map_err(|e| invalid(e.to_string(), body));
+        };
+        match serde_json::from_slice::<T>(&body) {
+            Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+            Err(_) if body.iter().all(u8::is_ascii_whitespace) => Err(invalid(
+                format!("the body is empty; the documented {schema} is missing"),
+                body,
+            )),
+            Err(e) => Err(invalid(
+                format!(
+                    "the body is not the documented JSON: {}",
+                    mask::message(&e.to_string())
+                ),
+                body,
+            )),
+        }
+    }
+}
