@@ -428,7 +428,9 @@ impl ApiCheck for SemverChecks {
 /// summary on stderr today, and a tool that moved them must not turn a verdict into a
 /// refusal.
 pub fn verdict(success: bool, stdout: &str, stderr: &str) -> Result<ApiVerdict, String> {
-    let report = format!("{stdout}{stderr}");
+    // A blank line between: the last `Failed in:` list ends with stdout, and the
+    // progress lines on stderr are not its items.
+    let report = format!("{stdout}\n\n{stderr}");
     let breaking = breaking_lints(&report);
     if !success && breaking.is_empty() {
         let tail: Vec<&str> = report.lines().rev().take(15).collect();

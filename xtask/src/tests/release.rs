@@ -670,6 +670,13 @@ fn a_failing_api_check_that_names_lints_is_a_breaking_verdict() {
         "{changelog}"
     );
     assert_eq!(
+        release::verdict(false, BREAKING_STDOUT, BREAKING_STDERR)
+            .unwrap()
+            .breaking,
+        ["enum_variant_added: variant Mode:Verbose"],
+        "the last list ends with stdout: stderr's progress lines are not items"
+    );
+    assert_eq!(
         release::verdict(false, "", BREAKING_STDOUT)
             .unwrap()
             .breaking,
