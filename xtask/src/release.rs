@@ -302,7 +302,7 @@ fn conformance_line(root: &Path, spec: &str) -> anyhow::Result<String> {
 
 /// Sets `[workspace.package] version` and the mock's `version` requirement on the
 /// client, from `current` to `next`.
-fn set_version(root: &Path, current: &str, next: &str) -> anyhow::Result<()> {
+pub fn set_version(root: &Path, current: &str, next: &str) -> anyhow::Result<()> {
     let manifest = read(root, "Cargo.toml")?;
     let (index, _) = workspace::version_line(&manifest)
         .ok_or_else(|| anyhow::anyhow!("Cargo.toml has no [workspace.package] version"))?;

@@ -587,8 +587,8 @@ fn add_operation(spec: &mut Value) {
     );
 }
 
-/// A clone of this repository's HEAD, tagged `customer-client-v0.1.0`, as the last
-/// release of the workspace at version 0.1.0.
+/// A clone of this repository's HEAD, set to version 0.1.0 and tagged
+/// `customer-client-v0.1.0` (its own release tags dropped), as the last release.
 fn clone_of_head() -> PathBuf {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let root = std::env::temp_dir().join(format!(
@@ -605,6 +605,16 @@ fn clone_of_head() -> PathBuf {
         .status()
         .unwrap();
     assert!(status.success());
+    // The rows start from 0.1.0, whatever this repository's last release is.
+    let tags = workspace::git(&root, &["tag", "--list", "customer-client-v*"]).unwrap();
+    for tag in tags.lines() {
+        git(&root, &["tag", "-d", tag]);
+    }
+    let current = workspace::workspace_version(&root).unwrap();
+    if current != "0.1.0" {
+        release::set_version(&root, &current, "0.1.0").unwrap();
+        git(&root, &["commit", "-qam", "at 0.1.0"]);
+    }
     git(&root, &["tag", "customer-client-v0.1.0"]);
     assert_eq!(
         version(&root),
