@@ -17,6 +17,7 @@ use crate::auth::credentials::Credentials;
 use crate::context::Settings;
 use crate::error::RawBody;
 use crate::rule_model::Operation;
+use crate::rules::BodyCheck;
 use crate::transport::{Answer, Failure};
 use crate::types::ErrorResponse;
 use crate::wire::{
@@ -27,7 +28,8 @@ use crate::{ClientContext, Error, auth, mask, mle, retry, rules, transport};
 
 /// Sends `request`, the request of the operation `operation_id` as the generated
 /// builder made it, through `http` with the client's `context`, and answers its
-/// documented success, decoded as `T`. (The generated `Client`'s two fields rather
+/// documented success, decoded as `T`. `body` is how its body met the rules on the
+/// typed value, before it was serialised. (The generated `Client`'s two fields rather
 /// than the client itself, so that this module does not import the generated one,
 /// which imports it.)
 pub(crate) async fn send<T: DeserializeOwned>(
@@ -35,10 +37,11 @@ pub(crate) async fn send<T: DeserializeOwned>(
     context: &ClientContext,
     request: reqwest::Request,
     operation_id: &'static str,
+    body: BodyCheck,
 ) -> Result<ResponseValue<T>, Error> {
     // Boxed: a call is most of the state of the caller's future, and an unboxed future
     // this size is copied whole each time a caller moves it (into a task, a timeout).
-    Box::pin(try_op(http, context, request, operation_id)).await
+    Box::pin(try_op(http, context, request, operation_id, body)).await
 }
 
 /// The phases of a call, in order.
@@ -47,9 +50,10 @@ async fn try_op<T: DeserializeOwned>(
     context: &ClientContext,
     mut request: reqwest::Request,
     operation_id: &'static str,
+    body: BodyCheck,
 ) -> Result<ResponseValue<T>, Error> {
     let call = Call::start(http, context, operation_id)?;
-    call.check(&mut request)?;
+    call.check(&mut request, body)?;
     call.headers(&mut request);
     call.encrypt(&mut request)?;
     call.sign(&mut request)?;
@@ -87,12 +91,13 @@ impl<'c> Call<'c> {
     }
 
     /// check: a POST, PUT or PATCH without a body gets `{}`, as the official SDKs send
-    /// it, so that there is something to digest; then the spec's rules (`rules.rs`).
-    fn check(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+    /// it, so that there is something to digest; then the spec's rules (`rules.rs`):
+    /// the parameters, and the body unless its typed check (`body`) already ran.
+    fn check(&self, request: &mut reqwest::Request, body: BodyCheck) -> Result<(), Error> {
         if auth::http_signature::has_digest(request.method().as_str()) && request.body().is_none() {
             *request.body_mut() = Some(reqwest::Body::from("{}"));
         }
-        rules::check_request(self.operation, request)?;
+        rules::check_request(self.operation, request, body)?;
         Ok(())
     }
 

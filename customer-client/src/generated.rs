@@ -11677,15 +11677,17 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::TypedRules::typed_check(&body);
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "postInstrumentIdentifier",
+                        body,
                     )
                     .await
             }
@@ -11804,15 +11806,17 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "getInstrumentIdentifier",
+                        body,
                     )
                     .await
             }
@@ -11901,15 +11905,17 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "deleteInstrumentIdentifier",
+                        body,
                     )
                     .await
             }
@@ -12089,15 +12095,19 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::TypedRules::typed_check(
+                    &crate::update::Body::new(&body, merge_patch.as_ref()),
+                );
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "patchInstrumentIdentifier",
+                        body,
                     )
                     .await
             }
@@ -12232,15 +12242,17 @@ pub mod builder {
                     .json(&body)
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::TypedRules::typed_check(&body);
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "postInstrumentIdentifierEnrollment",
+                        body,
                     )
                     .await
             }
@@ -12392,15 +12404,17 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "getInstrumentIdentifierPaymentInstrumentsList",
+                        body,
                     )
                     .await
             }
@@ -12494,11 +12508,18 @@ pub mod builder {
                     .json(&body)
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::TypedRules::typed_check(&body);
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
-                crate::call::send(&client.client, &client.inner, request, "postCustomer")
+                let (client, request, body) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "postCustomer",
+                        body,
+                    )
                     .await
             }
         }
@@ -12583,11 +12604,18 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
-                crate::call::send(&client.client, &client.inner, request, "getCustomer")
+                let (client, request, body) = prepared?;
+                crate::call::send(
+                        &client.client,
+                        &client.inner,
+                        request,
+                        "getCustomer",
+                        body,
+                    )
                     .await
             }
         }
@@ -12672,15 +12700,17 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "deleteCustomer",
+                        body,
                     )
                     .await
             }
@@ -12820,15 +12850,19 @@ pub mod builder {
                     .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::TypedRules::typed_check(
+                    &crate::update::Body::new(&body, merge_patch.as_ref()),
+                );
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "patchCustomer",
+                        body,
                     )
                     .await
             }
@@ -12959,15 +12993,17 @@ pub mod builder {
                     .query(&progenitor_client::QueryParam::new("offset", &offset))
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "getCustomerPaymentInstrumentsList",
+                        body,
                     )
                     .await
             }
@@ -13088,15 +13124,17 @@ pub mod builder {
                     .json(&body)
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::TypedRules::typed_check(&body);
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "postCustomerPaymentInstrument",
+                        body,
                     )
                     .await
             }
@@ -13204,15 +13242,17 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "getCustomerPaymentInstrument",
+                        body,
                     )
                     .await
             }
@@ -13317,15 +13357,17 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "deleteCustomerPaymentInstrument",
+                        body,
                     )
                     .await
             }
@@ -13496,15 +13538,19 @@ pub mod builder {
                     .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::TypedRules::typed_check(
+                    &crate::update::Body::new(&body, merge_patch.as_ref()),
+                );
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "patchCustomersPaymentInstrument",
+                        body,
                     )
                     .await
             }
@@ -13635,15 +13681,17 @@ pub mod builder {
                     .query(&progenitor_client::QueryParam::new("offset", &offset))
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "getCustomerShippingAddressesList",
+                        body,
                     )
                     .await
             }
@@ -13764,15 +13812,17 @@ pub mod builder {
                     .json(&body)
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::TypedRules::typed_check(&body);
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "postCustomerShippingAddress",
+                        body,
                     )
                     .await
             }
@@ -13880,15 +13930,17 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "getCustomerShippingAddress",
+                        body,
                     )
                     .await
             }
@@ -13993,15 +14045,17 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::BodyCheck::OnTheWire;
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "deleteCustomerShippingAddress",
+                        body,
                     )
                     .await
             }
@@ -14172,15 +14226,19 @@ pub mod builder {
                     .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .headers(header_map)
                     .build()?;
-                Ok((client, request))
+                let body = crate::rules::TypedRules::typed_check(
+                    &crate::update::Body::new(&body, merge_patch.as_ref()),
+                );
+                Ok((client, request, body))
             })();
             async move {
-                let (client, request) = prepared?;
+                let (client, request, body) = prepared?;
                 crate::call::send(
                         &client.client,
                         &client.inner,
                         request,
                         "patchCustomersShippingAddress",
+                        body,
                     )
                     .await
             }

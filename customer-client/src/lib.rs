@@ -139,6 +139,8 @@
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
 pub mod generated;
 #[rustfmt::skip]
+mod generated_checks;
+#[rustfmt::skip]
 mod generated_pages;
 #[rustfmt::skip]
 mod generated_rules;

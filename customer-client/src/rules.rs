@@ -2,9 +2,11 @@
 //!
 //! The generated types are deliberately lenient (see openapi/README.md, "Normalisations"),
 //! so the limits of the spec live in a generated table (`generated_rules.rs`) instead.
-//! The client applies them to each request exactly as it would go on the wire; servers
-//! (such as `customer-mock`) can apply the same rules with [`check_parameter`] and
-//! [`check_body`].
+//! The client checks a typed body with the code `cargo xtask generate` writes from the
+//! table for its type (`generated_checks.rs`, [`TypedRules`]), before it is serialised,
+//! and walks the bytes that go out where there is no typed value to check (a merge
+//! patch); servers (such as `customer-mock`) apply the same table with
+//! [`check_parameter`] and [`check_body`].
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -128,8 +130,58 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Checks a built request against its operation's rules.
-pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Result<(), Violation> {
+/// How a request's body met its rules before it was serialised: the generated
+/// `send()` asks its body ([`TypedRules`]) and hands the answer to the call's check
+/// phase with the request.
+pub(crate) enum BodyCheck {
+    /// Checked on the typed value, field by field, by the code generated for its type.
+    Typed(Result<(), Violation>),
+    /// Not checked on a typed value (no body, or a merge patch laid over one): the
+    /// check phase walks the bytes that go out against the table.
+    OnTheWire,
+}
+
+/// A request body whose rules can be checked on the typed value. `generated_checks.rs`
+/// implements it for every request body type of the spec, from the rule table.
+pub(crate) trait TypedRules {
+    /// The body's rules, checked; the first broken one, in the order the body
+    /// serialises, as the walk over its bytes would find it.
+    fn typed_check(&self) -> BodyCheck;
+}
+
+/// The rule `limits` sets on the number of items of an array of `count` items, if broken.
+pub(crate) fn check_items(
+    name: impl Fn() -> String,
+    count: usize,
+    limits: &Limits,
+) -> Result<(), Violation> {
+    if let Some(min) = limits.min_items.filter(|min| count < *min) {
+        return Err(Violation::new(
+            name(),
+            format!("must have at least {min} items (has {count})"),
+        ));
+    }
+    if let Some(max) = limits.max_items.filter(|max| count > *max) {
+        return Err(Violation::new(
+            name(),
+            format!("must have at most {max} items (has {count})"),
+        ));
+    }
+    Ok(())
+}
+
+/// A field its object requires is absent.
+pub(crate) fn missing(name: String) -> Violation {
+    Violation::new(name, "is required")
+}
+
+/// Checks a built request against its operation's rules: its parameters as they go
+/// out, and its body as `body` says (walked here when no typed check ran).
+pub(crate) fn check_request(
+    op: &Operation,
+    request: &reqwest::Request,
+    body: BodyCheck,
+) -> Result<(), Violation> {
     for param in op.params {
         match param.location {
             Location::Header => match request.headers().get(param.name) {
@@ -159,14 +211,17 @@ pub(crate) fn check_request(op: &Operation, request: &reqwest::Request) -> Resul
             }
         }
     }
-    if let Some(fields) = op.body {
-        let bytes = request
-            .body()
-            .and_then(|body| body.as_bytes())
-            .unwrap_or_default();
-        check_json(bytes, fields, op.writable)?;
+    match (body, op.body) {
+        (BodyCheck::Typed(checked), _) => checked,
+        (BodyCheck::OnTheWire, Some(fields)) => {
+            let bytes = request
+                .body()
+                .and_then(|body| body.as_bytes())
+                .unwrap_or_default();
+            check_json(bytes, fields, op.writable)
+        }
+        (BodyCheck::OnTheWire, None) => Ok(()),
     }
-    Ok(())
 }
 
 /// The request path must be the template with each `{name}` one segment wide, so
@@ -445,21 +500,7 @@ impl<'de> serde::de::Visitor<'de> for Checked<'_> {
         let Some(limits) = limits else {
             return Ok(());
         };
-        if let Some(min) = limits.min_items.filter(|min| count < *min) {
-            let violation = Violation::new(
-                walk.shown(),
-                format!("must have at least {min} items (has {count})"),
-            );
-            return Err(walk.broken(violation));
-        }
-        if let Some(max) = limits.max_items.filter(|max| count > *max) {
-            let violation = Violation::new(
-                walk.shown(),
-                format!("must have at most {max} items (has {count})"),
-            );
-            return Err(walk.broken(violation));
-        }
-        Ok(())
+        check_items(|| walk.shown(), count, limits).map_err(|violation| walk.broken(violation))
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -484,7 +525,7 @@ impl<'de> serde::de::Visitor<'de> for Checked<'_> {
         }
         if let Some(missing) = required.iter().zip(&seen).find(|(_, seen)| !**seen) {
             let length = walk.enter_key(missing.0);
-            let violation = Violation::new(walk.shown(), "is required");
+            let violation = self::missing(walk.shown());
             walk.leave(length);
             return Err(walk.broken(violation));
         }
@@ -524,7 +565,7 @@ fn check_string(name: &str, text: &str, limits: &Limits) -> Result<(), Violation
 }
 
 /// Like `check_string`, naming the value only when a rule is broken.
-fn check_string_at(
+pub(crate) fn check_string_at(
     name: impl Fn() -> String,
     text: &str,
     limits: &Limits,

@@ -22,6 +22,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
+use crate::rules::{BodyCheck, TypedRules};
 use crate::wire::{ETAG, header};
 use progenitor_client::ResponseValue;
 
@@ -244,6 +245,17 @@ impl<T: Serialize> Serialize for Body<'_, T> {
         };
         overlay(&mut body, &patch.document);
         body.serialize(serializer)
+    }
+}
+
+/// The typed body alone is checked on its type; with a merge patch laid over it, the
+/// bytes that go out are walked instead (a patch is JSON, `null`s and all).
+impl<T: TypedRules> TypedRules for Body<'_, T> {
+    fn typed_check(&self) -> BodyCheck {
+        match self.patch {
+            None => self.typed.typed_check(),
+            Some(_) => BodyCheck::OnTheWire,
+        }
     }
 }
 

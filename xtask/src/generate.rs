@@ -163,6 +163,8 @@ fn render_spec_reporting(text: &str) -> anyhow::Result<(Vec<Output>, Vec<String>
     };
     let mut applied = rewrites::apply(Target::Client, &mut client, &inputs)?;
     let setters = setter_types(&client);
+    // The request rules compiled for each body type, from the types just generated.
+    let checks = crate::checks::checks_tokens(&normalised.rules, &client)?;
     let client = quote! { #client };
     // Typed httpmock extensions, compiled into customer-client behind its `mock` feature.
     let httpmock = Generator::new(&settings)
@@ -197,6 +199,10 @@ fn render_spec_reporting(text: &str) -> anyhow::Result<(Vec<Output>, Vec<String>
         Output {
             path: "customer-client/src/generated_rules.rs",
             contents: format_file(rules_tokens(&normalised.rules), "the request rules")?,
+        },
+        Output {
+            path: "customer-client/src/generated_checks.rs",
+            contents: format_file(checks, "the request rules compiled for each body type")?,
         },
         Output {
             path: "customer-client/src/generated_pages.rs",
@@ -298,7 +304,7 @@ fn writable_ident(name: &str) -> proc_macro2::Ident {
 }
 
 /// The static holding a body schema's field rules, e.g. `CUSTOMER_FIELDS`.
-fn body_ident(name: &str) -> proc_macro2::Ident {
+pub(crate) fn body_ident(name: &str) -> proc_macro2::Ident {
     format_ident!("{}_FIELDS", screaming_snake(name))
 }
 
@@ -737,7 +743,7 @@ fn limits_tokens(limits: &Limits) -> TokenStream {
     }
 }
 
-fn screaming_snake(name: &str) -> String {
+pub(crate) fn screaming_snake(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_uppercase() && i > 0 {

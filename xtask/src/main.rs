@@ -16,6 +16,7 @@
 //! (specs read into comparable facts), `naming.rs` (progenitor's names) and
 //! `workspace.rs` (paths).
 
+mod checks;
 mod conformance;
 mod diff;
 mod facts;

@@ -95,18 +95,19 @@ pub const REWRITES: &[Rewrite] = &[
         apply: |file, inputs| operation_ids::spec_operation_ids(file, &inputs.ids),
     },
     Rewrite {
-        number: 12,
-        name: "send() hands its request to the one path of a call (call::send), which answers customer_client::Error",
-        target: Target::Client,
-        expects: every_operation,
-        apply: |file, _| small_futures::send_builds_before_awaiting(file),
-    },
-    Rewrite {
+        // Before 12, which checks the body `.json(…)` serialises, merge patch included.
         number: 14,
         name: "PATCH builders take a merge patch",
         target: Target::Client,
         expects: every_patch,
         apply: |file, _| merge_patch::patch_builders_take_merge_patches(file),
+    },
+    Rewrite {
+        number: 12,
+        name: "send() hands its request to the one path of a call (call::send), which answers customer_client::Error",
+        target: Target::Client,
+        expects: every_operation,
+        apply: |file, _| small_futures::send_builds_before_awaiting(file),
     },
     Rewrite {
         number: 14,

@@ -8,7 +8,9 @@
 //! through (the URL's fragment, JSON in a string, rebuilt responses). Here `send` keeps
 //! progenitor's statements up to the built request, run at once, synchronously; the
 //! rest (hooks and status match) is replaced by `crate::call::send(&client.client,
-//! &client.inner, request, "<operationId>")`, which runs every phase of the call and decodes the documented
+//! &client.inner, request, "<operationId>", body)`, where `body` is the typed body's
+//! rules checked on the value `.json(…)` serialises (`TypedRules`, generated for each
+//! body type), which runs every phase of the call and decodes the documented
 //! success. The future it returns holds only the client and the request (an
 //! `async fn` over the builder kept the whole builder alive: rust-lang/rust#62958).
 //! Callers write `.send().await` as before; an invalid request is still an error of
@@ -87,6 +89,12 @@ fn rewrite(function: &mut syn::ImplItemFn) -> bool {
         return false;
     };
     let now = &stmts[..=built];
+    // The body's rules, on the typed value `.json(…)` serialises (the code generated for
+    // its type: generated_checks.rs); a bodiless request is checked on the wire.
+    let body_check = match json_argument(&stmts[built]) {
+        Some(body) => quote::quote!(crate::rules::TypedRules::typed_check(#body)),
+        None => quote::quote!(crate::rules::BodyCheck::OnTheWire),
+    };
     function.sig.asyncness = None;
     function.sig.output = syn::parse_quote! {
         -> impl ::std::future::Future<
@@ -98,14 +106,32 @@ fn rewrite(function: &mut syn::ImplItemFn) -> bool {
     function.block = syn::parse_quote! {{
         let prepared = (move || -> ::std::result::Result<_, #error> {
             #(#now)*
-            Ok((client, request))
+            let body = #body_check;
+            Ok((client, request, body))
         })();
         async move {
-            let (client, request) = prepared?;
-            crate::call::send(&client.client, &client.inner, request, #operation_id).await
+            let (client, request, body) = prepared?;
+            crate::call::send(&client.client, &client.inner, request, #operation_id, body).await
         }
     }};
     true
+}
+
+/// The argument of the request builder's `.json(…)` in the built-request statement.
+fn json_argument(stmt: &syn::Stmt) -> Option<syn::Expr> {
+    use syn::visit::Visit;
+    struct Json(Option<syn::Expr>);
+    impl<'ast> Visit<'ast> for Json {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            if call.method == "json" && call.args.len() == 1 {
+                self.0 = call.args.first().cloned();
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut json = Json(None);
+    json.visit_stmt(stmt);
+    json.0
 }
 
 /// The operationId literal of `let info = OperationInfo { operation_id: "…" };`.
@@ -226,7 +252,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            later.contains("crate :: call :: send (& client . client , & client . inner , request , \"postThing\") . await"),
+            later.contains("crate :: call :: send (& client . client , & client . inner , request , \"postThing\" , body) . await"),
             "the request goes to the one path of a call, named by its operation: {text}"
         );
         assert!(
