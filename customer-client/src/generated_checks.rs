@@ -195,17 +195,17 @@ fn check_instrument_identifier(
                         &INSTRUMENT_IDENTIFIER_FIELDS[16usize].limits,
                     )?;
                 }
-                if !(v18.tag.is_some()) {
+                if v18.tag.is_none() {
                     return Err(
                         missing(format!("pointOfSaleInformation.emvTags[{}].tag", i0)),
                     );
                 }
-                if !(v18.value.is_some()) {
+                if v18.value.is_none() {
                     return Err(
                         missing(format!("pointOfSaleInformation.emvTags[{}].value", i0)),
                     );
                 }
-                if !(v18.source.is_some()) {
+                if v18.source.is_none() {
                     return Err(
                         missing(format!("pointOfSaleInformation.emvTags[{}].source", i0)),
                     );
@@ -217,7 +217,7 @@ fn check_instrument_identifier(
                 &INSTRUMENT_IDENTIFIER_FIELDS[13usize].limits,
             )?;
         }
-        if !(!v16.emv_tags.is_empty()) {
+        if v16.emv_tags.is_empty() {
             return Err(missing("pointOfSaleInformation.emvTags".to_owned()));
         }
     }
@@ -610,3 +610,67 @@ fn check_shipping_address(v0: &types::ShippingAddress) -> Result<(), Violation> 
     }
     Ok(())
 }
+/// What a body type makes of JSON: its typed check, and the bytes it serialises to.
+#[cfg(test)]
+pub(crate) type Read = fn(&[u8]) -> Option<(Result<(), Violation>, Vec<u8>)>;
+/// A request body type with its table (for the tests that hold the checks to the walk).
+#[cfg(test)]
+pub(crate) struct TypedBody {
+    pub schema: &'static str,
+    pub fields: &'static [crate::rule_model::Field],
+    pub writable: &'static [&'static str],
+    /// JSON read as the type: its typed check, and the bytes it serialises to.
+    pub read: Read,
+}
+/// Every request body type of the spec.
+#[cfg(test)]
+pub(crate) static TYPED_BODIES: &[TypedBody] = &[
+    TypedBody {
+        schema: "Customer",
+        fields: crate::generated_rules::CUSTOMER_FIELDS,
+        writable: crate::generated_rules::CUSTOMER_WRITABLE,
+        read: |json| {
+            let value: types::Customer = serde_json::from_slice(json).ok()?;
+            let BodyCheck::Typed(checked) = value.typed_check() else {
+                return None;
+            };
+            Some((checked, serde_json::to_vec(&value).ok()?))
+        },
+    },
+    TypedBody {
+        schema: "InstrumentIdentifier",
+        fields: crate::generated_rules::INSTRUMENT_IDENTIFIER_FIELDS,
+        writable: crate::generated_rules::INSTRUMENT_IDENTIFIER_WRITABLE,
+        read: |json| {
+            let value: types::InstrumentIdentifier = serde_json::from_slice(json).ok()?;
+            let BodyCheck::Typed(checked) = value.typed_check() else {
+                return None;
+            };
+            Some((checked, serde_json::to_vec(&value).ok()?))
+        },
+    },
+    TypedBody {
+        schema: "PaymentInstrument",
+        fields: crate::generated_rules::PAYMENT_INSTRUMENT_FIELDS,
+        writable: crate::generated_rules::PAYMENT_INSTRUMENT_WRITABLE,
+        read: |json| {
+            let value: types::PaymentInstrument = serde_json::from_slice(json).ok()?;
+            let BodyCheck::Typed(checked) = value.typed_check() else {
+                return None;
+            };
+            Some((checked, serde_json::to_vec(&value).ok()?))
+        },
+    },
+    TypedBody {
+        schema: "ShippingAddress",
+        fields: crate::generated_rules::SHIPPING_ADDRESS_FIELDS,
+        writable: crate::generated_rules::SHIPPING_ADDRESS_WRITABLE,
+        read: |json| {
+            let value: types::ShippingAddress = serde_json::from_slice(json).ok()?;
+            let BodyCheck::Typed(checked) = value.typed_check() else {
+                return None;
+            };
+            Some((checked, serde_json::to_vec(&value).ok()?))
+        },
+    },
+];

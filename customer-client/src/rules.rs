@@ -252,7 +252,7 @@ fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(),
 /// removals, as the client is about what it sends: a `null` anywhere but on a writable
 /// field is refused, so a misspelt or read-only field in a merge patch is an error
 /// rather than a removal that does nothing.
-fn check_json(
+pub(crate) fn check_json(
     bytes: &[u8],
     fields: &'static [Field],
     writable: &'static [&'static str],

@@ -63,6 +63,27 @@ pub fn checks_tokens(rules: &Rules, client: &syn::File) -> anyhow::Result<TokenS
         .bodies
         .keys()
         .map(|schema| crate::generate::body_ident(schema));
+    // For the tests: each body type with its table, read from JSON and checked both
+    // ways (typed here, and by the walk over the bytes it serialises to).
+    let bodies = rules.bodies.keys().map(|schema| {
+        let ty = format_ident!("{}", crate::naming::type_name(schema));
+        let table = crate::generate::body_ident(schema);
+        let writable = crate::generate::writable_ident(schema);
+        quote! {
+            TypedBody {
+                schema: #schema,
+                fields: crate::generated_rules::#table,
+                writable: crate::generated_rules::#writable,
+                read: |json| {
+                    let value: types::#ty = serde_json::from_slice(json).ok()?;
+                    let BodyCheck::Typed(checked) = value.typed_check() else {
+                        return None;
+                    };
+                    Some((checked, serde_json::to_vec(&value).ok()?))
+                },
+            }
+        }
+    });
     Ok(quote! {
         #[allow(unused_imports)]
         use crate::generated_rules::{#(#tables),*};
@@ -70,6 +91,21 @@ pub fn checks_tokens(rules: &Rules, client: &syn::File) -> anyhow::Result<TokenS
         use crate::rules::{BodyCheck, TypedRules, Violation, check_items, check_string_at, missing};
         use crate::types;
         #(#impls)*
+        /// What a body type makes of JSON: its typed check, and the bytes it serialises to.
+        #[cfg(test)]
+        pub(crate) type Read = fn(&[u8]) -> Option<(Result<(), Violation>, Vec<u8>)>;
+        /// A request body type with its table (for the tests that hold the checks to the walk).
+        #[cfg(test)]
+        pub(crate) struct TypedBody {
+            pub schema: &'static str,
+            pub fields: &'static [crate::rule_model::Field],
+            pub writable: &'static [&'static str],
+            /// JSON read as the type: its typed check, and the bytes it serialises to.
+            pub read: Read,
+        }
+        /// Every request body type of the spec.
+        #[cfg(test)]
+        pub(crate) static TYPED_BODIES: &[TypedBody] = &[#(#bodies),*];
     })
 }
 
@@ -287,12 +323,12 @@ impl Compiler<'_> {
                     format!("{path}.{required}")
                 };
                 let shown = self.shown(&place, scope);
-                let present = match (&member.shape, member.skipped_when_empty) {
-                    (Shape::Option(_), _) => quote!(#value.#ident.is_some()),
-                    (Shape::List(_), true) => quote!(!#value.#ident.is_empty()),
+                let absent = match (&member.shape, member.skipped_when_empty) {
+                    (Shape::Option(_), _) => quote!(#value.#ident.is_none()),
+                    (Shape::List(_), true) => quote!(#value.#ident.is_empty()),
                     _ => continue,
                 };
-                out.push(quote! { if !(#present) { return Err(missing(#shown)); } });
+                out.push(quote! { if #absent { return Err(missing(#shown)); } });
             }
         }
         Ok(quote!(#(#out)*))

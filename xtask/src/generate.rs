@@ -299,7 +299,7 @@ fn operation_tokens(op: &normalise::OperationRules) -> TokenStream {
 }
 
 /// The static holding a body schema's writable field paths, e.g. `CUSTOMER_WRITABLE`.
-fn writable_ident(name: &str) -> proc_macro2::Ident {
+pub(crate) fn writable_ident(name: &str) -> proc_macro2::Ident {
     format_ident!("{}_WRITABLE", screaming_snake(name))
 }
 
