@@ -257,3 +257,46 @@ fn an_instrument_identifier_body_is_masked_at_trace() {
         assert!(!events.contains(secret), "`{secret}` logged: {events}");
     }
 }
+
+/// The span counts the attempts a call took: a 503, then the answer, is attempt 2; and
+/// it records the status and correlation id of the answer returned, not the first one.
+#[test]
+fn the_span_counts_the_attempts() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let server = scripted(vec![
+            answer("503 Service Unavailable", "", "{}"),
+            answer("200 OK", "", r#"{"id": "ABC"}"#),
+        ])
+        .await;
+        let policy = customer_client::RetryPolicy {
+            min_delay: std::time::Duration::from_millis(1),
+            max_delay: std::time::Duration::from_millis(1),
+            ..customer_client::RetryPolicy::default()
+        };
+        tests::calls::signing_builder(&server.url)
+            .retry(policy)
+            .build()
+            .unwrap()
+            .get_customer()
+            .customer_id("ABC")
+            .send()
+            .await
+            .unwrap();
+    });
+    let spans = capture.spans.lock().unwrap();
+    let span = spans
+        .iter()
+        .find(|s| s.get("operation_id").map(String::as_str) == Some("getCustomer"))
+        .unwrap_or_else(|| panic!("no operation span in {spans:?}"));
+    assert_eq!(span["attempt"], "2", "{span:?}");
+    assert_eq!(span["status"], "200", "{span:?}");
+    assert_eq!(span["correlation_id"], "corr-200", "{span:?}");
+}

@@ -370,3 +370,40 @@ fn secrets_stay_out_of_debug_output() {
         assert!(shown.contains("<redacted>"));
     }
 }
+
+/// A token id is drawn from the client's id source only for a JWT, once per attempt:
+/// an HTTP Signature carries none, so it draws none (a user's deterministic ids stay
+/// in step with the tokens that carry them).
+#[tokio::test]
+async fn only_a_jwt_draws_a_token_id() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET);
+            then.status(200).body(r#"{"id": "ABC"}"#);
+        })
+        .await;
+    for (mode, drawn) in [(Mode::HttpSignature, 0), (Mode::Jwt, 1)] {
+        let draws = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = draws.clone();
+        let client = Client::builder(Environment::custom(&server.base_url()).unwrap())
+            .credentials(credentials(mode))
+            .id_source(move || {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                "jti-1".to_owned()
+            })
+            .build()
+            .unwrap();
+        client
+            .get_customer()
+            .customer_id("ABC")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            draws.load(std::sync::atomic::Ordering::SeqCst),
+            drawn,
+            "{mode:?}"
+        );
+    }
+}
