@@ -241,8 +241,22 @@ async fn malformed_json_keeps_status_correlation_id_and_raw_body() {
         assert_eq!(*status, Some(StatusCode::OK), "{body:?}");
         assert_eq!(raw_body.as_ref(), body.as_bytes());
         assert_eq!(correlation_id.as_deref(), Some("corr-42"));
-        assert!(!reason.is_empty());
+        // An empty body is named as the missing document; anything else as not it.
+        let expected = if body.trim().is_empty() {
+            "the body is empty; the documented Customer is missing"
+        } else {
+            "the body is not the documented JSON: "
+        };
+        assert!(reason.starts_with(expected), "{body:?}: {reason}");
     }
+    // Whitespace is empty too.
+    let error = answer(&op, 200, JSON, " \n").await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("the body is empty; the documented Customer is missing"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
