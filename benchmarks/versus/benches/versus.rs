@@ -14,9 +14,22 @@ use tms_openapi_generator::apis::{configuration::Configuration, customer_api};
 use tms_openapi_generator::models;
 use tokio::runtime::Runtime;
 
-const ROUNDS: usize = 41;
-const CALLS: usize = 200;
+/// Rounds and calls per round; `VERSUS_ROUNDS` and `VERSUS_CALLS` override them (the
+/// peer benchmark of issue 32 ran 21 × 500).
+fn rounds() -> usize {
+    setting("VERSUS_ROUNDS", 41)
+}
+fn calls() -> usize {
+    setting("VERSUS_CALLS", 200)
+}
 const BATCHES: usize = 10;
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 /// The quickstart's create body (CustomerApi.md's example).
 const SMALL_CREATE: &str =
@@ -29,14 +42,19 @@ fn runtime() -> Runtime {
         .expect("a tokio runtime")
 }
 
-/// openapi-generator's client, configured as the others are (user agent, timeouts).
+/// openapi-generator's client as a user of it runs it: its own default configuration
+/// (`reqwest::Client::new()`: no timeouts, so no timer a request), pointed at the
+/// server. `VERSUS_BASELINE=shared` gives it this project's reqwest client instead (30 s
+/// timeout, 10 s connect timeout: what sessions 8 to 10 measured).
 fn openapi_generator(base_url: &str) -> Configuration {
-    Configuration {
+    let mut configuration = Configuration {
         base_path: base_url.to_owned(),
-        user_agent: Some(customer_client::USER_AGENT.to_owned()),
-        client: bench::reqwest_client(),
         ..Configuration::default()
+    };
+    if std::env::var("VERSUS_BASELINE").is_ok_and(|v| v == "shared") {
+        configuration.client = bench::reqwest_client();
     }
+    configuration
 }
 
 async fn oag_get(configuration: &Configuration) -> models::Customer {
@@ -60,8 +78,8 @@ where
     FB: FnMut() -> RB,
     RB: std::future::Future,
 {
-    let mut out = Vec::with_capacity(ROUNDS);
-    for round in 0..ROUNDS {
+    let mut out = Vec::with_capacity(rounds());
+    for round in 0..rounds() {
         let (time_a, time_b) = if round % 2 == 0 {
             let time_a = timed(rt, per_round, &mut a);
             (time_a, timed(rt, per_round, &mut b))
@@ -125,9 +143,25 @@ fn line(label: &str, sorted: &[f64]) -> String {
 
 fn main() {
     let rt = runtime();
-    let base_url = rt.block_on(bench::start_server(bytes::Bytes::from_static(
-        bench::RETRIEVED_CUSTOMER,
-    )));
+    // `VERSUS_STUB=thread`: the server on a thread and runtime of its own, off the
+    // client runtime's workers (as a stub in another process would be).
+    let customer = bytes::Bytes::from_static(bench::RETRIEVED_CUSTOMER);
+    let base_url = if std::env::var("VERSUS_STUB").is_ok_and(|v| v == "thread") {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let stub = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a tokio runtime");
+            stub.block_on(async {
+                let _ = sender.send(bench::start_server(customer).await);
+                std::future::pending::<()>().await
+            })
+        });
+        receiver.recv().expect("the stub's address")
+    } else {
+        rt.block_on(bench::start_server(customer))
+    };
     let ours: Client = bench::client(&base_url, None);
     let jwt: Client = bench::client(&base_url, Some(bench::credentials(false)));
     let http_signature: Client = bench::client(&base_url, Some(bench::credentials(true)));
@@ -144,13 +178,13 @@ fn main() {
     let mut pair = |label: &str, sorted: Vec<f64>| rows.push(line(label, &sorted));
     pair(
         "get_customer, sequential: ours / openapi-generator",
-        ratios(&rt, CALLS, || bench::get(&ours), || oag_get(&theirs)),
+        ratios(&rt, calls(), || bench::get(&ours), || oag_get(&theirs)),
     );
     pair(
         "get_customer, sequential: ours / hand-written reqwest",
         ratios(
             &rt,
-            CALLS,
+            calls(),
             || bench::get(&ours),
             || bench::reqwest_get(&http, &base_url),
         ),
@@ -159,7 +193,7 @@ fn main() {
         "post_customer (quickstart body): ours / openapi-generator",
         ratios(
             &rt,
-            CALLS,
+            calls(),
             || bench::post(&ours, small.clone()),
             || oag_post(&theirs, small_theirs.clone()),
         ),
@@ -168,7 +202,7 @@ fn main() {
         "post_customer (quickstart body): ours / hand-written reqwest",
         ratios(
             &rt,
-            CALLS,
+            calls(),
             || bench::post(&ours, small.clone()),
             || bench::reqwest_post(&http, &base_url, small.clone()),
         ),
@@ -177,7 +211,7 @@ fn main() {
         "post_customer (largest body): ours / openapi-generator",
         ratios(
             &rt,
-            CALLS,
+            calls(),
             || bench::post(&ours, large.clone()),
             || oag_post(&theirs, large_theirs.clone()),
         ),
@@ -200,18 +234,22 @@ fn main() {
     );
     pair(
         "get_customer: JWT-signed / unsigned (ours)",
-        ratios(&rt, CALLS, || bench::get(&jwt), || bench::get(&ours)),
+        ratios(&rt, calls(), || bench::get(&jwt), || bench::get(&ours)),
     );
     pair(
         "get_customer: HTTP-Signature / unsigned (ours)",
         ratios(
             &rt,
-            CALLS,
+            calls(),
             || bench::get(&http_signature),
             || bench::get(&ours),
         ),
     );
-    println!("\n| throughput ratio (interleaved, {ROUNDS} rounds) | median | quartiles |");
+    println!(
+        "\n| throughput ratio (interleaved, {} rounds × {} calls) | median | quartiles |",
+        rounds(),
+        calls()
+    );
     println!("|---|---|---|");
     for row in &rows {
         println!("{row}");

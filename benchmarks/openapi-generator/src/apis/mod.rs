@@ -116,5 +116,6 @@ impl From<&str> for ContentType {
 pub mod customer_api;
 pub mod customer_payment_instrument_api;
 pub mod customer_shipping_address_api;
+pub mod instrument_identifier_api;
 
 pub mod configuration;

@@ -1,7 +1,7 @@
 /*
  * CyberSource TMS Customers API
  *
- * The Customer operations of the CyberSource Token Management Service (TMS): create, retrieve, update and delete a customer token, and the customer's shipping addresses and payment instruments. Transcribed by hand from the CustomerApi, CustomerShippingAddressApi and CustomerPaymentInstrumentApi documentation and CyberSource's published definition; see openapi/README.md for where each fact comes from.
+ * The Customer operations of the CyberSource Token Management Service (TMS): create, retrieve, update and delete a customer token, and the customer's shipping addresses and payment instruments; and the instrument identifiers that stand for the card numbers and bank accounts they use. Transcribed by hand from the CustomerApi, CustomerShippingAddressApi, CustomerPaymentInstrumentApi and InstrumentIdentifierApi documentation and CyberSource's published definition; see openapi/README.md for where each fact comes from.
  *
  * The version of the OpenAPI document: 2.0.0
  *
