@@ -3,7 +3,7 @@
 //! The generated types are deliberately lenient (see openapi/README.md, "Normalisations"),
 //! so the limits of the spec live in a generated table (`generated_rules.rs`) instead.
 //! The client checks a typed body with the code `cargo xtask generate` writes from the
-//! table for its type (`generated_checks.rs`, [`TypedRules`]), before it is serialised,
+//! table for its type (`generated_checks.rs`, `TypedRules`), before it is serialised,
 //! and walks the bytes that go out where there is no typed value to check (a merge
 //! patch); servers (such as `customer-mock`) apply the same table with
 //! [`check_parameter`] and [`check_body`].

@@ -350,7 +350,11 @@ impl Compiler<'_> {
                 }
                 None => TokenStream::new(),
             }),
-            Shape::Struct(name) => self.object(name, value, path, scope),
+            Shape::Struct(name) if self.structs.contains_key(name) => {
+                self.object(name, value, path, scope)
+            }
+            // A one-word type that is no struct of `types`: a number, a boolean.
+            Shape::Struct(name) => self.value(&Shape::Other(name.clone()), value, path, scope),
             Shape::Option(inner) => {
                 let unwrapped = scope.value();
                 let code = self.value(inner, &unwrapped, path, scope)?;
@@ -390,5 +394,89 @@ impl Compiler<'_> {
                 None => Ok(TokenStream::new()),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(fields: Vec<FieldRule>) -> Rules {
+        Rules {
+            operations: Vec::new(),
+            bodies: BTreeMap::from([("Thing".to_owned(), fields)]),
+        }
+    }
+
+    fn field(path: &str, limits: Limits) -> FieldRule {
+        FieldRule {
+            path: path.to_owned(),
+            limits,
+        }
+    }
+
+    fn client() -> syn::File {
+        syn::parse_quote! {
+            pub mod types {
+                pub struct Thing {
+                    #[serde(rename = "itemList", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    pub item_list: ::std::vec::Vec<Item>,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub count: ::std::option::Option<i64>,
+                }
+                pub struct Item {
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub name: ::std::option::Option<::std::string::String>,
+                }
+            }
+        }
+    }
+
+    /// Each field is reached through its serde name, its `Option` and its list, with
+    /// the index of its item in the message and the table entry it has.
+    #[test]
+    fn a_rule_is_applied_where_serde_puts_its_field() {
+        let limits = Limits {
+            max_length: Some(3),
+            ..Limits::default()
+        };
+        let items = Limits {
+            max_items: Some(2),
+            ..Limits::default()
+        };
+        let tokens = checks_tokens(
+            &rules(vec![
+                field("itemList", items),
+                field("itemList[].name", limits),
+            ]),
+            &client(),
+        )
+        .unwrap()
+        .to_string();
+        for expected in [
+            "if ! v0 . item_list . is_empty ()",
+            "for (i0 , v2) in v1 . iter () . enumerate ()",
+            "format ! (\"itemList[{}].name\" , i0)",
+            "& THING_FIELDS [1usize] . limits",
+            "check_items (|| \"itemList\" . to_owned () , v1 . len () , & THING_FIELDS [0usize] . limits) ?",
+        ] {
+            assert!(tokens.contains(expected), "{expected}\n{tokens}");
+        }
+    }
+
+    /// A rule on a field the checks cannot apply it to stops generation, naming it.
+    #[test]
+    fn a_rule_on_a_number_stops_generation() {
+        let limits = Limits {
+            max_length: Some(3),
+            ..Limits::default()
+        };
+        let error = checks_tokens(&rules(vec![field("count", limits)]), &client())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`count` has a rule") && error.contains("i64"),
+            "{error}"
+        );
     }
 }
