@@ -100,16 +100,27 @@ where
     }
 }
 
-#[test]
-fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
+/// A capture installed as this thread's subscriber (until the guard drops), and a
+/// runtime on this thread to make calls in, so that the calls are seen.
+fn traced() -> (
+    Capture,
+    tracing::subscriber::DefaultGuard,
+    tokio::runtime::Runtime,
+) {
     use tracing_subscriber::layer::SubscriberExt as _;
     let capture = Capture::default();
     let subscriber = tracing_subscriber::registry().with(capture.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let guard = tracing::subscriber::set_default(subscriber);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
+    (capture, guard, runtime)
+}
+
+#[test]
+fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
+    let (capture, _guard, runtime) = traced();
     runtime.block_on(async {
         let server = scripted(vec![answer(
             "200 OK",
@@ -214,14 +225,7 @@ fn each_operation_has_a_span_and_bodies_are_masked_at_trace() {
 /// and expiry date included.
 #[test]
 fn an_instrument_identifier_body_is_masked_at_trace() {
-    use tracing_subscriber::layer::SubscriberExt as _;
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(capture.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (capture, _guard, runtime) = traced();
     runtime.block_on(async {
         let server = scripted(vec![answer(
             "201 Created",
@@ -262,14 +266,7 @@ fn an_instrument_identifier_body_is_masked_at_trace() {
 /// it records the status and correlation id of the answer returned, not the first one.
 #[test]
 fn the_span_counts_the_attempts() {
-    use tracing_subscriber::layer::SubscriberExt as _;
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(capture.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (capture, _guard, runtime) = traced();
     runtime.block_on(async {
         let server = scripted(vec![
             answer("503 Service Unavailable", "", "{}"),
