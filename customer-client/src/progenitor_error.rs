@@ -9,6 +9,7 @@ use progenitor_client::Error as GeneratedError;
 
 use crate::Error;
 use crate::types::ErrorResponse;
+use crate::wire::{UNIQUE_TRANSACTION_ID, correlation_id, header};
 
 /// Whether progenitor's `InvalidRequest` text is its report of a header value that
 /// `http` refuses (CR, LF, other control characters). progenitor passes on only the
@@ -38,13 +39,40 @@ impl From<GeneratedError<ErrorResponse>> for Error {
             GeneratedError::CommunicationError(e)
             | GeneratedError::InvalidUpgrade(e)
             | GeneratedError::ResponseBodyError(e) => Self::no_answer(e),
-            // The variants that carry an answer: progenitor's code no longer reads
-            // answers (call.rs does), so none arises here; kept as status and message.
-            other => Self::InvalidResponse {
-                status: other.status(),
-                reason: crate::mask::message(&other.to_string()),
+            // The variants below carry an answer, which progenitor's code no longer
+            // reads (call.rs does); mapped faithfully all the same, nothing invented.
+            GeneratedError::ErrorResponse(value) => {
+                let status = value.status();
+                let correlation_id = correlation_id(value.headers());
+                let unique_transaction_id =
+                    header(value.headers(), &UNIQUE_TRANSACTION_ID).map(str::to_owned);
+                let body = value.into_inner();
+                Self::Api {
+                    status,
+                    raw_body: serde_json::to_vec(&body)
+                        .map(Bytes::from)
+                        .unwrap_or_default()
+                        .into(),
+                    body: Some(body),
+                    correlation_id,
+                    unique_transaction_id,
+                }
+            }
+            GeneratedError::UnexpectedResponse(response) => Self::InvalidResponse {
+                status: Some(response.status()),
+                reason: "an answer progenitor's code did not expect; its body was not read"
+                    .to_owned(),
+                correlation_id: correlation_id(response.headers()),
                 raw_body: Bytes::new().into(),
+            },
+            GeneratedError::InvalidResponsePayload(raw_body, e) => Self::InvalidResponse {
+                status: None,
+                reason: format!(
+                    "the body is not the documented JSON: {}",
+                    crate::mask::message(&e.to_string())
+                ),
                 correlation_id: None,
+                raw_body: raw_body.into(),
             },
         }
     }
@@ -67,16 +95,6 @@ mod tests {
         ));
         assert!(
             matches!(&error, Error::InvalidRequest { parameter, rule } if parameter == "request" && rule == "customer_id was not initialized"),
-            "{error:?}"
-        );
-        // An answer-carrying variant (never made by a builder) keeps what it has.
-        let bad = serde_json::from_slice::<u8>(b"x").unwrap_err();
-        let error = Error::from(GeneratedError::<ErrorResponse>::InvalidResponsePayload(
-            Bytes::from_static(b"x"),
-            bad,
-        ));
-        assert!(
-            matches!(&error, Error::InvalidResponse { status: None, .. }),
             "{error:?}"
         );
     }
