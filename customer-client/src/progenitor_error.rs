@@ -39,8 +39,9 @@ impl From<GeneratedError<ErrorResponse>> for Error {
             GeneratedError::CommunicationError(e)
             | GeneratedError::InvalidUpgrade(e)
             | GeneratedError::ResponseBodyError(e) => Self::no_answer(e),
-            // The variants below carry an answer, which progenitor's code no longer
-            // reads (call.rs does); mapped faithfully all the same, nothing invented.
+            // The variants below carry an answer. No `send()` makes them now (call.rs
+            // reads every answer), but a fetch handed to `paging::items` may answer
+            // progenitor's error: mapped faithfully, correlation id kept, nothing invented.
             GeneratedError::ErrorResponse(value) => {
                 let status = value.status();
                 let correlation_id = correlation_id(value.headers());
