@@ -8,6 +8,9 @@
 //! Every failure of a call becomes an [`Error`] in the phase that finds it, in this
 //! file or in the module that phase calls (ARCHITECTURE.md, "The life of a failure").
 
+use std::future::Future;
+use std::pin::Pin;
+
 use progenitor_client::ResponseValue;
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
@@ -26,32 +29,44 @@ use crate::wire::{
 };
 use crate::{ClientContext, Error, auth, mask, mle, retry, rules, transport};
 
-/// Sends `request`, the request of the operation `operation_id` as the generated
-/// builder made it, through `http` with the client's `context`, and answers its
-/// documented success, decoded as `T`. `body` is how its body met the rules on the
-/// typed value, before it was serialised. (The generated `Client`'s two fields rather
-/// than the client itself, so that this module does not import the generated one,
-/// which imports it.)
-pub(crate) async fn send<T: DeserializeOwned>(
-    http: &reqwest::Client,
-    context: &ClientContext,
-    request: reqwest::Request,
+/// What a generated builder hands to [`send`]: the connection pool and the client's
+/// context (the generated `Client`'s two fields rather than the client itself, so that
+/// this module does not import the generated one, which imports it), the request as
+/// progenitor built it, and how its body met the rules on the typed value, before it
+/// was serialised.
+pub(crate) struct Prepared<'a> {
+    pub(crate) http: &'a reqwest::Client,
+    pub(crate) context: &'a ClientContext,
+    pub(crate) request: reqwest::Request,
+    pub(crate) body: BodyCheck,
+}
+
+/// The future of one call of the operation `operation_id`: `prepared`, or the error
+/// that kept the builder from preparing it, through every phase, answering the
+/// documented success decoded as `T`.
+///
+/// It is the future a generated `send()` returns, boxed: one allocation holds the whole
+/// call, so the caller's future is a pointer wide, and the decoded value (a `Customer`
+/// is some 4 KB) is moved out of one future only, rather than out of each of the
+/// `async` layers around it (BENCHMARKS.md, session 12).
+pub(crate) fn send<'a, T: DeserializeOwned + 'a>(
+    prepared: Result<Prepared<'a>, Error>,
     operation_id: &'static str,
-    body: BodyCheck,
-) -> Result<ResponseValue<T>, Error> {
-    // Boxed: a call is most of the state of the caller's future, and an unboxed future
-    // this size is copied whole each time a caller moves it (into a task, a timeout).
-    Box::pin(try_op(http, context, request, operation_id, body)).await
+) -> Pin<Box<impl Future<Output = Result<ResponseValue<T>, Error>> + 'a>> {
+    Box::pin(try_op(prepared, operation_id))
 }
 
 /// The phases of a call, in order.
 async fn try_op<T: DeserializeOwned>(
-    http: &reqwest::Client,
-    context: &ClientContext,
-    mut request: reqwest::Request,
+    prepared: Result<Prepared<'_>, Error>,
     operation_id: &'static str,
-    body: BodyCheck,
 ) -> Result<ResponseValue<T>, Error> {
+    let Prepared {
+        http,
+        context,
+        mut request,
+        body,
+    } = prepared?;
     let call = Call::start(http, context, operation_id)?;
     call.check(&mut request, body)?;
     call.headers(&mut request);
@@ -216,9 +231,11 @@ impl<'c> Call<'c> {
                 span.record("duration_ms", started.elapsed().as_millis() as u64);
             }
             let answer = sent.map_err(Error::no_answer)?;
-            span.record("status", answer.status.as_u16());
-            if let Some(id) = header(&answer.headers, &CORRELATION_ID) {
-                span.record("correlation_id", id);
+            if !span.is_disabled() {
+                span.record("status", answer.status.as_u16());
+                if let Some(id) = header(&answer.headers, &CORRELATION_ID) {
+                    span.record("correlation_id", id);
+                }
             }
             return Ok(answer);
         }
@@ -323,16 +340,22 @@ impl<'c> Call<'c> {
                 .map(|unit| ResponseValue::new(unit, status, headers))
                 .map_err(|e| invalid(e.to_string(), body));
         };
-        match serde_json::from_slice::<T>(&body) {
+        // The body is checked to be UTF-8 once, whole: `from_slice` checks each string
+        // apart, which costs more (BENCHMARKS.md, session 12).
+        let decoded = match std::str::from_utf8(&body) {
+            Ok(text) => serde_json::from_str::<T>(text).map_err(|e| e.to_string()),
+            Err(e) => Err(format!("it is not UTF-8 text ({e})")),
+        };
+        match decoded {
             Ok(value) => Ok(ResponseValue::new(value, status, headers)),
             Err(_) if body.iter().all(u8::is_ascii_whitespace) => Err(invalid(
                 format!("the body is empty; the documented {schema} is missing"),
                 body,
             )),
-            Err(e) => Err(invalid(
+            Err(reason) => Err(invalid(
                 format!(
                     "the body is not the documented JSON: {}",
-                    mask::message(&e.to_string())
+                    mask::message(&reason)
                 ),
                 body,
             )),

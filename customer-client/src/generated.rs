@@ -11678,19 +11678,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::TypedRules::typed_check(&body);
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "postInstrumentIdentifier",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "postInstrumentIdentifier",
+            )
         }
     }
     /**Builder for [`Client::get_instrument_identifier`]
@@ -11807,19 +11805,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "getInstrumentIdentifier",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "getInstrumentIdentifier",
+            )
         }
     }
     /**Builder for [`Client::delete_instrument_identifier`]
@@ -11906,19 +11902,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "deleteInstrumentIdentifier",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "deleteInstrumentIdentifier",
+            )
         }
     }
     /**Builder for [`Client::patch_instrument_identifier`]
@@ -12098,19 +12092,17 @@ pub mod builder {
                 let body = crate::rules::TypedRules::typed_check(
                     &crate::update::Body::new(&body, merge_patch.as_ref()),
                 );
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "patchInstrumentIdentifier",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "patchInstrumentIdentifier",
+            )
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
         /// `null`s remove fields, its values set them; what it does not name is
@@ -12243,19 +12235,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::TypedRules::typed_check(&body);
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "postInstrumentIdentifierEnrollment",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "postInstrumentIdentifierEnrollment",
+            )
         }
     }
     /**Builder for [`Client::get_instrument_identifier_payment_instruments_list`]
@@ -12405,19 +12395,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "getInstrumentIdentifierPaymentInstrumentsList",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "getInstrumentIdentifierPaymentInstrumentsList",
+            )
         }
     }
     /**Builder for [`Client::post_customer`]
@@ -12509,19 +12497,14 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::TypedRules::typed_check(&body);
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "postCustomer",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(prepared.map_err(crate::Error::from), "postCustomer")
         }
     }
     /**Builder for [`Client::get_customer`]
@@ -12605,19 +12588,14 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "getCustomer",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(prepared.map_err(crate::Error::from), "getCustomer")
         }
     }
     /**Builder for [`Client::delete_customer`]
@@ -12701,19 +12679,14 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "deleteCustomer",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(prepared.map_err(crate::Error::from), "deleteCustomer")
         }
     }
     /**Builder for [`Client::patch_customer`]
@@ -12853,19 +12826,14 @@ pub mod builder {
                 let body = crate::rules::TypedRules::typed_check(
                     &crate::update::Body::new(&body, merge_patch.as_ref()),
                 );
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "patchCustomer",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(prepared.map_err(crate::Error::from), "patchCustomer")
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
         /// `null`s remove fields, its values set them; what it does not name is
@@ -12994,19 +12962,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "getCustomerPaymentInstrumentsList",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "getCustomerPaymentInstrumentsList",
+            )
         }
     }
     /**Builder for [`Client::post_customer_payment_instrument`]
@@ -13125,19 +13091,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::TypedRules::typed_check(&body);
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "postCustomerPaymentInstrument",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "postCustomerPaymentInstrument",
+            )
         }
     }
     /**Builder for [`Client::get_customer_payment_instrument`]
@@ -13243,19 +13207,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "getCustomerPaymentInstrument",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "getCustomerPaymentInstrument",
+            )
         }
     }
     /**Builder for [`Client::delete_customer_payment_instrument`]
@@ -13358,19 +13320,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "deleteCustomerPaymentInstrument",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "deleteCustomerPaymentInstrument",
+            )
         }
     }
     /**Builder for [`Client::patch_customers_payment_instrument`]
@@ -13541,19 +13501,17 @@ pub mod builder {
                 let body = crate::rules::TypedRules::typed_check(
                     &crate::update::Body::new(&body, merge_patch.as_ref()),
                 );
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "patchCustomersPaymentInstrument",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "patchCustomersPaymentInstrument",
+            )
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
         /// `null`s remove fields, its values set them; what it does not name is
@@ -13682,19 +13640,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "getCustomerShippingAddressesList",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "getCustomerShippingAddressesList",
+            )
         }
     }
     /**Builder for [`Client::post_customer_shipping_address`]
@@ -13813,19 +13769,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::TypedRules::typed_check(&body);
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "postCustomerShippingAddress",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "postCustomerShippingAddress",
+            )
         }
     }
     /**Builder for [`Client::get_customer_shipping_address`]
@@ -13931,19 +13885,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "getCustomerShippingAddress",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "getCustomerShippingAddress",
+            )
         }
     }
     /**Builder for [`Client::delete_customer_shipping_address`]
@@ -14046,19 +13998,17 @@ pub mod builder {
                     .headers(header_map)
                     .build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "deleteCustomerShippingAddress",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "deleteCustomerShippingAddress",
+            )
         }
     }
     /**Builder for [`Client::patch_customers_shipping_address`]
@@ -14229,19 +14179,17 @@ pub mod builder {
                 let body = crate::rules::TypedRules::typed_check(
                     &crate::update::Body::new(&body, merge_patch.as_ref()),
                 );
-                Ok((client, request, body))
+                Ok(crate::call::Prepared {
+                    http: &client.client,
+                    context: &client.inner,
+                    request,
+                    body,
+                })
             })();
-            async move {
-                let (client, request, body) = prepared?;
-                crate::call::send(
-                        &client.client,
-                        &client.inner,
-                        request,
-                        "patchCustomersShippingAddress",
-                        body,
-                    )
-                    .await
-            }
+            crate::call::send(
+                prepared.map_err(crate::Error::from),
+                "patchCustomersShippingAddress",
+            )
         }
         /// Sends this JSON Merge Patch (RFC 7396) laid over the body: its
         /// `null`s remove fields, its values set them; what it does not name is

@@ -228,22 +228,28 @@ pub(crate) fn check_request(
 /// no value can move the request to another resource (`..`, `/`, `?` and the like).
 fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(), Violation> {
     let shape_error = || Violation::new(param.name, "must be a single path segment");
-    // The base URL may carry a path stem of its own, so match from the end.
-    let mut actual = url_path.rsplit('/');
+    // The base URL may carry a path stem of its own, so match from the end. (Split
+    // as bytes: paths are short, and a plain loop beats `str::rsplit`'s search.)
+    let slash = |b: &u8| *b == b'/';
+    let mut actual = url_path.as_bytes().rsplit(slash);
     let mut value = None;
-    for expected in op.path.trim_start_matches('/').rsplit('/') {
+    for expected in op.path.trim_start_matches('/').as_bytes().rsplit(slash) {
         let got = actual.next().ok_or_else(shape_error)?;
-        match expected.strip_prefix('{').and_then(|e| e.strip_suffix('}')) {
-            Some(name) if name == param.name => value = Some(got),
+        match expected.strip_prefix(b"{").and_then(|e| e.strip_suffix(b"}")) {
+            Some(name) if name == param.name.as_bytes() => value = Some(got),
             Some(_) => {}
             None if expected != got => return Err(shape_error()),
             None => {}
         }
     }
     let raw = value.ok_or_else(shape_error)?;
-    let decoded = percent_decode(raw.as_bytes())
-        .decode_utf8()
-        .map_err(|_| Violation::new(param.name, "must be UTF-8 text"))?;
+    let not_utf8 = || Violation::new(param.name, "must be UTF-8 text");
+    // A URL's path is ASCII; only an escaped value needs decoding.
+    let decoded = if raw.contains(&b'%') {
+        percent_decode(raw).decode_utf8().map_err(|_| not_utf8())?
+    } else {
+        std::str::from_utf8(raw).map_err(|_| not_utf8())?.into()
+    };
     check_string(param.name, &decoded, &param.limits)
 }
 

@@ -24,7 +24,7 @@ async fn answer(
     op: &SpecOperation,
     status: u16,
     content_type: &str,
-    body: &str,
+    body: impl AsRef<[u8]>,
 ) -> Result<tests::calls::Outcome, Error> {
     answer_call(op, &Call::valid(op, true), status, content_type, body).await
 }
@@ -34,7 +34,7 @@ async fn answer_call(
     inputs: &Call,
     status: u16,
     content_type: &str,
-    body: &str,
+    body: impl AsRef<[u8]>,
 ) -> Result<tests::calls::Outcome, Error> {
     let server = MockServer::start_async().await;
     let mock = server
@@ -43,7 +43,7 @@ async fn answer_call(
                 .header("content-type", content_type)
                 .header("v-c-correlation-id", "corr-42")
                 .header("uniqueTransactionID", "utx-42")
-                .body(body);
+                .body(body.as_ref());
         })
         .await;
     let result = call(&client_for(&server.base_url()), op, inputs).await;
@@ -248,6 +248,23 @@ async fn malformed_json_keeps_status_correlation_id_and_raw_body() {
             "the body is not the documented JSON: "
         };
         assert!(reason.starts_with(expected), "{body:?}: {reason}");
+    }
+    // A body that is not UTF-8, in a string or outside one, is not JSON at all (the
+    // client checks the body whole before parsing it; a byte the check missed would
+    // reach a `String` of the decoded value).
+    for body in [&b"{\"id\": \"F2F3\xff\"}"[..], b"\xef\xbb{}", b"{\"id\": \"\xc3\"}"] {
+        let error = answer(&op, 200, JSON, body).await.unwrap_err();
+        let Error::InvalidResponse {
+            raw_body, reason, ..
+        } = &error
+        else {
+            panic!("{body:?}: {error:?}");
+        };
+        assert_eq!(raw_body.as_ref(), body);
+        assert!(
+            reason.starts_with("the body is not the documented JSON: it is not UTF-8 text"),
+            "{body:?}: {reason}"
+        );
     }
     // Whitespace is empty too.
     let error = answer(&op, 200, JSON, " \n").await.unwrap_err();

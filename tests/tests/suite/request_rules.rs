@@ -187,6 +187,22 @@ async fn a_customer_id_cannot_change_the_request_path() {
     }
 }
 
+/// A path value is measured as the caller wrote it, not as it is escaped in the URL:
+/// 32 `é` are 32 characters (192 once escaped), within `customerId`'s 32.
+#[tokio::test]
+async fn an_escaped_path_value_is_measured_unescaped() {
+    let op = spec_operations()
+        .into_iter()
+        .find(|op| op.operation_id == "getCustomer")
+        .unwrap();
+    let base = Call::valid(&op, false);
+    let (result, arrived) = attempt(&op, &with_param(&base, "customerId", "é".repeat(32))).await;
+    assert_eq!(arrived, 1, "{result:?}");
+    assert!(result.is_ok(), "{result:?}");
+    let (result, arrived) = attempt(&op, &with_param(&base, "customerId", "é".repeat(33))).await;
+    assert_refused(result, arrived, "customerId", "1 to 32 characters (got 33)");
+}
+
 #[tokio::test]
 async fn body_fields_beyond_their_limits_are_refused() {
     for op in spec_operations()

@@ -7,14 +7,14 @@
 //! failure or an answer read whole, so the hand-written layer had to smuggle them
 //! through (the URL's fragment, JSON in a string, rebuilt responses). Here `send` keeps
 //! progenitor's statements up to the built request, run at once, synchronously; the
-//! rest (hooks and status match) is replaced by `crate::call::send(&client.client,
-//! &client.inner, request, "<operationId>", body)`, where `body` is the typed body's
-//! rules checked on the value `.json(…)` serialises (`TypedRules`, generated for each
-//! body type), which runs every phase of the call and decodes the documented
-//! success. The future it returns holds only the client and the request (an
-//! `async fn` over the builder kept the whole builder alive: rust-lang/rust#62958).
-//! Callers write `.send().await` as before; an invalid request is still an error of
-//! that future.
+//! rest (hooks and status match) is replaced by `crate::call::send(prepared,
+//! "<operationId>")`, where `prepared` holds the client's pool and context, the request
+//! and `body`, the typed body's rules checked on the value `.json(…)` serialises
+//! (`TypedRules`, generated for each body type). `call::send` runs every phase of the
+//! call and decodes the documented success; its boxed future is what `send()` returns
+//! (an `async fn` over the builder kept the whole builder alive, rust-lang/rust#62958,
+//! and each `async` layer moved the decoded value once more). Callers write
+//! `.send().await` as before; an invalid request is still an error of that future.
 
 /// Rewrites every `async fn send` of the top-level `builder` module. Returns how many.
 pub fn send_builds_before_awaiting(file: &mut syn::File) -> usize {
@@ -107,12 +107,14 @@ fn rewrite(function: &mut syn::ImplItemFn) -> bool {
         let prepared = (move || -> ::std::result::Result<_, #error> {
             #(#now)*
             let body = #body_check;
-            Ok((client, request, body))
+            Ok(crate::call::Prepared {
+                http: &client.client,
+                context: &client.inner,
+                request,
+                body,
+            })
         })();
-        async move {
-            let (client, request, body) = prepared?;
-            crate::call::send(&client.client, &client.inner, request, #operation_id, body).await
-        }
+        crate::call::send(prepared.map_err(crate::Error::from), #operation_id)
     }};
     true
 }
@@ -245,14 +247,20 @@ mod tests {
             text.contains("Output = :: std :: result :: Result < ResponseValue < types :: Thing > , crate :: Error >"),
             "send answers this crate's Error: {text}"
         );
-        assert!(text.contains("async move"), "{text}");
-        let (now, later) = text.split_once("async move").unwrap();
+        // The request is built now; the one future is `call::send`'s.
+        let (now, later) = text
+            .split_once("crate :: call :: send (")
+            .expect("send() hands its request to call::send");
         assert!(
-            now.contains(". build () ?") && !now.contains(". await"),
+            now.contains(". build () ?") && !now.contains(". await") && !now.contains("async"),
             "{text}"
         );
         assert!(
-            later.contains("crate :: call :: send (& client . client , & client . inner , request , \"postThing\" , body) . await"),
+            now.contains("crate :: call :: Prepared { http : & client . client , context : & client . inner , request , body , }"),
+            "{text}"
+        );
+        assert!(
+            later.starts_with("prepared . map_err (crate :: Error :: from) , \"postThing\")"),
             "the request goes to the one path of a call, named by its operation: {text}"
         );
         assert!(
