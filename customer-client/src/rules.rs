@@ -235,7 +235,10 @@ fn check_path_param(op: &Operation, param: &Param, url_path: &str) -> Result<(),
     let mut value = None;
     for expected in op.path.trim_start_matches('/').as_bytes().rsplit(slash) {
         let got = actual.next().ok_or_else(shape_error)?;
-        match expected.strip_prefix(b"{").and_then(|e| e.strip_suffix(b"}")) {
+        match expected
+            .strip_prefix(b"{")
+            .and_then(|e| e.strip_suffix(b"}"))
+        {
             Some(name) if name == param.name.as_bytes() => value = Some(got),
             Some(_) => {}
             None if expected != got => return Err(shape_error()),

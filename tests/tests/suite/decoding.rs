@@ -252,7 +252,11 @@ async fn malformed_json_keeps_status_correlation_id_and_raw_body() {
     // A body that is not UTF-8, in a string or outside one, is not JSON at all (the
     // client checks the body whole before parsing it; a byte the check missed would
     // reach a `String` of the decoded value).
-    for body in [&b"{\"id\": \"F2F3\xff\"}"[..], b"\xef\xbb{}", b"{\"id\": \"\xc3\"}"] {
+    for body in [
+        &b"{\"id\": \"F2F3\xff\"}"[..],
+        b"\xef\xbb{}",
+        b"{\"id\": \"\xc3\"}",
+    ] {
         let error = answer(&op, 200, JSON, body).await.unwrap_err();
         let Error::InvalidResponse {
             raw_body, reason, ..
