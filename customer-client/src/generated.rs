@@ -481,7 +481,7 @@ pub mod types {
             rename = "_embedded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub embedded: ::std::option::Option<CustomerEmbedded>,
+        pub embedded: ::std::option::Option<::std::boxed::Box<CustomerEmbedded>>,
         ///Customer token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -655,7 +655,9 @@ pub mod types {
             rename = "_embedded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub embedded: ::std::option::Option<InstrumentIdentifierEmbedded>,
+        pub embedded: ::std::option::Option<
+            ::std::boxed::Box<InstrumentIdentifierEmbedded>,
+        >,
         ///Instrument identifier token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -1114,7 +1116,9 @@ pub mod types {
             rename = "_embedded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub embedded: ::std::option::Option<PaymentInstrumentEmbedded>,
+        pub embedded: ::std::option::Option<
+            ::std::boxed::Box<PaymentInstrumentEmbedded>,
+        >,
         ///Payment instrument token id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -1291,7 +1295,9 @@ pub mod types {
             rename = "_embedded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub embedded: ::std::option::Option<PaymentInstrumentListEmbedded>,
+        pub embedded: ::std::option::Option<
+            ::std::boxed::Box<PaymentInstrumentListEmbedded>,
+        >,
         ///How many items a page holds at most.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit: ::std::option::Option<i64>,
@@ -1543,7 +1549,9 @@ pub mod types {
             rename = "_embedded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub embedded: ::std::option::Option<ShippingAddressListEmbedded>,
+        pub embedded: ::std::option::Option<
+            ::std::boxed::Box<ShippingAddressListEmbedded>,
+        >,
         ///How many items a page holds at most.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit: ::std::option::Option<i64>,
@@ -3720,7 +3728,7 @@ pub mod types {
                 ::std::string::String,
             >,
             embedded: ::std::result::Result<
-                ::std::option::Option<super::CustomerEmbedded>,
+                ::std::option::Option<::std::boxed::Box<super::CustomerEmbedded>>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -3834,6 +3842,7 @@ pub mod types {
             {
                 self.embedded = value
                     .try_into()
+                    .map(|value| value.map(::std::boxed::Box::new))
                     .map_err(|e| {
                         format!("error converting supplied value for embedded: {e}")
                     });
@@ -4384,7 +4393,9 @@ pub mod types {
                 ::std::string::String,
             >,
             embedded: ::std::result::Result<
-                ::std::option::Option<super::InstrumentIdentifierEmbedded>,
+                ::std::option::Option<
+                    ::std::boxed::Box<super::InstrumentIdentifierEmbedded>,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -4512,6 +4523,7 @@ pub mod types {
             {
                 self.embedded = value
                     .try_into()
+                    .map(|value| value.map(::std::boxed::Box::new))
                     .map_err(|e| {
                         format!("error converting supplied value for embedded: {e}")
                     });
@@ -6073,7 +6085,9 @@ pub mod types {
                 ::std::string::String,
             >,
             embedded: ::std::result::Result<
-                ::std::option::Option<super::PaymentInstrumentEmbedded>,
+                ::std::option::Option<
+                    ::std::boxed::Box<super::PaymentInstrumentEmbedded>,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -6212,6 +6226,7 @@ pub mod types {
             {
                 self.embedded = value
                     .try_into()
+                    .map(|value| value.map(::std::boxed::Box::new))
                     .map_err(|e| {
                         format!("error converting supplied value for embedded: {e}")
                     });
@@ -6801,7 +6816,9 @@ pub mod types {
                 ::std::string::String,
             >,
             embedded: ::std::result::Result<
-                ::std::option::Option<super::PaymentInstrumentListEmbedded>,
+                ::std::option::Option<
+                    ::std::boxed::Box<super::PaymentInstrumentListEmbedded>,
+                >,
                 ::std::string::String,
             >,
             limit: ::std::result::Result<
@@ -6855,6 +6872,7 @@ pub mod types {
             {
                 self.embedded = value
                     .try_into()
+                    .map(|value| value.map(::std::boxed::Box::new))
                     .map_err(|e| {
                         format!("error converting supplied value for embedded: {e}")
                     });
@@ -7696,7 +7714,9 @@ pub mod types {
                 ::std::string::String,
             >,
             embedded: ::std::result::Result<
-                ::std::option::Option<super::ShippingAddressListEmbedded>,
+                ::std::option::Option<
+                    ::std::boxed::Box<super::ShippingAddressListEmbedded>,
+                >,
                 ::std::string::String,
             >,
             limit: ::std::result::Result<
@@ -7750,6 +7770,7 @@ pub mod types {
             {
                 self.embedded = value
                     .try_into()
+                    .map(|value| value.map(::std::boxed::Box::new))
                     .map_err(|e| {
                         format!("error converting supplied value for embedded: {e}")
                     });

@@ -160,6 +160,7 @@ fn render_spec_reporting(text: &str) -> anyhow::Result<(Vec<Output>, Vec<String>
         ids,
         sensitive: rewrites::sensitive::sensitive_fields(&spec),
         patch_methods,
+        embedded: rewrites::boxed::embedded_properties(&spec),
     };
     let mut applied = rewrites::apply(Target::Client, &mut client, &inputs)?;
     let setters = setter_types(&client);

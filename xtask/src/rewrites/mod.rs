@@ -5,6 +5,7 @@
 //! expects: one that changes fewer (progenitor's output changed shape, say) fails
 //! `generate` with its number and name instead of doing nothing silently.
 
+pub mod boxed;
 pub mod growable;
 pub mod json_body_stdin;
 pub mod lenient;
@@ -38,6 +39,8 @@ pub struct Inputs<'a> {
     pub sensitive: BTreeSet<String>,
     /// progenitor's method names of the PATCH operations that take a body.
     pub patch_methods: Vec<String>,
+    /// How many `_embedded` properties the spec's schemas have.
+    pub embedded: usize,
 }
 
 /// One rewrite of progenitor's output.
@@ -68,6 +71,10 @@ fn every_operation(inputs: &Inputs) -> usize {
 
 fn every_patch(inputs: &Inputs) -> usize {
     inputs.patch_methods.len()
+}
+
+fn every_embedded(inputs: &Inputs) -> usize {
+    inputs.embedded
 }
 
 /// Every rewrite, in the order `generate` applies them to each file.
@@ -115,6 +122,13 @@ pub const REWRITES: &[Rewrite] = &[
         target: Target::Client,
         expects: one,
         apply: |file, inputs| merge_patch::read_modify_write_methods(file, inputs.rules),
+    },
+    Rewrite {
+        number: 15,
+        name: "embedded resources are boxed",
+        target: Target::Client,
+        expects: every_embedded,
+        apply: |file, _| boxed::embedded_resources_are_boxed(file),
     },
     Rewrite {
         number: 13,
@@ -229,6 +243,7 @@ mod tests {
             ids: BTreeMap::new(),
             sensitive: BTreeSet::new(),
             patch_methods: Vec::new(),
+            embedded: 0,
         };
         let mut empty: syn::File = syn::parse_quote! {};
         let error = apply(Target::Mocks, &mut empty, &inputs)
