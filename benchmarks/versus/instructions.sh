@@ -19,14 +19,14 @@ count() {
 }
 declare -A per_call
 printf '%-12s %12s\n' contender instructions/call
-for contender in ours-get oag-get ours-post oag-post ours-64 oag-64; do
+for contender in ours-get oag-get ours-post oag-post ours-post-built oag-post-built ours-64 oag-64; do
   a=$(count "$contender" $few)
   b=$(count "$contender" $many)
   per_call[$contender]=$(( (b - a) / ((many - few) * calls_per_batch) ))
   printf '%-12s %12d\n' "$contender" "${per_call[$contender]}"
 done
 echo
-for row in get post 64; do
+for row in get post post-built 64; do
   awk -v a="${per_call[ours-$row]}" -v b="${per_call[oag-$row]}" -v row="$row" \
     'BEGIN { printf "%-5s ours / openapi-generator: %.3f of its instructions (throughput ratio if instructions were time: %.3f)\n", row, a / b, b / a }'
 done

@@ -3,8 +3,8 @@
 //! reqwest client for the same spec (`benchmarks/openapi-generator/`, which signs and
 //! checks nothing), and hand-written reqwest; interleaved round by round on the same
 //! loopback server. Prints, for each call, the median of the per-round throughput
-//! ratios with their quartiles, and the CPU time per call of each contender (the
-//! in-process server's included, the same for all). Numbers go to BENCHMARKS.md.
+//! ratios with their quartiles, and of the same rounds' CPU time ratios (the process's,
+//! the in-process server's included, the same for all). Numbers go to BENCHMARKS.md.
 
 use std::time::Instant;
 
@@ -69,66 +69,76 @@ async fn oag_post(configuration: &Configuration, customer: models::Customer) -> 
         .expect("a customer")
 }
 
-/// Throughput ratios `time(b) / time(a)` of `a` (ours) against `b`, one per round, the
-/// order alternating; sorted.
-fn ratios<FA, RA, FB, RB>(rt: &Runtime, per_round: usize, mut a: FA, mut b: FB) -> Vec<f64>
+/// What one contender's round cost: wall time and process CPU time, in seconds.
+#[derive(Clone, Copy)]
+struct Cost {
+    wall: f64,
+    cpu: f64,
+}
+
+/// Per round, `per_round` calls of `a` (ours) and of `b`, the order alternating; the
+/// per-round throughput ratios `wall(b) / wall(a)` and CPU ratios `cpu(a) / cpu(b)`,
+/// each sorted.
+fn ratios<FA, RA, FB, RB>(
+    rt: &Runtime,
+    per_round: usize,
+    mut a: FA,
+    mut b: FB,
+) -> (Vec<f64>, Vec<f64>)
 where
     FA: FnMut() -> RA,
     RA: std::future::Future,
     FB: FnMut() -> RB,
     RB: std::future::Future,
 {
-    let mut out = Vec::with_capacity(rounds());
+    let mut throughput = Vec::with_capacity(rounds());
+    let mut cpu = Vec::with_capacity(rounds());
     for round in 0..rounds() {
-        let (time_a, time_b) = if round % 2 == 0 {
-            let time_a = timed(rt, per_round, &mut a);
-            (time_a, timed(rt, per_round, &mut b))
+        let (cost_a, cost_b) = if round % 2 == 0 {
+            let cost_a = measured(rt, per_round, &mut a);
+            (cost_a, measured(rt, per_round, &mut b))
         } else {
-            let time_b = timed(rt, per_round, &mut b);
-            (timed(rt, per_round, &mut a), time_b)
+            let cost_b = measured(rt, per_round, &mut b);
+            (measured(rt, per_round, &mut a), cost_b)
         };
-        out.push(time_b / time_a);
+        throughput.push(cost_b.wall / cost_a.wall);
+        cpu.push(cost_a.cpu / cost_b.cpu);
     }
-    out.sort_by(f64::total_cmp);
-    out
+    throughput.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
+    (throughput, cpu)
 }
 
-fn timed<F, R>(rt: &Runtime, calls: usize, f: &mut F) -> f64
+fn measured<F, R>(rt: &Runtime, calls: usize, f: &mut F) -> Cost
 where
     F: FnMut() -> R,
     R: std::future::Future,
 {
-    rt.block_on(async {
+    let cpu_before = cpu_seconds();
+    let wall = rt.block_on(async {
         let started = Instant::now();
         for _ in 0..calls {
             std::hint::black_box(f().await);
         }
         started.elapsed().as_secs_f64()
-    })
+    });
+    Cost {
+        wall,
+        cpu: cpu_seconds() - cpu_before,
+    }
 }
 
-/// The process's user and system CPU time, in microseconds.
-fn cpu_micros() -> f64 {
+/// The process's user and system CPU time (every thread: the client's runtime and the
+/// loopback server), in seconds.
+fn cpu_seconds() -> f64 {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: getrusage writes the struct it is given; RUSAGE_SELF is always valid.
     let usage = unsafe {
         libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
         usage.assume_init()
     };
-    let micros = |t: libc::timeval| t.tv_sec as f64 * 1e6 + t.tv_usec as f64;
-    micros(usage.ru_utime) + micros(usage.ru_stime)
-}
-
-/// CPU microseconds per call of `f`, over `calls` calls (each `per_call` calls).
-fn cpu_per_call<F, R>(rt: &Runtime, calls: usize, per_call: usize, mut f: F) -> f64
-where
-    F: FnMut() -> R,
-    R: std::future::Future,
-{
-    timed(rt, calls / 10, &mut f);
-    let before = cpu_micros();
-    timed(rt, calls, &mut f);
-    (cpu_micros() - before) / (calls * per_call) as f64
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 fn quartiles(sorted: &[f64]) -> (f64, f64, f64) {
@@ -175,7 +185,11 @@ fn main() {
         serde_json::from_value(bench::full_create_request()).expect("a customer");
 
     let mut rows = Vec::new();
-    let mut pair = |label: &str, sorted: Vec<f64>| rows.push(line(label, &sorted));
+    let mut cpu_rows = Vec::new();
+    let mut pair = |label: &str, (throughput, cpu): (Vec<f64>, Vec<f64>)| {
+        rows.push(line(label, &throughput));
+        cpu_rows.push(line(label, &cpu));
+    };
     pair(
         "get_customer, sequential: ours / openapi-generator",
         ratios(&rt, calls(), || bench::get(&ours), || oag_get(&theirs)),
@@ -205,6 +219,15 @@ fn main() {
             calls(),
             || bench::post(&ours, small.clone()),
             || bench::reqwest_post(&http, &base_url, small.clone()),
+        ),
+    );
+    pair(
+        "post_customer (quickstart body built in the call, as the README does): ours / openapi-generator",
+        ratios(
+            &rt,
+            calls(),
+            || bench::post_built(&ours),
+            || oag_post(&theirs, customer_bench_versus::oag_quickstart_body()),
         ),
     );
     pair(
@@ -254,42 +277,11 @@ fn main() {
     for row in &rows {
         println!("{row}");
     }
-
-    let calls = 4000;
-    let in_flight = bench::IN_FLIGHT;
-    let cpu = [
-        (
-            "ours, get",
-            cpu_per_call(&rt, calls, 1, || bench::get(&ours)),
-        ),
-        (
-            "openapi-generator, get",
-            cpu_per_call(&rt, calls, 1, || oag_get(&theirs)),
-        ),
-        (
-            "hand-written reqwest, get",
-            cpu_per_call(&rt, calls, 1, || bench::reqwest_get(&http, &base_url)),
-        ),
-        (
-            "ours, post (quickstart body)",
-            cpu_per_call(&rt, calls, 1, || bench::post(&ours, small.clone())),
-        ),
-        (
-            "openapi-generator, post (quickstart body)",
-            cpu_per_call(&rt, calls, 1, || oag_post(&theirs, small_theirs.clone())),
-        ),
-        (
-            "ours, get, 64 in flight",
-            cpu_per_call(&rt, calls / in_flight, in_flight, batch_ours),
-        ),
-        (
-            "openapi-generator, get, 64 in flight",
-            cpu_per_call(&rt, calls / in_flight, in_flight, batch_theirs),
-        ),
-    ];
-    println!("\n| CPU per call (client and loopback server) | µs |");
-    println!("|---|---|");
-    for (label, micros) in cpu {
-        println!("| {label} | {micros:.1} |");
+    // The same rounds' CPU time (client and loopback server, every thread of the
+    // process), ours over the other's: the budget's "CPU per call" ratio.
+    println!("\n| CPU time ratio (the same rounds) | median | quartiles |");
+    println!("|---|---|---|");
+    for row in &cpu_rows {
+        println!("{row}");
     }
 }

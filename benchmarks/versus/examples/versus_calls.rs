@@ -14,6 +14,8 @@ const CONTENDERS: &[&str] = &[
     "oag-get",
     "ours-post",
     "oag-post",
+    "ours-post-built",
+    "oag-post-built",
     "ours-64",
     "oag-64",
 ];
@@ -47,6 +49,12 @@ fn main() {
             serde_json::from_str(SMALL_CREATE).expect("a customer");
         let small_theirs: models::Customer =
             serde_json::from_str(SMALL_CREATE).expect("a customer");
+        // Both sides post the same body when they build it in the call.
+        let fixture: serde_json::Value = serde_json::from_str(SMALL_CREATE).expect("JSON");
+        assert_eq!(
+            serde_json::to_value(customer_bench_versus::oag_quickstart_body()).expect("JSON"),
+            fixture
+        );
         // The warm-up (two batches) opens the pooled connections.
         for _ in 0..2 + batches {
             match contender.as_str() {
@@ -78,6 +86,12 @@ fn main() {
                                     .expect("a customer"),
                             ),
                             "ours-post" => drop(bench::post(&ours, small.clone()).await),
+                            "ours-post-built" => drop(bench::post_built(&ours).await),
+                            "oag-post-built" => drop(
+                                customer_api::post_customer(&theirs, customer_bench_versus::oag_quickstart_body(), None)
+                                    .await
+                                    .expect("a customer"),
+                            ),
                             _ => drop(
                                 customer_api::post_customer(&theirs, small_theirs.clone(), None)
                                     .await
