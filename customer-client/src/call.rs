@@ -46,9 +46,9 @@ pub(crate) struct Prepared<'a> {
 /// documented success decoded as `T`.
 ///
 /// It is the future a generated `send()` returns, boxed: one allocation holds the whole
-/// call, so the caller's future is a pointer wide, and the decoded value (a `Customer`
-/// is some 4 KB) is moved out of one future only, rather than out of each of the
-/// `async` layers around it (BENCHMARKS.md, session 12).
+/// call, so the caller's future is a pointer wide, and the decoded value is moved out
+/// of one future only, rather than out of each of the `async` layers that were around
+/// it (BENCHMARKS.md, session 12).
 pub(crate) fn send<'a, T: DeserializeOwned + 'a>(
     prepared: Result<Prepared<'a>, Error>,
     operation_id: &'static str,
