@@ -28,7 +28,7 @@ pub fn embedded_properties(spec: &Value) -> usize {
 /// Boxes every `_embedded` field of the `types` module's structs, with its builder's
 /// field and setter. Returns how many fields it boxed in all three places.
 pub fn embedded_resources_are_boxed(file: &mut syn::File) -> usize {
-    let Some(types) = module_items(&mut file.items, "types") else {
+    let Some(types) = super::module_items(&mut file.items, "types") else {
         return 0;
     };
     // The type's field: `Option<X>` → `Option<Box<X>>`.
@@ -43,7 +43,7 @@ pub fn embedded_resources_are_boxed(file: &mut syn::File) -> usize {
             }
         }
     }
-    let Some(builders) = module_items(types, "builder") else {
+    let Some(builders) = super::module_items(types, "builder") else {
         return 0;
     };
     boxed
@@ -159,15 +159,6 @@ fn box_in_setter(builders: &mut [syn::Item], structure: &syn::Ident, name: &syn:
             }
             _ => false,
         })
-    })
-}
-
-fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
-    items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == name => {
-            module.content.as_mut().map(|(_, items)| items)
-        }
-        _ => None,
     })
 }
 

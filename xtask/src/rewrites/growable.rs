@@ -19,7 +19,7 @@ use quote::format_ident;
 /// Marks every type of `types` non-exhaustive and lets every builder stand for an
 /// optional value of its type. Returns how many types it marked.
 pub fn types_can_grow(file: &mut syn::File) -> usize {
-    let Some(types) = module_items(&mut file.items, "types") else {
+    let Some(types) = super::module_items(&mut file.items, "types") else {
         return 0;
     };
     let non_exhaustive: syn::Attribute = syn::parse_quote!(#[non_exhaustive]);
@@ -39,7 +39,7 @@ pub fn types_can_grow(file: &mut syn::File) -> usize {
             marked += 1;
         }
     }
-    let Some(builders) = module_items(types, "builder") else {
+    let Some(builders) = super::module_items(types, "builder") else {
         return marked;
     };
     let defined: Vec<syn::Ident> = builders
@@ -64,15 +64,6 @@ pub fn types_can_grow(file: &mut syn::File) -> usize {
         });
     }
     marked
-}
-
-fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
-    items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == name => {
-            module.content.as_mut().map(|(_, items)| items)
-        }
-        _ => None,
-    })
 }
 
 /// Seals the typed mocks' extension trait: `MockServerExt: sealed::Sealed`, implemented

@@ -183,6 +183,17 @@ pub const REWRITES: &[Rewrite] = &[
     },
 ];
 
+/// The items of the inline module `name` among `items` (typify's `types`, its
+/// `builder`).
+fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    })
+}
+
 /// What one rewrite changed.
 pub struct Applied {
     pub rewrite: &'static Rewrite,
