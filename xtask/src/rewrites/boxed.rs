@@ -168,8 +168,11 @@ mod tests {
 
     #[test]
     fn an_embedded_field_is_boxed_in_the_type_its_builder_and_its_setter() {
+        // Other modules come first, as in progenitor's output (`types::error`).
         let mut file: syn::File = syn::parse_quote! {
+            pub mod other {}
             pub mod types {
+                pub mod error {}
                 pub struct Customer {
                     #[serde(rename = "_embedded", skip_serializing_if = "::std::option::Option::is_none")]
                     pub embedded: ::std::option::Option<CustomerEmbedded>,
@@ -222,6 +225,30 @@ mod tests {
             "{text}"
         );
         assert_eq!(text.matches(":: std :: boxed :: Box").count(), 3, "{text}");
+    }
+
+    /// The registry's entry expects one boxed field per `_embedded` of the spec, so a
+    /// field the rewrite missed fails `generate`.
+    #[test]
+    fn the_registry_expects_every_embedded_property() {
+        use crate::rewrites::{Inputs, REWRITES};
+        let rules = crate::normalise::Rules {
+            operations: Vec::new(),
+            bodies: Default::default(),
+        };
+        let inputs = Inputs {
+            rules: &rules,
+            ids: Default::default(),
+            sensitive: Default::default(),
+            patch_methods: Vec::new(),
+            embedded: 2,
+        };
+        let entry = REWRITES
+            .iter()
+            .find(|r| r.name == "embedded resources are boxed")
+            .expect("rewrite 15 is registered");
+        assert_eq!(entry.number, 15);
+        assert_eq!((entry.expects)(&inputs), 2);
     }
 
     #[test]
