@@ -24,14 +24,7 @@ const CONTENDERS: &[&str] = &[
 ];
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(contender), Some(Ok(batches))) = (
-        args.first().filter(|c| CONTENDERS.contains(&c.as_str())),
-        args.get(1).map(|b| b.parse::<usize>()),
-    ) else {
-        eprintln!("usage: calls <{}> <batches>", CONTENDERS.join("|"));
-        std::process::exit(2);
-    };
+    let (contender, batches) = bench::contender_and_batches("calls", CONTENDERS);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

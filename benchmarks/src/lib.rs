@@ -337,6 +337,22 @@ pub fn quickstart_body() -> types::builder::Customer {
         ])
 }
 
+/// The `<contender> <batches>` arguments of an instruction-counting example (`program`,
+/// one of `contenders`); prints the usage and exits with 2 when they are not.
+pub fn contender_and_batches(program: &str, contenders: &[&str]) -> (String, usize) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match (
+        args.first().filter(|c| contenders.contains(&c.as_str())),
+        args.get(1).map(|b| b.parse::<usize>()),
+    ) {
+        (Some(contender), Some(Ok(batches))) => (contender.clone(), batches),
+        _ => {
+            eprintln!("usage: {program} <{}> <batches>", contenders.join("|"));
+            std::process::exit(2);
+        }
+    }
+}
+
 /// `IN_FLIGHT` calls at once, each a task of its own, until all have finished.
 pub async fn batch<F, R>(call: F)
 where

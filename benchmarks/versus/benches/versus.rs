@@ -9,8 +9,8 @@
 use std::time::Instant;
 
 use customer_bench::{self as bench};
+use customer_bench_versus as versus;
 use customer_client::{Client, types};
-use tms_openapi_generator::apis::{configuration::Configuration, customer_api};
 use tms_openapi_generator::models;
 use tokio::runtime::Runtime;
 
@@ -40,33 +40,6 @@ fn runtime() -> Runtime {
         .enable_all()
         .build()
         .expect("a tokio runtime")
-}
-
-/// openapi-generator's client as a user of it runs it: its own default configuration
-/// (`reqwest::Client::new()`: no timeouts, so no timer a request), pointed at the
-/// server. `VERSUS_BASELINE=shared` gives it this project's reqwest client instead (30 s
-/// timeout, 10 s connect timeout: what sessions 8 to 10 measured).
-fn openapi_generator(base_url: &str) -> Configuration {
-    let mut configuration = Configuration {
-        base_path: base_url.to_owned(),
-        ..Configuration::default()
-    };
-    if std::env::var("VERSUS_BASELINE").is_ok_and(|v| v == "shared") {
-        configuration.client = bench::reqwest_client();
-    }
-    configuration
-}
-
-async fn oag_get(configuration: &Configuration) -> models::Customer {
-    customer_api::get_customer(configuration, bench::CUSTOMER_ID, None)
-        .await
-        .expect("a customer")
-}
-
-async fn oag_post(configuration: &Configuration, customer: models::Customer) -> models::Customer {
-    customer_api::post_customer(configuration, customer, None)
-        .await
-        .expect("a customer")
 }
 
 /// What one contender's round cost: wall time and process CPU time, in seconds.
@@ -175,7 +148,7 @@ fn main() {
     let ours: Client = bench::client(&base_url, None);
     let jwt: Client = bench::client(&base_url, Some(bench::credentials(false)));
     let http_signature: Client = bench::client(&base_url, Some(bench::credentials(true)));
-    let theirs = openapi_generator(&base_url);
+    let theirs = versus::openapi_generator(&base_url);
     let http = bench::reqwest_client();
     let small: types::Customer = serde_json::from_str(SMALL_CREATE).expect("a customer");
     let small_theirs: models::Customer = serde_json::from_str(SMALL_CREATE).expect("a customer");
@@ -192,7 +165,12 @@ fn main() {
     };
     pair(
         "get_customer, sequential: ours / openapi-generator",
-        ratios(&rt, calls(), || bench::get(&ours), || oag_get(&theirs)),
+        ratios(
+            &rt,
+            calls(),
+            || bench::get(&ours),
+            || versus::oag_get(&theirs),
+        ),
     );
     pair(
         "get_customer, sequential: ours / hand-written reqwest",
@@ -209,7 +187,7 @@ fn main() {
             &rt,
             calls(),
             || bench::post(&ours, small.clone()),
-            || oag_post(&theirs, small_theirs.clone()),
+            || versus::oag_post(&theirs, small_theirs.clone()),
         ),
     );
     pair(
@@ -227,7 +205,7 @@ fn main() {
             &rt,
             calls(),
             || bench::post_built(&ours),
-            || oag_post(&theirs, customer_bench_versus::oag_quickstart_body()),
+            || versus::oag_post(&theirs, versus::oag_quickstart_body()),
         ),
     );
     pair(
@@ -236,7 +214,7 @@ fn main() {
             &rt,
             calls(),
             || bench::post(&ours, large.clone()),
-            || oag_post(&theirs, large_theirs.clone()),
+            || versus::oag_post(&theirs, large_theirs.clone()),
         ),
     );
     let batch_ours = || {
@@ -248,7 +226,7 @@ fn main() {
     let batch_theirs = || {
         bench::batch(|| {
             let configuration = theirs.clone();
-            async move { oag_get(&configuration).await }
+            async move { versus::oag_get(&configuration).await }
         })
     };
     pair(

@@ -6,7 +6,7 @@
 
 use bytes::Bytes;
 use customer_bench::{self as bench, IN_FLIGHT};
-use tms_openapi_generator::apis::{configuration::Configuration, customer_api};
+use customer_bench_versus as versus;
 use tms_openapi_generator::models;
 
 const CONTENDERS: &[&str] = &[
@@ -25,14 +25,7 @@ const SMALL_CREATE: &str =
     include_str!("../../../tests/fixtures/samples/create-customer.request.json");
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(contender), Some(Ok(batches))) = (
-        args.first().filter(|c| CONTENDERS.contains(&c.as_str())),
-        args.get(1).map(|b| b.parse::<usize>()),
-    ) else {
-        eprintln!("usage: versus_calls <{}> <batches>", CONTENDERS.join("|"));
-        std::process::exit(2);
-    };
+    let (contender, batches) = bench::contender_and_batches("versus_calls", CONTENDERS);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -41,10 +34,7 @@ fn main() {
         let base_url = bench::start_server(Bytes::from_static(bench::RETRIEVED_CUSTOMER)).await;
         let ours = bench::client(&base_url, None);
         // openapi-generator as its users run it (as benches/versus.rs does).
-        let theirs = Configuration {
-            base_path: base_url.clone(),
-            ..Configuration::default()
-        };
+        let theirs = versus::openapi_generator(&base_url);
         let small: customer_client::types::Customer =
             serde_json::from_str(SMALL_CREATE).expect("a customer");
         let small_theirs: models::Customer =
@@ -52,7 +42,7 @@ fn main() {
         // Both sides post the same body when they build it in the call.
         let fixture: serde_json::Value = serde_json::from_str(SMALL_CREATE).expect("JSON");
         assert_eq!(
-            serde_json::to_value(customer_bench_versus::oag_quickstart_body()).expect("JSON"),
+            serde_json::to_value(versus::oag_quickstart_body()).expect("JSON"),
             fixture
         );
         // The warm-up (two batches) opens the pooled connections.
@@ -68,11 +58,7 @@ fn main() {
                 "oag-64" => {
                     bench::batch(|| {
                         let configuration = theirs.clone();
-                        async move {
-                            customer_api::get_customer(&configuration, bench::CUSTOMER_ID, None)
-                                .await
-                                .expect("a customer")
-                        }
+                        async move { versus::oag_get(&configuration).await }
                     })
                     .await
                 }
@@ -80,23 +66,13 @@ fn main() {
                     for _ in 0..IN_FLIGHT {
                         match sequential {
                             "ours-get" => drop(bench::get(&ours).await),
-                            "oag-get" => drop(
-                                customer_api::get_customer(&theirs, bench::CUSTOMER_ID, None)
-                                    .await
-                                    .expect("a customer"),
-                            ),
+                            "oag-get" => drop(versus::oag_get(&theirs).await),
                             "ours-post" => drop(bench::post(&ours, small.clone()).await),
                             "ours-post-built" => drop(bench::post_built(&ours).await),
-                            "oag-post-built" => drop(
-                                customer_api::post_customer(&theirs, customer_bench_versus::oag_quickstart_body(), None)
-                                    .await
-                                    .expect("a customer"),
-                            ),
-                            _ => drop(
-                                customer_api::post_customer(&theirs, small_theirs.clone(), None)
-                                    .await
-                                    .expect("a customer"),
-                            ),
+                            "oag-post-built" => {
+                                drop(versus::oag_post(&theirs, versus::oag_quickstart_body()).await)
+                            }
+                            _ => drop(versus::oag_post(&theirs, small_theirs.clone()).await),
                         }
                     }
                 }
