@@ -206,11 +206,15 @@ impl ClientBuilder {
         })?;
         let mle = crate::mle::resolve(&self.mle, self.credentials.as_ref(), (self.clock)())?;
         let base_url = self.environment.base_url().to_owned();
+        // `Environment::custom` checked its URL; a `Custom` made directly was not.
+        let parsed_base_url = crate::context::parse_base_url(&base_url)
+            .map_err(|message| config("base URL", &message))?;
         Ok(Client::new_with_client(
             &base_url,
             http,
             ClientContext(Arc::new(Settings {
                 environment: self.environment,
+                base_url: parsed_base_url,
                 credentials: self.credentials,
                 clock: self.clock,
                 ids: self.ids,
@@ -255,5 +259,87 @@ impl Client {
     /// The settings shared by every request of this client.
     pub fn context(&self) -> &ClientContext {
         &self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Client, Environment, Error};
+
+    // `ClientContext::url` (context.rs), tried through built clients.
+
+    /// What reqwest made of progenitor's text before: the base and the path joined,
+    /// parsed whole.
+    fn parsed_whole(base: &str, path: &str) -> reqwest::Url {
+        reqwest::Url::parse(&format!("{base}{path}")).unwrap()
+    }
+
+    #[test]
+    fn a_url_is_the_path_set_on_the_base_as_if_parsed_whole() {
+        let paths = [
+            "/tms/v2/customers",
+            "/tms/v2/customers/F2F3ADA770102B51E053A2598D0A9078/payment-instruments",
+            // Escaped by the generated builder: kept as they are.
+            "/tms/v2/customers/a%2Fb%3Fc%23d%25",
+            "/tms/v2/customers/%C3%A9t%C3%A9",
+            // What the builder's escaping leaves: dots, spaces and non-ASCII in the raw.
+            "/tms/v2/customers/./x/../y",
+            "/tms/v2/customers/a b/é",
+        ];
+        let bases = [
+            Environment::Sandbox,
+            Environment::custom("http://127.0.0.1:4010").unwrap(),
+            Environment::custom("https://proxy.example/cs/").unwrap(),
+            Environment::custom("http://[::1]:8080/a/b").unwrap(),
+        ];
+        for environment in bases {
+            let base = environment.base_url().to_owned();
+            let client = Client::builder(environment).build().unwrap();
+            for path in paths {
+                let url = client.context().url(&base, path).unwrap();
+                assert_eq!(url, parsed_whole(&base, path), "{base} + {path}");
+                assert_eq!(url.as_str(), parsed_whole(&base, path).as_str());
+            }
+        }
+    }
+
+    /// progenitor's own constructors take any base URL with a context: that base is
+    /// parsed, not the environment's.
+    #[test]
+    fn a_base_url_other_than_the_environments_is_the_one_used() {
+        let client = Client::builder(Environment::Sandbox).build().unwrap();
+        let context = client.context();
+        let url = context
+            .url("http://127.0.0.1:9/stem", "/tms/v2/customers/x")
+            .unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/stem/tms/v2/customers/x");
+        for bad in [
+            "",
+            "not a url",
+            "ftp://x",
+            "mailto:someone@example.com",
+            "/relative",
+        ] {
+            assert_eq!(
+                context.url(bad, "/tms/v2/customers").unwrap_err(),
+                "the client's base URL is not an absolute http or https URL",
+                "{bad:?}"
+            );
+        }
+    }
+
+    /// An `Environment::Custom` made without `Environment::custom` is checked when the
+    /// client is built, not on its first call.
+    #[test]
+    fn a_custom_environment_that_is_no_url_is_refused_by_build() {
+        let error = Client::builder(Environment::Custom("no url".to_owned()))
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Config { setting, message }
+                if setting == "base URL"
+                    && message == "the client's base URL is not an absolute http or https URL"),
+            "{error:?}"
+        );
     }
 }

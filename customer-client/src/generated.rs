@@ -11669,7 +11669,10 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/tms/v1/instrumentidentifiers", client.baseurl,);
+                let url = client
+                    .inner
+                    .url(&client.baseurl, "/tms/v1/instrumentidentifiers")
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -11794,10 +11797,16 @@ pub mod builder {
                 let retrieve_bin_details = retrieve_bin_details
                     .map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v1/instrumentidentifiers/{}", client.baseurl, encode_path(&
-                    instrument_identifier_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v1/instrumentidentifiers/{}", encode_path(&
+                            instrument_identifier_id.to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -11897,10 +11906,16 @@ pub mod builder {
                 let instrument_identifier_id = instrument_identifier_id
                     .map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v1/instrumentidentifiers/{}", client.baseurl, encode_path(&
-                    instrument_identifier_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v1/instrumentidentifiers/{}", encode_path(&
+                            instrument_identifier_id.to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -12075,10 +12090,16 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v1/instrumentidentifiers/{}", client.baseurl, encode_path(&
-                    instrument_identifier_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v1/instrumentidentifiers/{}", encode_path(&
+                            instrument_identifier_id.to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
                 header_map
                     .append(
@@ -12229,10 +12250,16 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v1/instrumentidentifiers/{}/enrollment", client.baseurl,
-                    encode_path(& instrument_identifier_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v1/instrumentidentifiers/{}/enrollment", encode_path(&
+                            instrument_identifier_id.to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -12382,10 +12409,16 @@ pub mod builder {
                 let retrieve_bin_details = retrieve_bin_details
                     .map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v1/instrumentidentifiers/{}/paymentinstruments", client
-                    .baseurl, encode_path(& instrument_identifier_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v1/instrumentidentifiers/{}/paymentinstruments",
+                            encode_path(& instrument_identifier_id.to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -12494,7 +12527,10 @@ pub mod builder {
                         types::Customer::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/tms/v2/customers", client.baseurl,);
+                let url = client
+                    .inner
+                    .url(&client.baseurl, "/tms/v2/customers")
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -12583,10 +12619,16 @@ pub mod builder {
                 let Self { client, customer_id, profile_id } = self;
                 let customer_id = customer_id.map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}", client.baseurl, encode_path(& customer_id
-                    .to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}", encode_path(& customer_id
+                            .to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -12674,10 +12716,16 @@ pub mod builder {
                 let Self { client, customer_id, profile_id } = self;
                 let customer_id = customer_id.map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}", client.baseurl, encode_path(& customer_id
-                    .to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}", encode_path(& customer_id
+                            .to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -12815,10 +12863,16 @@ pub mod builder {
                         types::Customer::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}", client.baseurl, encode_path(& customer_id
-                    .to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}", encode_path(& customer_id
+                            .to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
                 header_map
                     .append(
@@ -12955,10 +13009,16 @@ pub mod builder {
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let offset = offset.map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/payment-instruments", client.baseurl,
-                    encode_path(& customer_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/payment-instruments", encode_path(&
+                            customer_id.to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -13085,10 +13145,16 @@ pub mod builder {
                         types::PaymentInstrument::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/payment-instruments", client.baseurl,
-                    encode_path(& customer_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/payment-instruments", encode_path(&
+                            customer_id.to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -13201,11 +13267,17 @@ pub mod builder {
                 let payment_instrument_id = payment_instrument_id
                     .map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/payment-instruments/{}", client.baseurl,
-                    encode_path(& customer_id.to_string()), encode_path(&
-                    payment_instrument_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/payment-instruments/{}", encode_path(&
+                            customer_id.to_string()), encode_path(& payment_instrument_id
+                            .to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -13314,11 +13386,17 @@ pub mod builder {
                 let payment_instrument_id = payment_instrument_id
                     .map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/payment-instruments/{}", client.baseurl,
-                    encode_path(& customer_id.to_string()), encode_path(&
-                    payment_instrument_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/payment-instruments/{}", encode_path(&
+                            customer_id.to_string()), encode_path(& payment_instrument_id
+                            .to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -13489,11 +13567,17 @@ pub mod builder {
                         types::PaymentInstrument::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/payment-instruments/{}", client.baseurl,
-                    encode_path(& customer_id.to_string()), encode_path(&
-                    payment_instrument_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/payment-instruments/{}", encode_path(&
+                            customer_id.to_string()), encode_path(& payment_instrument_id
+                            .to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
                 header_map
                     .append(
@@ -13633,10 +13717,16 @@ pub mod builder {
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let offset = offset.map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/shipping-addresses", client.baseurl,
-                    encode_path(& customer_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/shipping-addresses", encode_path(&
+                            customer_id.to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -13763,10 +13853,16 @@ pub mod builder {
                         types::ShippingAddress::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/shipping-addresses", client.baseurl,
-                    encode_path(& customer_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/shipping-addresses", encode_path(&
+                            customer_id.to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -13879,11 +13975,17 @@ pub mod builder {
                 let shipping_address_id = shipping_address_id
                     .map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/shipping-addresses/{}", client.baseurl,
-                    encode_path(& customer_id.to_string()), encode_path(&
-                    shipping_address_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/shipping-addresses/{}", encode_path(&
+                            customer_id.to_string()), encode_path(& shipping_address_id
+                            .to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -13992,11 +14094,17 @@ pub mod builder {
                 let shipping_address_id = shipping_address_id
                     .map_err(Error::InvalidRequest)?;
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/shipping-addresses/{}", client.baseurl,
-                    encode_path(& customer_id.to_string()), encode_path(&
-                    shipping_address_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/shipping-addresses/{}", encode_path(&
+                            customer_id.to_string()), encode_path(& shipping_address_id
+                            .to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
                 header_map
                     .append(
@@ -14167,11 +14275,17 @@ pub mod builder {
                         types::ShippingAddress::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/tms/v2/customers/{}/shipping-addresses/{}", client.baseurl,
-                    encode_path(& customer_id.to_string()), encode_path(&
-                    shipping_address_id.to_string()),
-                );
+                let url = client
+                    .inner
+                    .url(
+                        &client.baseurl,
+                        &format!(
+                            "/tms/v2/customers/{}/shipping-addresses/{}", encode_path(&
+                            customer_id.to_string()), encode_path(& shipping_address_id
+                            .to_string())
+                        ),
+                    )
+                    .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
                 header_map
                     .append(

@@ -12,6 +12,7 @@ pub mod lenient;
 pub mod merge_patch;
 pub mod operation_ids;
 pub mod optional_schemars;
+pub mod parsed_base;
 pub mod sensitive;
 pub mod small_futures;
 
@@ -108,6 +109,14 @@ pub const REWRITES: &[Rewrite] = &[
         target: Target::Client,
         expects: every_patch,
         apply: |file, _| merge_patch::patch_builders_take_merge_patches(file),
+    },
+    Rewrite {
+        // Before 12, which keeps this statement among those that build the request.
+        number: 16,
+        name: "a request's URL is its path set on the base URL parsed once",
+        target: Target::Client,
+        expects: every_operation,
+        apply: |file, _| parsed_base::urls_join_the_parsed_base(file),
     },
     Rewrite {
         number: 12,
