@@ -264,6 +264,10 @@ impl Client {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::time::SystemTime;
+
+    use crate::context::Settings;
     use crate::{Client, Environment, Error};
 
     // `ClientContext::url` (context.rs), tried through built clients.
@@ -326,6 +330,27 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    /// The environment's base URL is the one parsed when the client was built, not
+    /// parsed again: a context whose parsed base differs from its environment's text
+    /// (which `build` never makes) shows which one a URL is made from.
+    #[test]
+    fn the_environments_base_url_is_not_parsed_again() {
+        let context = crate::ClientContext(Arc::new(Settings {
+            environment: Environment::custom("http://127.0.0.1:1").unwrap(),
+            base_url: reqwest::Url::parse("http://127.0.0.2:2/parsed").unwrap(),
+            credentials: None,
+            clock: Arc::new(SystemTime::now),
+            ids: Arc::new(String::new),
+            max_response_bytes: 1,
+            retry: None,
+            mle: None,
+        }));
+        let url = context
+            .url("http://127.0.0.1:1", "/tms/v2/customers")
+            .unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.2:2/parsed/tms/v2/customers");
     }
 
     /// An `Environment::Custom` made without `Environment::custom` is checked when the
