@@ -24,8 +24,8 @@ use crate::rules::BodyCheck;
 use crate::transport::{Answer, Failure};
 use crate::types::ErrorResponse;
 use crate::wire::{
-    API_VERSION, CLIENT_ID, CLIENT_ID_VALUE, CORRELATION_ID, JSON_UTF8, UNIQUE_TRANSACTION_ID,
-    correlation_id, header,
+    CLIENT_ID, CLIENT_ID_VALUE, CORRELATION_ID, JSON_UTF8, UNIQUE_TRANSACTION_ID, correlation_id,
+    header,
 };
 use crate::{ClientContext, Error, auth, mask, mle, retry, rules, transport};
 
@@ -116,11 +116,11 @@ impl<'c> Call<'c> {
         Ok(())
     }
 
-    /// headers: exactly the documented ones (progenitor's `api-version` is not one).
+    /// headers: exactly the documented ones (the builders add none of their own:
+    /// openapi/README.md, normalisation 17).
     fn headers(&self, request: &mut reqwest::Request) {
         let has_body = request.body().is_some();
         let headers = request.headers_mut();
-        headers.remove(API_VERSION);
         headers.insert(ACCEPT, JSON_UTF8);
         headers.insert(CLIENT_ID, CLIENT_ID_VALUE);
         if has_body {

@@ -11674,13 +11674,6 @@ pub mod builder {
                     .url(&client.baseurl, "/tms/v1/instrumentidentifiers")
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
@@ -11688,10 +11681,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .json(&body)
                     .query(
                         &progenitor_client::QueryParam::new(
@@ -11808,13 +11797,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
@@ -11822,10 +11804,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .query(
                         &progenitor_client::QueryParam::new(
                             "retrieveBinDetails",
@@ -11917,26 +11895,11 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
                 #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let mut request = client.client.delete(url).headers(header_map).build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
                 Ok(crate::call::Prepared {
                     http: &client.client,
@@ -12101,13 +12064,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = if_match {
                     header_map.append("if-match", value.to_string().try_into()?);
                 }
@@ -12118,10 +12074,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .query(
                         &progenitor_client::QueryParam::new(
@@ -12261,13 +12213,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
@@ -12275,10 +12220,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .json(&body)
                     .headers(header_map)
                     .build()?;
@@ -12420,13 +12361,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
@@ -12434,10 +12368,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .query(&progenitor_client::QueryParam::new("limit", &limit))
                     .query(&progenitor_client::QueryParam::new("offset", &offset))
                     .query(
@@ -12532,13 +12462,6 @@ pub mod builder {
                     .url(&client.baseurl, "/tms/v2/customers")
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
@@ -12546,10 +12469,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .json(&body)
                     .headers(header_map)
                     .build()?;
@@ -12630,26 +12549,11 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
                 #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let mut request = client.client.get(url).headers(header_map).build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
                 Ok(crate::call::Prepared {
                     http: &client.client,
@@ -12727,26 +12631,11 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
                 #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let mut request = client.client.delete(url).headers(header_map).build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
                 Ok(crate::call::Prepared {
                     http: &client.client,
@@ -12874,13 +12763,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = if_match {
                     header_map.append("if-match", value.to_string().try_into()?);
                 }
@@ -12891,10 +12773,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .headers(header_map)
                     .build()?;
@@ -13020,13 +12898,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
@@ -13034,10 +12905,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .query(&progenitor_client::QueryParam::new("limit", &limit))
                     .query(&progenitor_client::QueryParam::new("offset", &offset))
                     .headers(header_map)
@@ -13156,13 +13023,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
@@ -13170,10 +13030,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .json(&body)
                     .headers(header_map)
                     .build()?;
@@ -13279,26 +13135,11 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
                 #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let mut request = client.client.get(url).headers(header_map).build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
                 Ok(crate::call::Prepared {
                     http: &client.client,
@@ -13398,26 +13239,11 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
                 #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let mut request = client.client.delete(url).headers(header_map).build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
                 Ok(crate::call::Prepared {
                     http: &client.client,
@@ -13579,13 +13405,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = if_match {
                     header_map.append("if-match", value.to_string().try_into()?);
                 }
@@ -13596,10 +13415,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .headers(header_map)
                     .build()?;
@@ -13728,13 +13543,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
@@ -13742,10 +13550,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .query(&progenitor_client::QueryParam::new("limit", &limit))
                     .query(&progenitor_client::QueryParam::new("offset", &offset))
                     .headers(header_map)
@@ -13864,13 +13668,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
@@ -13878,10 +13675,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .json(&body)
                     .headers(header_map)
                     .build()?;
@@ -13987,26 +13780,11 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
                 #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let mut request = client.client.get(url).headers(header_map).build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
                 Ok(crate::call::Prepared {
                     http: &client.client,
@@ -14106,26 +13884,11 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = profile_id {
                     header_map.append("profile-id", value.to_string().try_into()?);
                 }
                 #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let mut request = client.client.delete(url).headers(header_map).build()?;
                 let body = crate::rules::BodyCheck::OnTheWire;
                 Ok(crate::call::Prepared {
                     http: &client.client,
@@ -14287,13 +14050,6 @@ pub mod builder {
                     )
                     .map_err(Error::InvalidRequest)?;
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    );
                 if let Some(value) = if_match {
                     header_map.append("if-match", value.to_string().try_into()?);
                 }
@@ -14304,10 +14060,6 @@ pub mod builder {
                 let mut request = client
                     .client
                     .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
                     .json(&crate::update::Body::new(&body, merge_patch.as_ref()))
                     .headers(header_map)
                     .build()?;

@@ -17,9 +17,6 @@ pub(crate) const CLIENT_ID: HeaderName = HeaderName::from_static("v-c-client-id"
 /// [`USER_AGENT`] as a header value.
 pub(crate) const CLIENT_ID_VALUE: HeaderValue = HeaderValue::from_static(USER_AGENT);
 
-/// progenitor adds `api-version` to every request; CyberSource does not document it.
-pub(crate) const API_VERSION: HeaderName = HeaderName::from_static("api-version");
-
 /// Request headers that authentication adds.
 pub(crate) const MERCHANT_ID: HeaderName = HeaderName::from_static("v-c-merchant-id");
 pub(crate) const DIGEST: HeaderName = HeaderName::from_static("digest");

@@ -3,8 +3,9 @@
 //! reqwest client for the same spec (`benchmarks/openapi-generator/`, which signs and
 //! checks nothing), and hand-written reqwest; interleaved round by round on the same
 //! loopback server. Prints, for each call, the median of the per-round throughput
-//! ratios with their quartiles, and of the same rounds' CPU time ratios (the process's,
-//! the in-process server's included, the same for all). Numbers go to BENCHMARKS.md.
+//! ratios with a 95 % interval for it and the quartiles, and the same of the rounds'
+//! CPU time ratios (the process's, the in-process server's included, the same for
+//! all). Numbers go to BENCHMARKS.md.
 
 use std::time::Instant;
 
@@ -17,7 +18,7 @@ use tokio::runtime::Runtime;
 /// Rounds and calls per round; `VERSUS_ROUNDS` and `VERSUS_CALLS` override them (the
 /// peer benchmark of issue 32 ran 21 × 500).
 fn rounds() -> usize {
-    setting("VERSUS_ROUNDS", 41)
+    setting("VERSUS_ROUNDS", 101)
 }
 fn calls() -> usize {
     setting("VERSUS_CALLS", 200)
@@ -119,9 +120,21 @@ fn quartiles(sorted: &[f64]) -> (f64, f64, f64) {
     (at(0.25), at(0.5), at(0.75))
 }
 
+/// A 95 % confidence interval for the median, from the order statistics alone (no
+/// assumption on how the rounds are distributed): the values at ranks
+/// n/2 ± 0.98·√n. A budget is met when the whole interval is on its side.
+fn median_interval(sorted: &[f64]) -> (f64, f64) {
+    let n = sorted.len() as f64;
+    let half_width = 0.98 * n.sqrt();
+    let low = (n / 2.0 - half_width).floor().max(0.0) as usize;
+    let high = ((n / 2.0 + half_width).ceil() as usize).min(sorted.len() - 1);
+    (sorted[low], sorted[high])
+}
+
 fn line(label: &str, sorted: &[f64]) -> String {
     let (q1, median, q3) = quartiles(sorted);
-    format!("| {label} | **{median:.3}** | {q1:.3}–{q3:.3} |")
+    let (low, high) = median_interval(sorted);
+    format!("| {label} | **{median:.3}** | {low:.3}–{high:.3} | {q1:.3}–{q3:.3} |")
 }
 
 fn main() {
@@ -247,18 +260,18 @@ fn main() {
         ),
     );
     println!(
-        "\n| throughput ratio (interleaved, {} rounds × {} calls) | median | quartiles |",
+        "\n| throughput ratio (interleaved, {} rounds × {} calls) | median | its 95 % interval | quartiles |",
         rounds(),
         calls()
     );
-    println!("|---|---|---|");
+    println!("|---|---|---|---|");
     for row in &rows {
         println!("{row}");
     }
     // The same rounds' CPU time (client and loopback server, every thread of the
     // process), ours over the other's: the budget's "CPU per call" ratio.
-    println!("\n| CPU time ratio (the same rounds) | median | quartiles |");
-    println!("|---|---|---|");
+    println!("\n| CPU time ratio (the same rounds) | median | its 95 % interval | quartiles |");
+    println!("|---|---|---|---|");
     for row in &cpu_rows {
         println!("{row}");
     }

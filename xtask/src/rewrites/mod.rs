@@ -7,6 +7,7 @@
 
 pub mod boxed;
 pub mod growable;
+pub mod headers;
 pub mod json_body_stdin;
 pub mod lenient;
 pub mod merge_patch;
@@ -109,6 +110,14 @@ pub const REWRITES: &[Rewrite] = &[
         target: Target::Client,
         expects: every_patch,
         apply: |file, _| merge_patch::patch_builders_take_merge_patches(file),
+    },
+    Rewrite {
+        // Before 12, which keeps these statements among those that build the request.
+        number: 17,
+        name: "the builders leave Accept and api-version to the call's headers phase",
+        target: Target::Client,
+        expects: every_operation,
+        apply: |file, _| headers::builders_leave_headers_to_the_call(file),
     },
     Rewrite {
         // Before 12, which keeps this statement among those that build the request.
