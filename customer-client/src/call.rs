@@ -53,7 +53,28 @@ pub(crate) fn send<'a, T: DeserializeOwned + 'a>(
     prepared: Result<Prepared<'a>, Error>,
     operation_id: &'static str,
 ) -> Pin<Box<impl Future<Output = Result<ResponseValue<T>, Error>> + 'a>> {
-    Box::pin(try_op(prepared, operation_id))
+    // The span covers the whole call. Made here, around the one future, rather than
+    // around the attempts inside it: wrapping a future moves it, and the attempts'
+    // future is most of the call's (BENCHMARKS.md, session 13).
+    let span = match &prepared {
+        Ok(prepared) => span(operation_id, &prepared.request),
+        Err(_) => tracing::Span::none(),
+    };
+    Box::pin(try_op(prepared, operation_id).instrument(span))
+}
+
+/// The span a call runs in; the attempts record how it ended.
+fn span(operation_id: &str, request: &reqwest::Request) -> tracing::Span {
+    tracing::info_span!(
+        "tms_customers",
+        operation_id,
+        method = %request.method(),
+        path = request.url().path(),
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+        correlation_id = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+    )
 }
 
 /// The phases of a call, in order.
@@ -61,19 +82,24 @@ async fn try_op<T: DeserializeOwned>(
     prepared: Result<Prepared<'_>, Error>,
     operation_id: &'static str,
 ) -> Result<ResponseValue<T>, Error> {
-    let Prepared {
-        http,
-        context,
-        mut request,
-        body,
-    } = prepared?;
-    let call = Call::start(http, context, operation_id)?;
-    call.check(&mut request, body)?;
-    call.headers(&mut request);
-    call.encrypt(&mut request)?;
-    call.sign(&mut request)?;
-    let span = call.span(&request);
-    let answer = call.attempts(request).instrument(span).await?;
+    // The request lives in this block only, so that the future keeps it once, in the
+    // attempts (a variable in scope across an `.await` takes room in the future even
+    // when it has been moved out: BENCHMARKS.md, session 13).
+    let (call, request) = {
+        let Prepared {
+            http,
+            context,
+            mut request,
+            body,
+        } = prepared?;
+        let call = Call::start(http, context, operation_id)?;
+        call.check(&mut request, body)?;
+        call.headers(&mut request);
+        call.encrypt(&mut request)?;
+        call.sign(&mut request)?;
+        (call, request)
+    };
+    let answer = call.attempts(request).await?;
     let answer = call.decrypt(answer)?;
     call.decode(answer)
 }
@@ -81,6 +107,7 @@ async fn try_op<T: DeserializeOwned>(
 /// What every phase of one call reads: the client's settings and connection pool, and
 /// the operation's entry in the rule table (looked up once). The answer, with its
 /// head, body and failure, is the [`Answer`] the phases hand on.
+#[derive(Clone, Copy)]
 struct Call<'c> {
     settings: &'c Settings,
     http: &'c reqwest::Client,
@@ -170,30 +197,16 @@ impl<'c> Call<'c> {
         )
     }
 
-    /// The span the attempts run in; it records how the call ended.
-    fn span(&self, request: &reqwest::Request) -> tracing::Span {
-        tracing::info_span!(
-            "tms_customers",
-            operation_id = self.operation.operation_id,
-            method = %request.method(),
-            path = request.url().path(),
-            status = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-            correlation_id = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-        )
-    }
-
     /// attempts: send (`transport.rs`), classify the outcome with the one verdict
     /// (`retry::is_transient`), and back off and repeat as the retry policy allows,
     /// for requests safe to repeat. The last answer comes back whatever its status; no
     /// answer at all is the error reqwest gave.
-    async fn attempts(&self, request: reqwest::Request) -> Result<Answer, Error> {
+    async fn attempts(self, mut next: reqwest::Request) -> Result<Answer, Error> {
         let span = tracing::Span::current();
         // Without a subscriber the span is disabled, and nothing reads the clock for it.
         let started = (!span.is_disabled()).then(std::time::Instant::now);
         if tracing::enabled!(tracing::Level::TRACE)
-            && let Some(bytes) = request.body().and_then(|b| b.as_bytes())
+            && let Some(bytes) = next.body().and_then(|b| b.as_bytes())
         {
             tracing::trace!(body = %mask::body(bytes), "request body");
         }
@@ -201,13 +214,15 @@ impl<'c> Call<'c> {
             .settings
             .retry
             .as_ref()
-            .filter(|_| retry::is_safe_to_repeat(&request));
+            .filter(|_| retry::is_safe_to_repeat(&next));
         let mut delays = policy.map(|p| p.delays());
         let mut attempt = 1usize;
-        let mut next = request;
+        // The request is not kept in the future (the copy for another attempt is boxed,
+        // and made only when one may follow), nor the timer of a back-off: a call
+        // without retries carries neither (BENCHMARKS.md, session 13).
         loop {
             span.record("attempt", attempt);
-            let spare = policy.and_then(|_| next.try_clone());
+            let spare = policy.and_then(|_| next.try_clone()).map(Box::new);
             let sent = transport::send(self.http, next, self.settings.max_response_bytes).await;
             if let (Some(policy), Some(delays), Some(mut spare)) = (policy, delays.as_mut(), spare)
                 && retry::is_transient(retry::outcome(&sent))
@@ -219,10 +234,10 @@ impl<'c> Call<'c> {
                 )
             {
                 tracing::debug!(attempt, delay_ms = wait.as_millis() as u64, "retrying");
-                tokio::time::sleep(wait).await;
+                Box::pin(tokio::time::sleep(wait)).await;
                 // A fresh signature: new date, new token id, the same response kid.
                 if self.sign(&mut spare).is_ok() {
-                    next = spare;
+                    next = *spare;
                     attempt += 1;
                     continue;
                 }
@@ -282,25 +297,26 @@ impl<'c> Call<'c> {
             body,
             failure,
         } = answer;
-        let correlation_id = correlation_id(&headers);
+        // Read for a failure only: a success carries it in its headers.
+        let correlation_id = || correlation_id(&headers);
         match failure {
             Some(Failure::TooLarge { limit }) => {
                 return Err(Error::ResponseTooLarge {
                     status,
                     limit,
-                    correlation_id,
+                    correlation_id: correlation_id(),
                 });
             }
             Some(Failure::TimedOut) => {
                 return Err(Error::Timeout {
                     status: Some(status),
-                    correlation_id,
+                    correlation_id: correlation_id(),
                 });
             }
             Some(Failure::Interrupted(reason)) => {
                 return Err(Error::Interrupted {
                     status,
-                    correlation_id,
+                    correlation_id: correlation_id(),
                     reason,
                 });
             }
@@ -315,14 +331,14 @@ impl<'c> Call<'c> {
                     .filter(|parsed| !parsed.errors.is_empty()),
                 unique_transaction_id: header(&headers, &UNIQUE_TRANSACTION_ID).map(str::to_owned),
                 raw_body: body.into(),
-                correlation_id,
+                correlation_id: correlation_id(),
             });
         }
         let invalid = |reason: String, body: bytes::Bytes| Error::InvalidResponse {
             status: Some(status),
             reason,
             raw_body: RawBody::from(body),
-            correlation_id: correlation_id.clone(),
+            correlation_id: correlation_id(),
         };
         let Some(documented) = self
             .operation
@@ -336,9 +352,10 @@ impl<'c> Call<'c> {
             ));
         };
         let Some(schema) = documented.schema else {
-            return serde_json::from_slice::<T>(b"null")
-                .map(|unit| ResponseValue::new(unit, status, headers))
-                .map_err(|e| invalid(e.to_string(), body));
+            return match serde_json::from_slice::<T>(b"null") {
+                Ok(unit) => Ok(ResponseValue::new(unit, status, headers)),
+                Err(e) => Err(invalid(e.to_string(), body)),
+            };
         };
         // The body is checked to be UTF-8 once, whole: `from_slice` checks each string
         // apart, which costs more (BENCHMARKS.md, session 12).

@@ -36,11 +36,17 @@ fn setting(name: &str, default: usize) -> usize {
 const SMALL_CREATE: &str =
     include_str!("../../../tests/fixtures/samples/create-customer.request.json");
 
+/// tokio's multi-thread runtime, as most services run; `VERSUS_RUNTIME=current_thread`
+/// puts client and loopback server on one thread, where a round's time is their work
+/// alone rather than also the kernel waking threads for each other (BENCHMARKS.md,
+/// session 13: over 40 % of the multi-thread rounds' time is thread switching).
 fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
+    let mut builder = if std::env::var("VERSUS_RUNTIME").is_ok_and(|v| v == "current_thread") {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    builder.enable_all().build().expect("a tokio runtime")
 }
 
 /// What one contender's round cost: wall time and process CPU time, in seconds.
