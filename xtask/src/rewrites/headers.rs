@@ -11,32 +11,16 @@
 /// Removes progenitor's `api-version` and `Accept` from every `send` of the top-level
 /// `builder` module. Returns how many `send`s lost both.
 pub fn builders_leave_headers_to_the_call(file: &mut syn::File) -> usize {
-    let Some(builder) = super::module_items(&mut file.items, "builder") else {
-        return 0;
-    };
-    let mut changed = 0;
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        for member in block.items.iter_mut() {
-            if let syn::ImplItem::Fn(function) = member
-                && function.sig.ident == "send"
-            {
-                let before = function.block.stmts.len();
-                function
-                    .block
-                    .stmts
-                    .retain(|stmt| !appends_api_version(stmt));
-                let version_removed = function.block.stmts.len() < before;
-                let accept_removed = function.block.stmts.iter_mut().any(remove_accept);
-                if version_removed && accept_removed {
-                    changed += 1;
-                }
-            }
-        }
-    }
-    changed
+    super::each_send(file, |function| {
+        let before = function.block.stmts.len();
+        function
+            .block
+            .stmts
+            .retain(|stmt| !appends_api_version(stmt));
+        let version_removed = function.block.stmts.len() < before;
+        let accept_removed = function.block.stmts.iter_mut().any(remove_accept);
+        version_removed && accept_removed
+    })
 }
 
 /// `header_map.append(HeaderName::from_static("api-version"), …);`

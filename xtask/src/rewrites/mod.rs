@@ -212,6 +212,29 @@ fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Ve
     })
 }
 
+/// Calls `rewrite` on every `send` of the top-level `builder` module (progenitor's
+/// operation builders, one `impl` each); returns how many it changed.
+fn each_send(file: &mut syn::File, mut rewrite: impl FnMut(&mut syn::ImplItemFn) -> bool) -> usize {
+    let Some(builder) = module_items(&mut file.items, "builder") else {
+        return 0;
+    };
+    let mut changed = 0;
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        for member in block.items.iter_mut() {
+            if let syn::ImplItem::Fn(function) = member
+                && function.sig.ident == "send"
+                && rewrite(function)
+            {
+                changed += 1;
+            }
+        }
+    }
+    changed
+}
+
 /// What one rewrite changed.
 pub struct Applied {
     pub rewrite: &'static Rewrite,

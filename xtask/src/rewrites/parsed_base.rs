@@ -13,30 +13,16 @@
 /// Rewrites the `let url = format!("{}…", client.baseurl, …)` of every `send` in the
 /// top-level `builder` module. Returns how many.
 pub fn urls_join_the_parsed_base(file: &mut syn::File) -> usize {
-    let Some(builder) = super::module_items(&mut file.items, "builder") else {
-        return 0;
-    };
-    let mut changed = 0;
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        for member in block.items.iter_mut() {
-            let syn::ImplItem::Fn(function) = member else {
-                continue;
-            };
-            if function.sig.ident != "send" {
-                continue;
-            }
-            for stmt in function.block.stmts.iter_mut() {
-                if let Some(joined) = joined_url(stmt) {
-                    *stmt = joined;
-                    changed += 1;
-                }
+    super::each_send(file, |function| {
+        let mut joined = false;
+        for stmt in function.block.stmts.iter_mut() {
+            if let Some(on_the_base) = joined_url(stmt) {
+                *stmt = on_the_base;
+                joined = true;
             }
         }
-    }
-    changed
+        joined
+    })
 }
 
 /// `let url = format!("{}<path>", client.baseurl, <args>);` as

@@ -18,28 +18,9 @@
 
 /// Rewrites every `async fn send` of the top-level `builder` module. Returns how many.
 pub fn send_builds_before_awaiting(file: &mut syn::File) -> usize {
-    let Some(builder) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, c)| c),
-        _ => None,
-    }) else {
-        return 0;
-    };
-    let mut changed = 0;
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        for member in block.items.iter_mut() {
-            if let syn::ImplItem::Fn(function) = member
-                && function.sig.ident == "send"
-                && function.sig.asyncness.is_some()
-                && rewrite(function)
-            {
-                changed += 1;
-            }
-        }
-    }
-    changed
+    super::each_send(file, |function| {
+        function.sig.asyncness.is_some() && rewrite(function)
+    })
 }
 
 /// The generated CLI reports a failed call through `CliConfig::error`, which progenitor
