@@ -23,6 +23,19 @@ fn response_media_type(op: &SpecOperation) -> String {
     types[0].to_owned()
 }
 
+/// `then` answering `op`'s documented success: its status and, when it has a body, its
+/// media type and sample answer.
+fn documented_success(then: httpmock::Then, op: &SpecOperation) -> httpmock::Then {
+    let success = op.success();
+    let then = then.status(success.status);
+    match (&success.media_type, tests::calls::sample_response(op)) {
+        (Some(media), Some(body)) => then
+            .header("content-type", media.as_str())
+            .body(body.to_string()),
+        _ => then,
+    }
+}
+
 async fn check_operation(op: &SpecOperation, with_optional: bool) {
     let server = MockServer::start_async().await;
     let client = client_for(&server.base_url());
@@ -45,22 +58,17 @@ async fn check_operation(op: &SpecOperation, with_optional: bool) {
                     recorder.lock().unwrap().push(request.to_http_request());
                     true
                 });
-            let mut then = then
-                .status(success.status)
+            let mut then = documented_success(then, op)
                 .header("v-c-correlation-id", "corr-1")
                 .header("uniqueTransactionID", "utx-1");
             if success.headers.iter().any(|h| h == "ETag") {
                 then = then.header("ETag", "\"7\"");
             }
             if success.headers.iter().any(|h| h == "Location") {
-                then = then.header(
+                then.header(
                     "Location",
                     "/tms/v2/customers/F2F3ADA770102B51E053A2598D0A9078",
                 );
-            }
-            if let (Some(media), Some(body)) = (&success.media_type, &response) {
-                then.header("content-type", media.as_str())
-                    .body(body.to_string());
             }
         })
         .await;
@@ -209,16 +217,10 @@ async fn a_base_url_path_stem_is_kept() {
             "/proxy{}",
             op.path_with(|n| inputs.value_of(n).unwrap().to_owned())
         );
-        let success = op.success();
-        let response = tests::calls::sample_response(&op);
         let mock = server
             .mock_async(|when, then| {
                 when.method(op.method.as_str()).path(path.as_str());
-                let then = then.status(success.status);
-                if let (Some(media), Some(body)) = (&success.media_type, &response) {
-                    then.header("content-type", media.as_str())
-                        .body(body.to_string());
-                }
+                documented_success(then, &op);
             })
             .await;
         call(&client, &op, &inputs)
